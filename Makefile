@@ -1,0 +1,46 @@
+# dplb — thin wrapper over meson/ninja. See README.md.
+BUILD ?= build
+SAN_BUILD ?= build-san
+MESON_OPTS ?=
+
+.PHONY: all build deps test test-unit test-lab test-san demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(SAN_BUILD)/build.ninja:
+	meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false $(MESON_OPTS)
+
+# Everything a user needs to trust a build: deps, hugepages, unit tests
+# (plain and sanitizer builds), then the netns lab.
+test: deps
+	@scripts/hugepages.sh || true
+	$(MAKE) build
+	$(MAKE) $(SAN_BUILD)/build.ninja
+	ninja -C $(SAN_BUILD)
+	test/run-all.sh $(BUILD) $(SAN_BUILD)
+
+test-unit: build
+	$(BUILD)/test/unit/dplb_unit_tests
+
+test-lab: build
+	test/lab/run.sh $(BUILD)
+
+demo: deps
+	@scripts/hugepages.sh || true
+	$(MAKE) build
+	test/lab/demo.sh $(BUILD)
+
+bench: deps build
+	test/perf/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control lcore loop: slow path, timers, CLI. */
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_timer.h>
+
+#include "app/control.h"
+#include "app/lcore.h"
+#include "app/local.h"
+#include "cli/server.h"
+#include "pmd-glue/neigh.h"
+#include "pmd-glue/port.h"
+
+#define IDLE_SLEEP_US 200
+
+static struct rte_timer housekeeping;
+
+static void
+housekeeping_cb(struct rte_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	lb_ports_poll_link();
+	lb_neigh_age(rte_get_tsc_cycles(), lb_local_arp_probe);
+}
+
+int
+lb_control_init(const struct lb_config *cfg)
+{
+	int rc;
+
+	(void)cfg;
+	rc = rte_timer_subsystem_init();
+	if (rc != 0 && rc != -EALREADY)
+		return rc;
+	rte_timer_init(&housekeeping);
+	return rte_timer_reset(&housekeeping, rte_get_timer_hz(), PERIODICAL,
+			       rte_get_main_lcore(), housekeeping_cb, NULL);
+}
+
+void
+lb_control_term(void)
+{
+	rte_timer_stop_sync(&housekeeping);
+	rte_timer_subsystem_finalize();
+}
+
+static unsigned int
+drain_workers(void)
+{
+	struct rte_mbuf *pkts[LB_BURST];
+	unsigned int w, n, i, total = 0;
+
+	for (w = 0; w < lb_nb_workers; w++) {
+		struct lb_lcore *lc = &lb_lcores[lb_worker_lcore[w]];
+
+		n = rte_ring_sc_dequeue_burst(lc->to_control, (void **)pkts, LB_BURST, NULL);
+		for (i = 0; i < n; i++)
+			lb_local_input(pkts[i]);
+		total += n;
+	}
+	return total;
+}
+
+static unsigned int
+drain_kernel(void)
+{
+	struct rte_mbuf *pkts[LB_BURST];
+	unsigned int p, n, i, total = 0;
+
+	for (p = 0; p < lb_nb_ports; p++) {
+		if (lb_ports[p].tap_port_id == LB_PORT_NONE)
+			continue;
+		n = rte_eth_rx_burst(lb_ports[p].tap_port_id, 0, pkts, LB_BURST);
+		for (i = 0; i < n; i++)
+			lb_local_from_kernel(lb_ports[p].port_id, pkts[i]);
+		total += n;
+	}
+	return total;
+}
+
+void
+lb_control_main(void)
+{
+	const struct timespec idle = { 0, IDLE_SLEEP_US * 1000 };
+
+	while (!lb_force_quit) {
+		unsigned int work = drain_workers() + drain_kernel();
+
+		rte_timer_manage();
+		work += lb_cli_poll();
+		if (work == 0)
+			nanosleep(&idle, NULL);
+	}
+}

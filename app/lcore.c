@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Lcore roles, worker<->control rings, TX buffers and the RCU variable. */
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+
+#include "app/lcore.h"
+#include "pmd-glue/port.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_lcore_logtype, lcore, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_lcore_logtype, "lcore: " fmt "\n", ##__VA_ARGS__)
+
+struct lb_lcore lb_lcores[RTE_MAX_LCORE];
+volatile bool lb_force_quit;
+struct lb_local lb_local;
+struct rte_rcu_qsbr *lb_rcu;
+unsigned int lb_nb_workers;
+unsigned int lb_worker_lcore[LB_MAX_WORKERS];
+
+static struct rte_ring *
+make_ring(const char *what, unsigned int idx, unsigned int socket)
+{
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *r;
+
+	snprintf(name, sizeof(name), "lb_%s_%u", what, idx);
+	r = rte_ring_create(name, LB_RING_SIZE, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (r == NULL)
+		LOG(ERR, "cannot create ring %s: %s", name, rte_strerror(rte_errno));
+	return r;
+}
+
+int
+lb_lcores_init(const struct lb_config *cfg)
+{
+	unsigned int lcore, n = 0;
+	size_t sz;
+
+	(void)cfg;
+	memset(lb_lcores, 0, sizeof(lb_lcores));
+	lb_lcores[rte_get_main_lcore()].role = LB_ROLE_CONTROL;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct lb_lcore *lc = &lb_lcores[lcore];
+		unsigned int socket = rte_lcore_to_socket_id(lcore);
+
+		if (n == LB_MAX_WORKERS) {
+			LOG(WARNING, "lcore %u not used: at most %d workers", lcore, LB_MAX_WORKERS);
+			continue;
+		}
+		lc->role = LB_ROLE_WORKER;
+		lc->worker_index = n;
+		lc->to_control = make_ring("to_ctrl", n, socket);
+		lc->from_control = make_ring("from_ctrl", n, socket);
+		if (lc->to_control == NULL || lc->from_control == NULL)
+			return -ENOMEM;
+		lb_worker_lcore[n++] = lcore;
+	}
+	if (n == 0) {
+		LOG(ERR, "no worker lcore: give EAL at least two lcores (eal.lcores or -l), "
+		    "the first is the control lcore");
+		return -EINVAL;
+	}
+	lb_nb_workers = n;
+	sz = rte_rcu_qsbr_get_memsize(n);
+	lb_rcu = rte_zmalloc("lb_rcu", sz, RTE_CACHE_LINE_SIZE);
+	if (lb_rcu == NULL || rte_rcu_qsbr_init(lb_rcu, n) != 0)
+		return -ENOMEM;
+	LOG(INFO, "control lcore %u, %u worker lcore(s)", rte_get_main_lcore(), n);
+	return 0;
+}
+
+int
+lb_lcores_attach_ports(void)
+{
+	unsigned int w, p;
+
+	for (w = 0; w < lb_nb_workers; w++) {
+		struct lb_lcore *lc = &lb_lcores[lb_worker_lcore[w]];
+
+		lc->nb_rxq = 0;
+		for (p = 0; p < lb_nb_ports; p++) {
+			uint16_t port_id = lb_ports[p].port_id;
+			struct rte_eth_dev_tx_buffer *b;
+
+			lc->rxq[lc->nb_rxq].port_id = port_id;
+			lc->rxq[lc->nb_rxq].queue_id = (uint16_t)w;
+			lc->nb_rxq++;
+			b = rte_zmalloc_socket("lb_txbuf", RTE_ETH_TX_BUFFER_SIZE(LB_BURST), 0,
+					       rte_lcore_to_socket_id(lb_worker_lcore[w]));
+			if (b == NULL)
+				return -ENOMEM;
+			rte_eth_tx_buffer_init(b, LB_BURST);
+			rte_eth_tx_buffer_set_err_callback(b, rte_eth_tx_buffer_count_callback,
+							   &lc->stats.drops[LB_DROP_TX_FULL]);
+			lc->txbuf[port_id] = b;
+		}
+	}
+	return 0;
+}
+
+void
+lb_lcores_term(void)
+{
+	unsigned int i, p;
+	struct rte_mbuf *m;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		struct lb_lcore *lc = &lb_lcores[i];
+
+		if (lc->role != LB_ROLE_WORKER)
+			continue;
+		while (lc->to_control && rte_ring_dequeue(lc->to_control, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (lc->from_control && rte_ring_dequeue(lc->from_control, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(lc->to_control);
+		rte_ring_free(lc->from_control);
+		lc->to_control = lc->from_control = NULL;
+		for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
+			rte_free(lc->txbuf[p]);
+			lc->txbuf[p] = NULL;
+		}
+	}
+	rte_free(lb_rcu);
+	lb_rcu = NULL;
+}
+
+void
+lb_ctrl_tx(struct rte_mbuf *m)
+{
+	struct lb_lcore *lc;
+
+	if (lb_nb_workers == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* one worker per port keeps the kernel's frames in order */
+	lc = &lb_lcores[lb_worker_lcore[m->port % lb_nb_workers]];
+	if (rte_ring_sp_enqueue(lc->from_control, m) != 0) {
+		lb_count_drop(LB_DROP_RING_FULL);
+		rte_pktmbuf_free(m);
+	}
+}

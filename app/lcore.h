@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_LCORE_H
+#define LB_LCORE_H
+
+#include <stdbool.h>
+
+#include <rte_ethdev.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "app/classify.h"
+#include "app/stats.h"
+#include "config/config.h"
+
+#define LB_BURST 32
+#define LB_RING_SIZE 1024
+
+enum lb_lcore_role {
+	LB_ROLE_NONE = 0,
+	LB_ROLE_CONTROL,
+	LB_ROLE_WORKER,
+};
+
+struct lb_rxq {
+	uint16_t port_id;
+	uint16_t queue_id;
+};
+
+/*
+ * Everything one lcore needs, read and written only by that lcore except
+ * where noted. Cache-aligned so lcores never share a line.
+ */
+struct lb_lcore {
+	enum lb_lcore_role role;
+	unsigned int worker_index;	/* 0..workers-1, also RX/TX queue id and RCU id */
+	unsigned int nb_rxq;
+	struct lb_rxq rxq[LB_MAX_IFACES];
+	struct rte_eth_dev_tx_buffer *txbuf[RTE_MAX_ETHPORTS];
+	struct rte_ring *to_control;	/* SP (this worker) / SC (control) */
+	struct rte_ring *from_control;	/* SP (control) / SC (this worker) */
+	struct lb_lcore_stats stats;	/* read by control for `show stats` */
+} __rte_cache_aligned;
+
+extern struct lb_lcore lb_lcores[RTE_MAX_LCORE];
+extern volatile bool lb_force_quit;
+extern struct lb_local lb_local;
+extern struct rte_rcu_qsbr *lb_rcu;	/* workers report quiescent states here */
+extern unsigned int lb_nb_workers;
+extern unsigned int lb_worker_lcore[LB_MAX_WORKERS];	/* worker index -> lcore id */
+
+/*
+ * Give each EAL lcore its role (main = control, others = workers), create
+ * the worker<->control rings and the RCU QSBR variable. Call after EAL init,
+ * before ports. Returns 0 or -errno.
+ */
+int lb_lcores_init(const struct lb_config *cfg);
+
+/*
+ * Give every worker one RX queue (its worker index) on each data port and a
+ * TX buffer per port. Call after ports are configured. Returns 0 or -errno.
+ */
+int lb_lcores_attach_ports(void);
+
+/* Free rings, TX buffers and RCU state. Workers must have stopped. */
+void lb_lcores_term(void);
+
+/*
+ * Send a frame out of data port m->port from the control lcore: it is
+ * handed to a worker, which owns the port's TX queues. Consumes m (freed
+ * and counted when the ring is full). Control lcore only.
+ */
+void lb_ctrl_tx(struct rte_mbuf *m);
+
+/* Count a drop on the calling lcore. */
+static inline void
+lb_count_drop(enum lb_drop_reason r)
+{
+	lb_lcores[rte_lcore_id() < RTE_MAX_LCORE ? rte_lcore_id() : 0].stats.drops[r]++;
+}
+
+#endif

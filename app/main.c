@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dplb: the daemon. Reads and validates the config, starts EAL, brings the
+ * modules up in the order of `modules[]`, runs the workers and the control
+ * loop until SIGINT/SIGTERM, then takes the modules down in reverse order.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+
+#include "app/control.h"
+#include "app/eal_args.h"
+#include "app/lcore.h"
+#include "app/worker.h"
+#include "cli/server.h"
+#include "config/config.h"
+#include "pmd-glue/neigh.h"
+#include "pmd-glue/port.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_main_logtype, main, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_main_logtype, "dplb: " fmt "\n", ##__VA_ARGS__)
+
+#define NEIGH_MAX 65536
+
+static struct lb_config config;
+static int eal_argc;
+static char *eal_argv[LB_EAL_MAX_ARGC];
+
+static int
+eal_init(const struct lb_config *cfg)
+{
+	(void)cfg;
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "dplb: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	return 0;
+}
+
+static void
+eal_term(void)
+{
+	rte_eal_cleanup();
+}
+
+static int
+neigh_init(const struct lb_config *cfg)
+{
+	return lb_neigh_init(NEIGH_MAX, lb_rcu, cfg->neigh_timeout_s);
+}
+
+static int
+ports_init(const struct lb_config *cfg)
+{
+	int rc = lb_ports_init(cfg, lb_nb_workers);
+
+	return rc == 0 ? lb_lcores_attach_ports() : rc;
+}
+
+/* Module bring-up order; term runs in reverse. */
+static const struct module {
+	const char *name;
+	int (*init)(const struct lb_config *cfg);
+	void (*term)(void);
+} modules[] = {
+	{ "eal", eal_init, eal_term },
+	{ "lcores", lb_lcores_init, lb_lcores_term },
+	{ "neigh", neigh_init, lb_neigh_term },
+	{ "ports", ports_init, lb_ports_term },
+	{ "control", lb_control_init, lb_control_term },
+	{ "cli", lb_cli_init, lb_cli_term },
+};
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	lb_force_quit = true;
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: dplb -f FILE [options] [-- EAL options]\n"
+		"       dplb --config-test -f FILE\n"
+		"  -f, --config FILE      native config (libconfig syntax)\n"
+		"  -k, --keepalived FILE  keepalived.conf (not yet supported)\n"
+		"  -t, --config-test      validate the config and exit (FILE:LINE: messages)\n"
+		"  -d, --config-dump      print the effective config and exit\n"
+		"  -h, --help             this text\n"
+		"EAL options after `--` override the config's eal defaults.\n");
+}
+
+static int
+load_config(int argc, char **argv, bool *test_only, bool *dump)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "keepalived", required_argument, NULL, 'k' },
+		{ "config-test", no_argument, NULL, 't' },
+		{ "config-dump", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lb_cfg_errors err = { .out = stderr };
+	const char *file = NULL;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "f:k:tdh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'k':
+			fprintf(stderr, "dplb: keepalived.conf input (-k) is not supported yet; "
+				"use a native config with -f\n");
+			return -ENOTSUP;
+		case 't':
+			*test_only = true;
+			break;
+		case 'd':
+			*dump = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (file == NULL) {
+		fprintf(stderr, "dplb: no config: give -f FILE\n");
+		usage(stderr);
+		return -EINVAL;
+	}
+	rc = lb_config_load_native(file, &config, &err);
+	if (rc != 0 && err.count > 0)
+		fprintf(stderr, "dplb: %s: %u error(s)\n", file, err.count);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	bool test_only = false, dump = false;
+	unsigned int up = 0;
+	int rc;
+
+	rc = load_config(argc, argv, &test_only, &dump);
+	if (rc != 0)
+		return 1;
+	if (dump)
+		lb_config_dump(&config, stdout);
+	if (test_only || dump) {
+		if (test_only)
+			printf("%s: configuration OK\n", config.path);
+		lb_config_free(&config);
+		return 0;
+	}
+	rc = lb_eal_args(&config, argv[0], argc - optind, argv + optind,
+			 lb_hugepages_available(), eal_argv, LB_EAL_MAX_ARGC);
+	if (rc < 0) {
+		fprintf(stderr, "dplb: too many EAL arguments\n");
+		return 1;
+	}
+	eal_argc = rc;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	for (up = 0; up < RTE_DIM(modules); up++) {
+		rc = modules[up].init(&config);
+		if (rc != 0) {
+			fprintf(stderr, "dplb: %s: start-up failed (%s); see the messages above\n",
+				modules[up].name, strerror(rc < 0 ? -rc : rc));
+			break;
+		}
+	}
+	if (up == RTE_DIM(modules)) {
+		LOG(NOTICE, "running: %u worker(s), %u interface(s); CLI on %s:%u",
+		    lb_nb_workers, lb_nb_ports, config.cli.listen_addr, config.cli.listen_port);
+		rte_eal_mp_remote_launch(lb_worker_main, NULL, SKIP_MAIN);
+		lb_control_main();
+		rte_eal_mp_wait_lcore();
+		LOG(NOTICE, "stopping on signal; final counters:");
+		if (rte_log_can_log(lb_main_logtype, RTE_LOG_NOTICE))
+			lb_stats_print(stderr);
+	}
+	lb_force_quit = true;
+	while (up-- > 0)
+		modules[up].term();
+	lb_config_free(&config);
+	if (rc == 0)
+		fprintf(stderr, "dplb: stopped cleanly\n");
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Drop-reason names and the sum of per-lcore counters. */
+#include <inttypes.h>
+
+#include "app/lcore.h"
+#include "app/stats.h"
+
+#define LB_DROP_NAME(name, str) [LB_DROP_##name] = str,
+static const char *const drop_names[LB_DROP_MAX] = {
+	[LB_DROP_NONE] = "none",
+	LB_DROP_REASONS(LB_DROP_NAME)
+};
+#undef LB_DROP_NAME
+
+const char *
+lb_drop_name(enum lb_drop_reason r)
+{
+	if ((unsigned int)r >= LB_DROP_MAX)
+		return "?";
+	return drop_names[r];
+}
+
+void
+lb_stats_add(struct lb_lcore_stats *dst, const struct lb_lcore_stats *src)
+{
+	unsigned int i;
+
+	dst->rx_pkts += src->rx_pkts;
+	dst->rx_bytes += src->rx_bytes;
+	dst->tx_pkts += src->tx_pkts;
+	dst->to_control += src->to_control;
+	dst->from_control += src->from_control;
+	dst->busy_polls += src->busy_polls;
+	dst->busy_cycles += src->busy_cycles;
+	for (i = 0; i < LB_DROP_MAX; i++)
+		dst->drops[i] += src->drops[i];
+}
+
+void
+lb_stats_total(struct lb_lcore_stats *total)
+{
+	unsigned int i;
+
+	memset(total, 0, sizeof(*total));
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		lb_stats_add(total, &lb_lcores[i].stats);
+}
+
+void
+lb_stats_print(FILE *out)
+{
+	struct lb_lcore_stats t;
+	unsigned int i;
+
+	lb_stats_total(&t);
+	fprintf(out, "rx_packets %" PRIu64 "\nrx_bytes %" PRIu64 "\n"
+		"tx_packets %" PRIu64 "\nto_control %" PRIu64 "\n"
+		"from_control %" PRIu64 "\n",
+		t.rx_pkts, t.rx_bytes, t.tx_pkts, t.to_control, t.from_control);
+	if (t.busy_polls != 0 && t.rx_pkts != 0)
+		fprintf(out, "busy_cycles_per_packet %" PRIu64 "\n",
+			t.busy_cycles / t.rx_pkts);
+	for (i = 1; i < LB_DROP_MAX; i++)
+		if (t.drops[i] != 0)
+			fprintf(out, "drop_%s %" PRIu64 "\n", lb_drop_name(i), t.drops[i]);
+}

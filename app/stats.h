@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_STATS_H
+#define LB_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Why a packet was dropped. Every drop on the worker or control path is
+ * counted under exactly one reason; `show stats` prints them by name.
+ */
+#define LB_DROP_REASONS(X) \
+	X(RUNT,		"runt")			/* shorter than an Ethernet header */ \
+	X(OTHER_HOST,	"other_host")		/* unicast to another MAC */ \
+	X(VLAN,		"vlan_unsupported")	/* 802.1Q/802.1ad tagged */ \
+	X(ETHERTYPE,	"unknown_ethertype") \
+	X(IPV6,		"ipv6_unsupported") \
+	X(ARP_TRUNC,	"arp_truncated") \
+	X(ARP_BAD,	"arp_malformed") \
+	X(ARP_NOT_OURS,	"arp_not_for_us") \
+	X(IP_TRUNC,	"ip_truncated")		/* frame shorter than IP header */ \
+	X(IP_VERSION,	"ip_bad_version") \
+	X(IP_IHL,	"ip_bad_ihl") \
+	X(IP_LEN,	"ip_bad_total_length")	/* total length beyond frame / below IHL */ \
+	X(IP_CSUM,	"ip_bad_checksum") \
+	X(IP_SRC,	"ip_bad_source")	/* multicast/broadcast/loopback source */ \
+	X(NOT_LOCAL,	"no_route")		/* not for the box, nothing to forward to */ \
+	X(ICMP_BAD,	"icmp_malformed") \
+	X(RING_FULL,	"ring_full")		/* worker<->control ring full */ \
+	X(TX_FULL,	"tx_full")		/* NIC queue did not take it */ \
+	X(NO_EXCEPTION,	"no_exception_path")	/* local traffic, no kernel TAP */ \
+	X(NO_MBUF,	"no_mbuf")
+
+#define LB_DROP_ENUM(name, str) LB_DROP_##name,
+enum lb_drop_reason {
+	LB_DROP_NONE = 0,
+	LB_DROP_REASONS(LB_DROP_ENUM)
+	LB_DROP_MAX
+};
+#undef LB_DROP_ENUM
+
+/* Counters of one lcore, written only by that lcore. */
+struct lb_lcore_stats {
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+	uint64_t tx_pkts;
+	uint64_t to_control;
+	uint64_t from_control;
+	uint64_t busy_polls;
+	uint64_t busy_cycles;
+	uint64_t drops[LB_DROP_MAX];
+};
+
+/* The name printed for a drop reason ("ip_bad_ihl"); "?" when out of range. */
+const char *lb_drop_name(enum lb_drop_reason r);
+
+/* Add src into dst, counter by counter. */
+void lb_stats_add(struct lb_lcore_stats *dst, const struct lb_lcore_stats *src);
+
+/*
+ * Print the sum of every lcore's counters to out (non-zero drop reasons
+ * only). Reads counters other lcores write: values may lag by a burst.
+ * Control lcore.
+ */
+void lb_stats_print(FILE *out);
+
+/* Sum of every lcore's counters into total. Control lcore. */
+void lb_stats_total(struct lb_lcore_stats *total);
+
+#endif

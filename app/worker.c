@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The worker lcore: burst in, classify, burst out, drain TX on a TSC timer. */
+#include <rte_cycles.h>
+#include <rte_log.h>
+#include <rte_prefetch.h>
+
+#include "app/worker.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_worker_logtype, worker, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_worker_logtype, "worker: " fmt "\n", ##__VA_ARGS__)
+
+#define DRAIN_US 100
+
+/* Stash the parsed offsets where the control lcore will look for them. */
+static inline void
+note_offsets(struct rte_mbuf *m, const struct lb_pkt_info *info)
+{
+	m->l2_len = info->l3_off;
+	if (info->ether_type == RTE_ETHER_TYPE_IPV4)
+		m->l3_len = info->l4_off - info->l3_off;
+}
+
+void
+lb_worker_process(struct lb_lcore *lc, uint16_t port_id,
+		  struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *ctrl[LB_BURST];
+	unsigned int nb_ctrl = 0, sent, i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		enum lb_drop_reason reason;
+		struct lb_pkt_info info;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		lc->stats.rx_bytes += rte_pktmbuf_pkt_len(m);
+		switch (lb_classify(&lb_local, port_id, m, &info, &reason)) {
+		case LB_VERDICT_CONTROL:
+			note_offsets(m, &info);
+			if (nb_ctrl < RTE_DIM(ctrl)) {
+				ctrl[nb_ctrl++] = m;
+				continue;
+			}
+			reason = LB_DROP_RING_FULL;
+			break;
+		case LB_VERDICT_FORWARD:
+			/* the forwarding path (services, issue 3) plugs in here */
+			reason = LB_DROP_NOT_LOCAL;
+			break;
+		case LB_VERDICT_DROP:
+			break;
+		}
+		lc->stats.drops[reason]++;
+		rte_pktmbuf_free(m);
+	}
+	lc->stats.rx_pkts += n;
+	if (nb_ctrl == 0)
+		return;
+	sent = rte_ring_sp_enqueue_burst(lc->to_control, (void **)ctrl, nb_ctrl, NULL);
+	lc->stats.to_control += sent;
+	if (unlikely(sent < nb_ctrl)) {
+		lc->stats.drops[LB_DROP_RING_FULL] += nb_ctrl - sent;
+		rte_pktmbuf_free_bulk(&ctrl[sent], nb_ctrl - sent);
+	}
+}
+
+static void
+drain_tx(struct lb_lcore *lc)
+{
+	unsigned int i;
+
+	for (i = 0; i < lc->nb_rxq; i++) {
+		uint16_t port = lc->rxq[i].port_id;
+
+		lc->stats.tx_pkts += rte_eth_tx_buffer_flush(port, (uint16_t)lc->worker_index,
+							    lc->txbuf[port]);
+	}
+}
+
+static void
+send_from_control(struct lb_lcore *lc)
+{
+	struct rte_mbuf *pkts[LB_BURST];
+	unsigned int n, i;
+
+	n = rte_ring_sc_dequeue_burst(lc->from_control, (void **)pkts, LB_BURST, NULL);
+	lc->stats.from_control += n;
+	for (i = 0; i < n; i++) {
+		uint16_t port = pkts[i]->port;
+
+		if (unlikely(port >= RTE_MAX_ETHPORTS || lc->txbuf[port] == NULL)) {
+			lc->stats.drops[LB_DROP_NOT_LOCAL]++;
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		lc->stats.tx_pkts += rte_eth_tx_buffer(port, (uint16_t)lc->worker_index,
+						      lc->txbuf[port], pkts[i]);
+	}
+}
+
+int
+lb_worker_main(void *arg)
+{
+	struct lb_lcore *lc = &lb_lcores[rte_lcore_id()];
+	const uint64_t drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) / US_PER_S * DRAIN_US;
+	struct rte_mbuf *pkts[LB_BURST];
+	uint64_t prev_tsc = 0, cur_tsc;
+	unsigned int i;
+
+	(void)arg;
+	if (lc->role != LB_ROLE_WORKER)
+		return 0;
+	rte_rcu_qsbr_thread_register(lb_rcu, lc->worker_index);
+	rte_rcu_qsbr_thread_online(lb_rcu, lc->worker_index);
+	LOG(INFO, "worker %u on lcore %u polling %u queue(s)", lc->worker_index,
+	    rte_lcore_id(), lc->nb_rxq);
+
+	while (!lb_force_quit) {
+		cur_tsc = rte_rdtsc();
+		if (unlikely(cur_tsc - prev_tsc > drain_tsc)) {
+			drain_tx(lc);
+			prev_tsc = cur_tsc;
+		}
+		send_from_control(lc);
+		for (i = 0; i < lc->nb_rxq; i++) {
+			uint16_t n = rte_eth_rx_burst(lc->rxq[i].port_id, lc->rxq[i].queue_id,
+						      pkts, LB_BURST);
+			uint64_t t0;
+
+			if (n == 0)
+				continue;
+			t0 = rte_rdtsc();
+			lb_worker_process(lc, lc->rxq[i].port_id, pkts, n);
+			lc->stats.busy_cycles += rte_rdtsc() - t0;
+			lc->stats.busy_polls++;
+		}
+		rte_rcu_qsbr_quiescent(lb_rcu, lc->worker_index);
+	}
+	drain_tx(lc);
+	rte_rcu_qsbr_thread_offline(lb_rcu, lc->worker_index);
+	rte_rcu_qsbr_thread_unregister(lb_rcu, lc->worker_index);
+	LOG(INFO, "worker %u stopped", lc->worker_index);
+	return 0;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dplbctl: run one CLI command against a running dplb and exit non-zero
+ * when it fails. `dplbctl [-s HOST:PORT] WORDS...`; words are joined with
+ * spaces. Arguments that start with '-' are taken as ipvsadm arguments
+ * (`dplbctl -L -n` runs `ipvsadm -L -n`).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define DEFAULT_SERVER "127.0.0.1:2323"
+#define PROMPT "dplb> "
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: dplbctl [-s HOST:PORT] COMMAND...\n"
+		"       dplbctl [-s HOST:PORT] IPVSADM-ARGS...   (e.g. -L -n)\n"
+		"Runs one command on the dplb CLI (default %s, or $DPLB_SERVER)\n"
+		"and exits 0 on success, 1 when the command failed, 2 when dplb\n"
+		"cannot be reached.\n", DEFAULT_SERVER);
+}
+
+static int
+connect_to(const char *server)
+{
+	char host[64];
+	const char *colon = strrchr(server, ':');
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	long port;
+	int fd;
+
+	if (colon == NULL || (size_t)(colon - server) >= sizeof(host)) {
+		fprintf(stderr, "dplbctl: server '%s' is not HOST:PORT\n", server);
+		return -1;
+	}
+	memcpy(host, server, (size_t)(colon - server));
+	host[colon - server] = '\0';
+	port = strtol(colon + 1, NULL, 10);
+	if (port < 1 || port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		fprintf(stderr, "dplbctl: server '%s' is not IPV4:PORT\n", server);
+		return -1;
+	}
+	sa.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		fprintf(stderr, "dplbctl: cannot reach dplb at %s: %s\n", server,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Send all of buf; -1 on error. */
+static int
+send_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *server = getenv("DPLB_SERVER");
+	char line[8192], buf[4096], *all = NULL;
+	size_t len = 0, off;
+	int i = 1, fd, status = 2;
+	ssize_t n;
+
+	if (server == NULL)
+		server = DEFAULT_SERVER;
+	if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+		server = argv[2];
+		i = 3;
+	}
+	if (i >= argc || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		usage(i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	off = (size_t)snprintf(line, sizeof(line), "batch\n%s", argv[i][0] == '-' ? "ipvsadm" : "");
+	for (; i < argc; i++) {
+		int w = snprintf(line + off, sizeof(line) - off, "%s%s",
+				 off > 6 ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(line) - off) {
+			fprintf(stderr, "dplbctl: command too long\n");
+			return 2;
+		}
+		off += (size_t)w;
+	}
+	if (off + 7 >= sizeof(line)) {
+		fprintf(stderr, "dplbctl: command too long\n");
+		return 2;
+	}
+	memcpy(line + off, "\nquit\n", 7);
+	off += 6;
+	fd = connect_to(server);
+	if (fd < 0)
+		return 2;
+	if (send_all(fd, line, off) != 0) {
+		fprintf(stderr, "dplbctl: send failed: %s\n", strerror(errno));
+		return 2;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		char *m = realloc(all, len + (size_t)n + 1);
+
+		if (m == NULL)
+			return 2;
+		all = m;
+		memcpy(all + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	close(fd);
+	if (all == NULL) {
+		fprintf(stderr, "dplbctl: dplb closed the session without an answer\n");
+		return 2;
+	}
+	all[len] = '\0';
+	off = strncmp(all, PROMPT, strlen(PROMPT)) == 0 ? strlen(PROMPT) : 0;
+	/* the answer ends with a status line "%% ok" or "%% error" */
+	{
+		char *st = strstr(all + off, "%% ");
+
+		while (st != NULL && strstr(st + 3, "%% ") != NULL)
+			st = strstr(st + 3, "%% ");
+		if (st == NULL) {
+			fputs(all + off, stdout);
+			fprintf(stderr, "dplbctl: no status from dplb\n");
+			free(all);
+			return 2;
+		}
+		status = strncmp(st, "%% ok", 5) == 0 ? 0 : 1;
+		fwrite(all + off, 1, (size_t)(st - (all + off)), status ? stderr : stdout);
+	}
+	free(all);
+	return status;
+}

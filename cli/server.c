@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Non-blocking line-oriented CLI sessions over TCP, polled by the control lcore. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+
+#include "cli/server.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_cli_logtype, cli, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_cli_logtype, "cli: " fmt "\n", ##__VA_ARGS__)
+
+#define OUT_MAX (1 << 20)	/* pending output past this closes the session */
+#define PROMPT "dplb> "
+
+struct session {
+	int fd;
+	bool batch;
+	bool closing;
+	size_t in_len;
+	char in[LB_CLI_MAX_LINE + 1];
+	char *out;
+	size_t out_len, out_off;
+};
+
+static int listen_fd = -1;
+static struct session sessions[LB_CLI_MAX_SESSIONS];
+
+int
+lb_cli_init(const struct lb_config *cfg)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int one = 1, i;
+
+	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++)
+		sessions[i].fd = -1;
+	sa.sin_port = htons(cfg->cli.listen_port);
+	if (inet_pton(AF_INET, cfg->cli.listen_addr, &sa.sin_addr) != 1)
+		return -EINVAL;
+	listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (listen_fd < 0)
+		return -errno;
+	setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(listen_fd, 16) != 0) {
+		int rc = -errno;
+
+		LOG(ERR, "cannot listen on %s:%u: %s (another dplb running? set cli.listen)",
+		    cfg->cli.listen_addr, cfg->cli.listen_port, strerror(-rc));
+		close(listen_fd);
+		listen_fd = -1;
+		return rc;
+	}
+	LOG(INFO, "listening on %s:%u", cfg->cli.listen_addr, cfg->cli.listen_port);
+	return 0;
+}
+
+static void
+session_close(struct session *s)
+{
+	close(s->fd);
+	free(s->out);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}
+
+static void
+session_write(struct session *s, const char *data, size_t len)
+{
+	char *n;
+
+	if (s->out_len + len > OUT_MAX) {
+		s->closing = true;	/* the reader is not keeping up */
+		return;
+	}
+	n = realloc(s->out, s->out_len + len);
+	if (n == NULL) {
+		s->closing = true;
+		return;
+	}
+	memcpy(n + s->out_len, data, len);
+	s->out = n;
+	s->out_len += len;
+}
+
+static void
+session_run(struct session *s, const char *line)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	int rc;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (strcmp(line, "quit") == 0 || strcmp(line, "exit") == 0) {
+		s->closing = true;
+		return;
+	}
+	if (strcmp(line, "batch") == 0) {
+		s->batch = true;
+		return;
+	}
+	out = open_memstream(&text, &len);
+	if (out == NULL) {
+		s->closing = true;
+		return;
+	}
+	rc = lb_cli_exec(line, out);
+	if (s->batch)
+		fprintf(out, "%%%% %s\n", rc == 0 ? "ok" : "error");
+	else
+		fputs(PROMPT, out);
+	fclose(out);
+	session_write(s, text, len);
+	free(text);
+}
+
+/* Take complete lines out of the input buffer. Telnet IAC sequences are skipped. */
+static void
+session_lines(struct session *s)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i < s->in_len; i++) {
+		if (s->in[i] != '\n')
+			continue;
+		s->in[i] = '\0';
+		if (i > start && s->in[i - 1] == '\r')
+			s->in[i - 1] = '\0';
+		session_run(s, &s->in[start]);
+		start = i + 1;
+	}
+	memmove(s->in, s->in + start, s->in_len - start);
+	s->in_len -= start;
+	if (s->in_len == LB_CLI_MAX_LINE) {
+		static const char msg[] = "error: line too long\n";
+
+		session_write(s, msg, sizeof(msg) - 1);
+		s->in_len = 0;
+	}
+}
+
+static unsigned int
+session_read(struct session *s)
+{
+	char buf[1024];
+	ssize_t n;
+	size_t i;
+
+	n = read(s->fd, buf, sizeof(buf));
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		session_close(s);
+		return 1;
+	}
+	if (n < 0)
+		return 0;
+	for (i = 0; i < (size_t)n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c == 0xff || c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
+			continue;	/* telnet IAC and control bytes: ignored */
+		if (c >= 0x80)
+			continue;
+		s->in[s->in_len++] = (char)c;
+		if (c == '\n' || s->in_len == LB_CLI_MAX_LINE)
+			session_lines(s);
+	}
+	return 1;
+}
+
+static void
+session_flush(struct session *s)
+{
+	ssize_t n;
+
+	while (s->out_off < s->out_len) {
+		n = send(s->fd, s->out + s->out_off, s->out_len - s->out_off, MSG_NOSIGNAL);
+		if (n <= 0) {
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				return;
+			session_close(s);
+			return;
+		}
+		s->out_off += (size_t)n;
+	}
+	free(s->out);
+	s->out = NULL;
+	s->out_len = s->out_off = 0;
+	if (s->closing)
+		session_close(s);
+}
+
+static unsigned int
+accept_new(void)
+{
+	int fd, i;
+
+	fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++) {
+		if (sessions[i].fd < 0) {
+			sessions[i].fd = fd;
+			session_write(&sessions[i], PROMPT, strlen(PROMPT));
+			return 1;
+		}
+	}
+	(void)!write(fd, "error: too many sessions\n", 25);
+	close(fd);
+	return 1;
+}
+
+unsigned int
+lb_cli_poll(void)
+{
+	unsigned int work = 0;
+	int i;
+
+	if (listen_fd < 0)
+		return 0;
+	work += accept_new();
+	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++) {
+		struct session *s = &sessions[i];
+
+		if (s->fd < 0)
+			continue;
+		work += session_read(s);
+		if (s->fd >= 0 && (s->out_len > 0 || s->closing))
+			session_flush(s);
+	}
+	return work;
+}
+
+void
+lb_cli_term(void)
+{
+	int i;
+
+	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++)
+		if (sessions[i].fd >= 0)
+			session_close(&sessions[i]);
+	if (listen_fd >= 0)
+		close(listen_fd);
+	listen_fd = -1;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_CLI_SERVER_H
+#define LB_CLI_SERVER_H
+
+#include <stdio.h>
+
+#include "config/config.h"
+
+#define LB_CLI_MAX_LINE 4096
+#define LB_CLI_MAX_SESSIONS 32
+
+/*
+ * Telnet-style CLI on the control lcore. Sessions are non-blocking: a slow
+ * reader never stalls the control lcore (its output is dropped past a
+ * bound, and the session closed). A session that sends the line `batch`
+ * gets no prompts and a closing line per command: `%% ok` or
+ * `%% error` (what dplbctl uses).
+ */
+
+/* Listen on cfg->cli. Control lcore. Returns 0 or -errno (logged). */
+int lb_cli_init(const struct lb_config *cfg);
+
+/* Close the listener and every session. */
+void lb_cli_term(void);
+
+/* Accept, read, run commands, flush output. Returns units of work done. */
+unsigned int lb_cli_poll(void);
+
+/*
+ * Run one command line, writing its output to out. Returns 0, or -EINVAL
+ * for an unknown command or bad arguments (message already in out).
+ * Control lcore.
+ */
+int lb_cli_exec(const char *line, FILE *out);
+
+#endif

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_CONFIG_H
+#define LB_CONFIG_H
+
+/*
+ * The validated configuration of one dplb instance, as read from a native
+ * libconfig file (lb_config_load_native). Everything in here has been checked:
+ * the daemon may use it without further validation. Plain data, no DPDK types,
+ * so it can be read and tested without EAL.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define LB_MAX_IFACES	 16
+#define LB_MAX_ADDRS	 8	/* addresses per interface */
+#define LB_MAX_EAL_ARGS	 32
+#define LB_NAME_LEN	 32
+#define LB_DEV_LEN	 256
+#define LB_MAX_WORKERS	 64
+
+enum lb_huge_mode {
+	LB_HUGE_AUTO = 0,	/* hugepages when the kernel has free ones, else --no-huge */
+	LB_HUGE_YES,		/* require hugepages */
+	LB_HUGE_NO,		/* always --no-huge */
+};
+
+/* An IPv4 address with its prefix length, host byte order. */
+struct lb_cfg_addr {
+	uint32_t addr;
+	uint8_t prefix_len;
+};
+
+struct lb_cfg_iface {
+	char name[LB_NAME_LEN];		/* operator's name: "eth0", "ens33" */
+	char device[LB_DEV_LEN];	/* PCI address or vdev string */
+	bool is_pci;			/* device is a PCI address */
+	char exception_name[LB_NAME_LEN]; /* kernel TAP name, "" = none */
+	struct lb_cfg_addr addrs[LB_MAX_ADDRS];
+	unsigned int nb_addrs;
+	uint32_t gateway;		/* host order, 0 = none */
+	uint16_t mtu;
+	bool promiscuous;
+	int line;			/* config line, for later messages */
+};
+
+struct lb_cfg_eal {
+	char lcores[64];		/* "-l" value; "" = derived from workers */
+	unsigned int memory_mb;		/* "-m" value, 0 = EAL default */
+	enum lb_huge_mode huge;
+	char file_prefix[LB_NAME_LEN];
+	char log_level[LB_NAME_LEN];	/* e.g. "notice", "dplb.*:debug" */
+	char *args[LB_MAX_EAL_ARGS];	/* extra EAL args, owned (strdup) */
+	unsigned int nb_args;
+};
+
+struct lb_cfg_cli {
+	char listen_addr[64];		/* dotted quad */
+	uint16_t listen_port;
+};
+
+struct lb_config {
+	char path[512];			/* file it came from */
+	struct lb_cfg_eal eal;
+	unsigned int workers;		/* worker lcores (the control lcore is extra) */
+	unsigned int mbufs_per_port;	/* mbufs each port adds to its socket pool */
+	unsigned int rx_desc, tx_desc;
+	struct lb_cfg_iface ifaces[LB_MAX_IFACES];
+	unsigned int nb_ifaces;
+	struct lb_cfg_cli cli;
+	unsigned int neigh_timeout_s;	/* ARP entries are refreshed after this */
+};
+
+/*
+ * Sink for configuration problems. Each message names the file and line
+ * ("FILE:LINE: message"). lb_config_load_native() reports every problem it
+ * finds, not just the first.
+ */
+struct lb_cfg_errors {
+	FILE *out;			/* where messages go; NULL = silent */
+	unsigned int count;
+};
+
+/* Fill cfg with the defaults of every setting. */
+void lb_config_defaults(struct lb_config *cfg);
+
+/*
+ * Read and validate a native (libconfig) file into cfg.
+ * Returns 0 when the file is valid, -EINVAL when it has errors (each
+ * printed to err->out as FILE:LINE: message), -ENOENT/-EIO when it cannot
+ * be read. Not thread-safe; control code only.
+ */
+int lb_config_load_native(const char *path, struct lb_config *cfg,
+			  struct lb_cfg_errors *err);
+
+/* Same, from a string; name is used in messages in place of a file name. */
+int lb_config_parse_native(const char *name, const char *text,
+			   struct lb_config *cfg, struct lb_cfg_errors *err);
+
+/* Print cfg in native syntax; the output loads back to an equal config. */
+void lb_config_dump(const struct lb_config *cfg, FILE *out);
+
+/* Release what lb_config_load_native() allocated (EAL arg strings). */
+void lb_config_free(struct lb_config *cfg);
+
+/* Parse "a.b.c.d" or "a.b.c.d/len" (host order). Returns 0 or -EINVAL. */
+int lb_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *prefix_len,
+			 bool prefix_required);
+
+/* Format a host-order IPv4 address into buf (>= 16 bytes); returns buf. */
+char *lb_ipv4_str(uint32_t addr, char *buf, size_t len);
+
+#endif

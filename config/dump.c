@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Print a struct lb_config in native (libconfig) syntax with every setting
+ * explicit, so an operator sees the effective values and the output loads
+ * back to an equal config (dplb --config-dump).
+ */
+#include <stdio.h>
+
+#include "config/config.h"
+
+/* Print s as a libconfig string literal, quotes and escapes included. */
+static void
+put_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* Print `key = "value";` at the given indent (tabs). */
+static void
+put_kv(FILE *out, int indent, const char *key, const char *value)
+{
+	fprintf(out, "%.*s%s = ", indent, "\t\t\t", key);
+	put_str(out, value);
+	fputs(";\n", out);
+}
+
+static const char *
+huge_str(enum lb_huge_mode m)
+{
+	switch (m) {
+	case LB_HUGE_YES:
+		return "yes";
+	case LB_HUGE_NO:
+		return "no";
+	case LB_HUGE_AUTO:
+	default:
+		return "auto";
+	}
+}
+
+static void
+dump_eal(const struct lb_cfg_eal *eal, FILE *out)
+{
+	unsigned int i;
+
+	fputs("eal = {\n", out);
+	put_kv(out, 1, "lcores", eal->lcores);
+	fprintf(out, "\tmemory = %u;\n", eal->memory_mb);
+	put_kv(out, 1, "hugepages", huge_str(eal->huge));
+	put_kv(out, 1, "file_prefix", eal->file_prefix);
+	put_kv(out, 1, "log_level", eal->log_level);
+	fputs("\targs = [", out);
+	for (i = 0; i < eal->nb_args; i++) {
+		fputs(i ? ", " : " ", out);
+		put_str(out, eal->args[i]);
+	}
+	fputs(eal->nb_args ? " ];\n" : "];\n", out);
+	fputs("};\n", out);
+}
+
+static void
+dump_iface(const struct lb_cfg_iface *ifc, FILE *out, bool last)
+{
+	char a[16], line[24];
+	unsigned int k;
+
+	fputs("\t{\n", out);
+	put_kv(out, 2, "name", ifc->name);
+	put_kv(out, 2, "device", ifc->device);
+	fputs("\t\taddresses = [", out);
+	for (k = 0; k < ifc->nb_addrs; k++) {
+		snprintf(line, sizeof(line), "%s/%u",
+			 lb_ipv4_str(ifc->addrs[k].addr, a, sizeof(a)),
+			 ifc->addrs[k].prefix_len);
+		fputs(k ? ", " : " ", out);
+		put_str(out, line);
+	}
+	fputs(ifc->nb_addrs ? " ];\n" : "];\n", out);
+	if (ifc->gateway != 0)
+		put_kv(out, 2, "gateway", lb_ipv4_str(ifc->gateway, a, sizeof(a)));
+	else
+		fputs("\t\t# no gateway\n", out);
+	fprintf(out, "\t\tmtu = %u;\n", ifc->mtu);
+	fprintf(out, "\t\tpromiscuous = %s;\n",
+		ifc->promiscuous ? "true" : "false");
+	if (ifc->exception_name[0] != '\0')
+		put_kv(out, 2, "exception", ifc->exception_name);
+	else
+		fputs("\t\texception = false;\n", out);
+	fputs(last ? "\t}\n" : "\t},\n", out);
+}
+
+/*
+ * Print cfg to out in native syntax, every setting explicit; loading the
+ * output gives a config equal to cfg (except path and line numbers).
+ * Thread-safe as long as cfg is not being changed.
+ */
+void
+lb_config_dump(const struct lb_config *cfg, FILE *out)
+{
+	unsigned int i;
+
+	fputs("# dplb effective configuration, from ", out);
+	put_str(out, cfg->path);
+	fputc('\n', out);
+	dump_eal(&cfg->eal, out);
+	fprintf(out, "workers = %u;\n", cfg->workers);
+	fprintf(out, "mbufs_per_port = %u;\n", cfg->mbufs_per_port);
+	fprintf(out, "rx_desc = %u;\n", cfg->rx_desc);
+	fprintf(out, "tx_desc = %u;\n", cfg->tx_desc);
+	fprintf(out, "neigh_timeout = %u;\n", cfg->neigh_timeout_s);
+	fputs("interfaces = (\n", out);
+	for (i = 0; i < cfg->nb_ifaces; i++)
+		dump_iface(&cfg->ifaces[i], out, i + 1 == cfg->nb_ifaces);
+	fputs(");\n", out);
+	fputs("cli = {\n", out);
+	fprintf(out, "\tlisten = \"%s:%u\";\n", cfg->cli.listen_addr,
+		cfg->cli.listen_port);
+	fputs("};\n", out);
+}

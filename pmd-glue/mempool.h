@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_MEMPOOL_H
+#define LB_MEMPOOL_H
+
+#include <rte_mempool.h>
+
+/*
+ * The mbuf pool of NUMA socket `socket` (SOCKET_ID_ANY = 0), created with
+ * nb_mbufs on first use; later calls return the same pool whatever nb_mbufs.
+ * Control lcore at init. NULL when memory is short (logged).
+ */
+struct rte_mempool *lb_mempool_get(int socket, unsigned int nb_mbufs);
+
+/* Free every pool. All mbufs must be back (ports closed). */
+void lb_mempool_term(void);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_NEIGH_H
+#define LB_NEIGH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <rte_ether.h>
+#include <rte_rcu_qsbr.h>
+
+/*
+ * The neighbour (ARP) table: IPv4 address -> MAC and port. The control
+ * lcore is the only writer; workers look up without locks (rte_hash
+ * lock-free readers, entries reclaimed through RCU QSBR).
+ */
+
+/*
+ * Create the table for up to `max` entries; deleted entries are reclaimed
+ * after every reader registered on rcu has reported a quiescent state
+ * (rcu may be NULL when there are no concurrent readers, as in tests).
+ * Control lcore. Returns 0 or -errno.
+ */
+int lb_neigh_init(unsigned int max, struct rte_rcu_qsbr *rcu, unsigned int timeout_s);
+
+/* Free the table. No reader may be running. */
+void lb_neigh_term(void);
+
+/*
+ * Record that ip (network order) is at mac behind port. With create false
+ * only an existing entry is refreshed (Linux learns a sender only when the
+ * ARP was for it). Control lcore only. Returns 0, -ENOENT (not there and
+ * not created) or -ENOSPC (table full, counted).
+ */
+int lb_neigh_update(uint16_t port_id, rte_be32_t ip, const struct rte_ether_addr *mac,
+		    bool create);
+
+/*
+ * Find ip's MAC and port. Lock-free; any lcore. Returns 0 or -ENOENT.
+ */
+int lb_neigh_lookup(rte_be32_t ip, struct rte_ether_addr *mac, uint16_t *port_id);
+
+/*
+ * Age the table at TSC time now: entries not confirmed for the timeout are
+ * re-probed with ARP requests through probe(); entries unanswered for three
+ * more seconds are removed. Control lcore only.
+ */
+void lb_neigh_age(uint64_t now,
+		  void (*probe)(uint16_t port_id, rte_be32_t ip));
+
+/* One line per entry: address, MAC, port, age in seconds, state. */
+void lb_neigh_show(FILE *out);
+
+/* Number of entries. */
+unsigned int lb_neigh_count(void);
+
+#endif

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Native config reader: what an operator sees. Valid files load with the
+ * right values, each mistake is reported as "FILE:LINE: message" naming the
+ * setting, every mistake of a file shows in one pass, and --config-dump
+ * output loads back to the same config. No EAL needed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "config/config.h"
+#include "test/unit/unit.h"
+
+static const char full_conf[] =
+	"eal = {\n"						/* 1 */
+	"	lcores = \"0-2\";\n"
+	"	memory = 256;\n"
+	"	hugepages = \"no\";\n"
+	"	file_prefix = \"lb1\";\n"				/* 5 */
+	"	log_level = \"dplb.*:debug\";\n"
+	"	args = [ \"--no-pci\", \"--vdev\", \"net_null0\" ];\n"
+	"};\n"
+	"workers = 2;\n"
+	"mbufs_per_port = 16383;\n"				/* 10 */
+	"rx_desc = 512;\n"
+	"tx_desc = 2048;\n"
+	"neigh_timeout = 30;\n"
+	"interfaces = (\n"
+	"	{ name = \"ens33\"; device = \"03:00.1\";\n"		/* 15 */
+	"	  addresses = [ \"198.18.1.1/24\", \"198.18.9.1/30\" ];\n"
+	"	  gateway = \"198.18.1.254\"; mtu = 9000;\n"
+	"	  promiscuous = true; exception = \"tap.ens33\"; },\n"
+	"	{ name = \"lab0\"; device = \"net_af_packet0,iface=veth-lb0\";\n"
+	"	  address = \"198.18.2.1/24\"; exception = false; }\n" /* 20 */
+	");\n"
+	"cli = { listen = \"0.0.0.0:4000\"; };\n";
+
+/* Messages of the last parse(), NUL-terminated. */
+static char *msgs;
+
+/* Parse text as file "test.conf", keeping its messages in msgs. */
+static int
+parse(const char *text, struct lb_config *cfg, unsigned int *count)
+{
+	struct lb_cfg_errors err = { NULL, 0 };
+	size_t len;
+	int rc;
+
+	free(msgs);
+	msgs = NULL;
+	err.out = open_memstream(&msgs, &len);
+	rc = lb_config_parse_native("test.conf", text, cfg, &err);
+	fclose(err.out);
+	if (count != NULL)
+		*count = err.count;
+	return rc;
+}
+
+/* True when the last parse printed a line containing needle. */
+static int
+has_msg(const char *needle)
+{
+	if (msgs != NULL && strstr(msgs, needle) != NULL)
+		return 1;
+	fprintf(stderr, "\nexpected \"%s\" in:\n%s", needle, msgs ? msgs : "");
+	return 0;
+}
+
+/* Parse text, expect it rejected, and expect needle among the messages. */
+static void
+expect_error(const char *text, const char *needle)
+{
+	struct lb_config cfg;
+
+	CU_ASSERT_EQUAL(parse(text, &cfg, NULL), -EINVAL);
+	CU_ASSERT(has_msg(needle));
+}
+
+static void
+test_full_config_values(void)
+{
+	struct lb_config cfg;
+	unsigned int count;
+	const struct lb_cfg_iface *a = &cfg.ifaces[0], *b = &cfg.ifaces[1];
+
+	CU_ASSERT_EQUAL_FATAL(parse(full_conf, &cfg, &count), 0);
+	CU_ASSERT_EQUAL(count, 0);
+	CU_ASSERT_STRING_EQUAL(cfg.path, "test.conf");
+	CU_ASSERT_STRING_EQUAL(cfg.eal.lcores, "0-2");
+	CU_ASSERT_EQUAL(cfg.eal.memory_mb, 256);
+	CU_ASSERT_EQUAL(cfg.eal.huge, LB_HUGE_NO);
+	CU_ASSERT_STRING_EQUAL(cfg.eal.file_prefix, "lb1");
+	CU_ASSERT_STRING_EQUAL(cfg.eal.log_level, "dplb.*:debug");
+	CU_ASSERT_EQUAL_FATAL(cfg.eal.nb_args, 3);
+	CU_ASSERT_STRING_EQUAL(cfg.eal.args[2], "net_null0");
+	CU_ASSERT_EQUAL(cfg.workers, 2);
+	CU_ASSERT_EQUAL(cfg.mbufs_per_port, 16383);
+	CU_ASSERT_EQUAL(cfg.rx_desc, 512);
+	CU_ASSERT_EQUAL(cfg.tx_desc, 2048);
+	CU_ASSERT_EQUAL(cfg.neigh_timeout_s, 30);
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_ifaces, 2);
+	CU_ASSERT_STRING_EQUAL(a->name, "ens33");
+	CU_ASSERT_STRING_EQUAL(a->device, "0000:03:00.1");	/* full form */
+	CU_ASSERT(a->is_pci);
+	CU_ASSERT_EQUAL(a->nb_addrs, 2);
+	CU_ASSERT_EQUAL(a->addrs[0].addr, 0xc6120101);
+	CU_ASSERT_EQUAL(a->addrs[0].prefix_len, 24);
+	CU_ASSERT_EQUAL(a->addrs[1].prefix_len, 30);
+	CU_ASSERT_EQUAL(a->gateway, 0xc61201fe);
+	CU_ASSERT_EQUAL(a->mtu, 9000);
+	CU_ASSERT(a->promiscuous);
+	CU_ASSERT_STRING_EQUAL(a->exception_name, "tap.ens33");
+	CU_ASSERT_EQUAL(a->line, 15);
+	CU_ASSERT_STRING_EQUAL(b->device, "net_af_packet0,iface=veth-lb0");
+	CU_ASSERT(!b->is_pci);
+	CU_ASSERT_EQUAL(b->nb_addrs, 1);
+	CU_ASSERT_EQUAL(b->addrs[0].addr, 0xc6120201);
+	CU_ASSERT_EQUAL(b->gateway, 0);
+	CU_ASSERT_EQUAL(b->mtu, 1500);
+	CU_ASSERT(!b->promiscuous);
+	CU_ASSERT_STRING_EQUAL(b->exception_name, "");
+	CU_ASSERT_STRING_EQUAL(cfg.cli.listen_addr, "0.0.0.0");
+	CU_ASSERT_EQUAL(cfg.cli.listen_port, 4000);
+	lb_config_free(&cfg);
+	CU_ASSERT_EQUAL(cfg.eal.nb_args, 0);
+}
+
+static void
+test_defaults(void)
+{
+	struct lb_config cfg;
+
+	CU_ASSERT_EQUAL_FATAL(parse("# nothing set\n", &cfg, NULL), 0);
+	CU_ASSERT_EQUAL(cfg.workers, 1);
+	CU_ASSERT_EQUAL(cfg.mbufs_per_port, 8191);
+	CU_ASSERT_EQUAL(cfg.rx_desc, 1024);
+	CU_ASSERT_EQUAL(cfg.tx_desc, 1024);
+	CU_ASSERT_EQUAL(cfg.neigh_timeout_s, 60);
+	CU_ASSERT_EQUAL(cfg.eal.huge, LB_HUGE_AUTO);
+	CU_ASSERT_STRING_EQUAL(cfg.eal.file_prefix, "dplb");
+	CU_ASSERT_STRING_EQUAL(cfg.eal.lcores, "");
+	CU_ASSERT_EQUAL(cfg.eal.memory_mb, 0);
+	CU_ASSERT_EQUAL(cfg.eal.nb_args, 0);
+	CU_ASSERT_STRING_EQUAL(cfg.cli.listen_addr, "127.0.0.1");
+	CU_ASSERT_EQUAL(cfg.cli.listen_port, 2323);
+	CU_ASSERT_EQUAL(cfg.nb_ifaces, 0);
+
+	/* An interface gets mtu 1500, no gateway and TAP "dp-" + name. */
+	CU_ASSERT_EQUAL_FATAL(parse("interfaces = ( { name = \"averyverylongname\";"
+				    " device = \"net_null0\"; } );\n",
+				    &cfg, NULL), 0);
+	CU_ASSERT_EQUAL(cfg.ifaces[0].mtu, 1500);
+	CU_ASSERT_EQUAL(cfg.ifaces[0].gateway, 0);
+	CU_ASSERT_STRING_EQUAL(cfg.ifaces[0].exception_name, "dp-averyverylo");
+	CU_ASSERT_EQUAL(strlen(cfg.ifaces[0].exception_name), 15);
+}
+
+static void
+test_unknown_settings(void)
+{
+	expect_error("workers = 1;\nworker = 2;\n",
+		     "test.conf:2: unknown setting 'worker' at top level");
+	expect_error("eal = {\n  hugepage = \"no\";\n};\n",
+		     "test.conf:2: unknown setting 'hugepage' in eal");
+	expect_error("cli = { port = 1; };\n",
+		     "test.conf:1: unknown setting 'port' in cli");
+	expect_error("interfaces = (\n { name = \"a\"; device = \"net_null0\";\n"
+		     "   gw = \"1.2.3.4\"; } );\n",
+		     "test.conf:3: unknown setting 'gw' in interfaces[0]");
+}
+
+static void
+test_wrong_types(void)
+{
+	expect_error("workers = \"2\";\n", "test.conf:1: workers must be an integer");
+	expect_error("\nrx_desc = 1024.0;\n", "test.conf:2: rx_desc must be an integer");
+	expect_error("eal = 5;\n", "test.conf:1: eal must be a group");
+	expect_error("eal = { args = [ 1, 2 ]; };\n",
+		     "test.conf:1: eal.args[0] must be a string");
+	expect_error("interfaces = ( { name = \"a\"; device = \"net_null0\";\n"
+		     " promiscuous = 1; } );\n",
+		     "test.conf:2: interfaces[0].promiscuous must be true or false");
+	expect_error("interfaces = { name = \"a\"; };\n",
+		     "test.conf:1: interfaces must be a list");
+}
+
+static void
+test_ranges(void)
+{
+	expect_error("workers = 0;\n", "test.conf:1: workers must be 1..64 (got 0)");
+	expect_error("mbufs_per_port = 100;\n",
+		     "mbufs_per_port must be 1023..1048575");
+	expect_error("tx_desc = 1000;\n",
+		     "test.conf:1: tx_desc must be a power of two");
+	expect_error("neigh_timeout = 4000;\n", "neigh_timeout must be 5..3600");
+	expect_error("eal = { hugepages = \"sometimes\"; };\n",
+		     "eal.hugepages must be \"auto\", \"yes\" or \"no\"");
+	expect_error("eal = { lcores = \"0-1 ; rm\"; };\n", "eal.lcores '0-1 ; rm'");
+	expect_error("cli = { listen = \"127.0.0.1:0\"; };\n",
+		     "test.conf:1: cli.listen '127.0.0.1:0' must be ADDR:PORT");
+	expect_error("cli = { listen = \"localhost:2323\"; };\n", "cli.listen");
+	expect_error("interfaces = ( { name = \"a\"; device = \"net_null0\";\n"
+		     " mtu = 10000; } );\n",
+		     "test.conf:2: interfaces[0].mtu must be 68..9600 (got 10000)");
+}
+
+static void
+test_interface_errors(void)
+{
+	const char *two = "interfaces = (\n"
+		" { name = \"eth0\"; device = \"0000:03:00.0\"; address = \"198.18.1.1/24\"; },\n"
+		" { name = \"eth0\"; device = \"03:00.0\"; address = \"198.18.1.1/16\"; }\n"
+		");\n";
+
+	expect_error(two, "test.conf:3: interfaces[1].name 'eth0' is already used by interfaces[0]");
+	expect_error(two, "test.conf:3: interfaces[1].device '0000:03:00.0' is already used");
+	expect_error(two, "test.conf:3: interfaces[1].address '198.18.1.1/16' is already used");
+	expect_error("interfaces = ( { name = \"a\"; device = \"net_tap0,iface=x\"; },\n"
+		     " { name = \"b\"; device = \"net_tap0,iface=y\"; } );\n",
+		     "test.conf:2: interfaces[1].device 'net_tap0' is already used");
+	expect_error("interfaces = (\n { device = \"net_null0\"; } );\n",
+		     "test.conf:2: interfaces[0] has no name");
+	expect_error("interfaces = ( { name = \"a\"; } );\n",
+		     "test.conf:1: interfaces[0] has no device");
+	expect_error("interfaces = ( { name = \"eth 0\"; device = \"net_null0\"; } );\n",
+		     "interfaces[0].name 'eth 0' must be non-empty");
+	expect_error("interfaces = ( { name = \"a\"; device = \"eth1\"; } );\n",
+		     "interfaces[0].device 'eth1' is neither a PCI address");
+	expect_error("interfaces = ( { name = \"a\"; device = \"net_null0\";\n"
+		     " addresses = [ \"198.18.1.1\" ]; } );\n",
+		     "test.conf:2: interfaces[0].addresses[0] '198.18.1.1' is not ADDR/LEN");
+	expect_error("interfaces = ( { name = \"a\"; device = \"net_null0\";\n"
+		     " addresses = [ \"198.18.1.1/24\",\n \"198.18.2.1/0\" ]; } );\n",
+		     "test.conf:3: interfaces[0].addresses[1] '198.18.2.1/0': prefix length must be 1..32");
+	expect_error("interfaces = ( { name = \"a\"; device = \"net_null0\";\n"
+		     " address = \"198.18.1.1/24\";\n gateway = \"198.18.2.254\"; } );\n",
+		     "test.conf:3: interfaces[0].gateway 198.18.2.254 is not inside any subnet");
+	expect_error("interfaces = ( { name = \"a\"; device = \"net_null0\";\n"
+		     " exception = \"this-is-too-long\"; } );\n",
+		     "test.conf:2: interfaces[0].exception is too long (max 15 characters)");
+}
+
+static void
+test_too_many_interfaces(void)
+{
+	char text[4096];
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(text, sizeof(text), "interfaces = (\n");
+	for (i = 0; i <= LB_MAX_IFACES; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "%s{ name = \"if%d\"; device = \"net_null%d\"; }\n",
+				      i ? "," : "", i, i);
+	snprintf(text + n, sizeof(text) - n, ");\n");
+	expect_error(text, "test.conf:18: too many interfaces: 17 (max 16)");
+}
+
+static void
+test_all_errors_in_one_pass(void)
+{
+	struct lb_config cfg;
+	unsigned int count;
+
+	CU_ASSERT_EQUAL(parse("workers = 0;\n"
+			      "rx_desc = 100;\n"
+			      "colour = \"blue\";\n"
+			      "interfaces = ( { name = \"a\"; device = \"nope\";\n"
+			      "  mtu = 1; } );\n", &cfg, &count), -EINVAL);
+	CU_ASSERT_EQUAL(count, 5);
+	CU_ASSERT(has_msg("test.conf:1: workers"));
+	CU_ASSERT(has_msg("test.conf:2: rx_desc"));
+	CU_ASSERT(has_msg("test.conf:3: unknown setting 'colour'"));
+	CU_ASSERT(has_msg("test.conf:4: interfaces[0].device 'nope'"));
+	CU_ASSERT(has_msg("test.conf:5: interfaces[0].mtu"));
+}
+
+static void
+test_syntax_error(void)
+{
+	expect_error("workers = 1;\neal = {\n  memory = ;\n};\n",
+		     "test.conf:3: syntax error");
+}
+
+static void
+test_missing_file(void)
+{
+	struct lb_cfg_errors err = { NULL, 0 };
+	struct lb_config cfg;
+	size_t len;
+
+	free(msgs);
+	msgs = NULL;
+	err.out = open_memstream(&msgs, &len);
+	CU_ASSERT_EQUAL(lb_config_load_native("/nonexistent/dplb.conf", &cfg,
+					      &err), -ENOENT);
+	fclose(err.out);
+	CU_ASSERT_EQUAL(err.count, 1);
+	CU_ASSERT(has_msg("/nonexistent/dplb.conf: cannot read: No such file"));
+}
+
+/* Every setting of a and b is equal (path and lines aside). */
+static void
+assert_cfg_equal(const struct lb_config *a, const struct lb_config *b)
+{
+	unsigned int i, k;
+
+	CU_ASSERT_STRING_EQUAL(a->eal.lcores, b->eal.lcores);
+	CU_ASSERT_EQUAL(a->eal.memory_mb, b->eal.memory_mb);
+	CU_ASSERT_EQUAL(a->eal.huge, b->eal.huge);
+	CU_ASSERT_STRING_EQUAL(a->eal.file_prefix, b->eal.file_prefix);
+	CU_ASSERT_STRING_EQUAL(a->eal.log_level, b->eal.log_level);
+	CU_ASSERT_EQUAL_FATAL(a->eal.nb_args, b->eal.nb_args);
+	for (i = 0; i < a->eal.nb_args; i++)
+		CU_ASSERT_STRING_EQUAL(a->eal.args[i], b->eal.args[i]);
+	CU_ASSERT_EQUAL(a->workers, b->workers);
+	CU_ASSERT_EQUAL(a->mbufs_per_port, b->mbufs_per_port);
+	CU_ASSERT_EQUAL(a->rx_desc, b->rx_desc);
+	CU_ASSERT_EQUAL(a->tx_desc, b->tx_desc);
+	CU_ASSERT_EQUAL(a->neigh_timeout_s, b->neigh_timeout_s);
+	CU_ASSERT_STRING_EQUAL(a->cli.listen_addr, b->cli.listen_addr);
+	CU_ASSERT_EQUAL(a->cli.listen_port, b->cli.listen_port);
+	CU_ASSERT_EQUAL_FATAL(a->nb_ifaces, b->nb_ifaces);
+	for (i = 0; i < a->nb_ifaces; i++) {
+		const struct lb_cfg_iface *x = &a->ifaces[i], *y = &b->ifaces[i];
+
+		CU_ASSERT_STRING_EQUAL(x->name, y->name);
+		CU_ASSERT_STRING_EQUAL(x->device, y->device);
+		CU_ASSERT_EQUAL(x->is_pci, y->is_pci);
+		CU_ASSERT_STRING_EQUAL(x->exception_name, y->exception_name);
+		CU_ASSERT_EQUAL_FATAL(x->nb_addrs, y->nb_addrs);
+		for (k = 0; k < x->nb_addrs; k++) {
+			CU_ASSERT_EQUAL(x->addrs[k].addr, y->addrs[k].addr);
+			CU_ASSERT_EQUAL(x->addrs[k].prefix_len, y->addrs[k].prefix_len);
+		}
+		CU_ASSERT_EQUAL(x->gateway, y->gateway);
+		CU_ASSERT_EQUAL(x->mtu, y->mtu);
+		CU_ASSERT_EQUAL(x->promiscuous, y->promiscuous);
+	}
+}
+
+/* Dump text's config and load the dump back: the same config. */
+static void
+round_trip(const char *text)
+{
+	struct lb_config a, b;
+	char *dump = NULL;
+	size_t len;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(parse(text, &a, NULL), 0);
+	f = open_memstream(&dump, &len);
+	lb_config_dump(&a, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(parse(dump, &b, NULL), 0);
+	if (msgs != NULL && msgs[0] != '\0')
+		fprintf(stderr, "\ndump:\n%s\nerrors:\n%s", dump, msgs);
+	assert_cfg_equal(&a, &b);
+	lb_config_free(&a);
+	lb_config_free(&b);
+	free(dump);
+}
+
+static void
+test_dump_round_trip(void)
+{
+	round_trip(full_conf);
+	round_trip("");
+	round_trip("eal = { hugepages = \"yes\"; log_level = \"a\\\"b\";"
+		   " args = [ \"--x=\\\\y\", \"tab\\there\" ]; };\n");
+}
+
+static void
+test_lab_example_loads(void)
+{
+	static const char *const paths[] = { "config/examples/lab.conf",
+		"../config/examples/lab.conf", "../../config/examples/lab.conf",
+		"../../../config/examples/lab.conf" };
+	struct lb_cfg_errors err = { stderr, 0 };
+	struct lb_config cfg;
+	const char *path = NULL;
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]) && path == NULL; i++) {
+		f = fopen(paths[i], "r");
+		if (f != NULL) {
+			fclose(f);
+			path = paths[i];
+		}
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	CU_ASSERT_EQUAL_FATAL(lb_config_load_native(path, &cfg, &err), 0);
+	CU_ASSERT_EQUAL(cfg.workers, 1);
+	CU_ASSERT_EQUAL(cfg.eal.huge, LB_HUGE_AUTO);
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_ifaces, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.ifaces[0].name, "lab0");
+	CU_ASSERT_STRING_EQUAL(cfg.ifaces[0].device, "net_af_packet0,iface=veth-lb0");
+	CU_ASSERT_EQUAL(cfg.ifaces[0].addrs[0].addr, 0xc6120101);
+	CU_ASSERT_EQUAL(cfg.ifaces[0].addrs[0].prefix_len, 24);
+	CU_ASSERT_STRING_EQUAL(cfg.cli.listen_addr, "127.0.0.1");
+	CU_ASSERT_EQUAL(cfg.cli.listen_port, 2323);
+	lb_config_free(&cfg);
+}
+
+static void
+test_ipv4_prefix(void)
+{
+	uint32_t a;
+	uint8_t p;
+	char buf[16];
+
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("198.18.1.1", &a, &p, false), 0);
+	CU_ASSERT_EQUAL(a, 0xc6120101);
+	CU_ASSERT_EQUAL(p, 32);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("10.0.0.0/8", &a, &p, true), 0);
+	CU_ASSERT_EQUAL(p, 8);
+	CU_ASSERT_STRING_EQUAL(lb_ipv4_str(0xc61201fe, buf, sizeof(buf)),
+			       "198.18.1.254");
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("198.18.1.1", &a, &p, true), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("256.1.1.1", &a, &p, false), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("1.2.3", &a, &p, false), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("1.2.3.4.5", &a, &p, false), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix(" 1.2.3.4", &a, &p, false), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("1.2.3.4 ", &a, &p, false), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("010.1.1.1", &a, &p, false), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("1.2.3.4/33", &a, &p, true), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("1.2.3.4/", &a, &p, true), -EINVAL);
+	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("1.2.3.4/24x", &a, &p, true), -EINVAL);
+}
+
+/* Register the "config" suite with the CUnit registry. */
+void
+lb_test_register_config(void)
+{
+	CU_pSuite s = CU_add_suite("config", NULL, NULL);
+
+	CU_add_test(s, "full config loads with its values", test_full_config_values);
+	CU_add_test(s, "defaults", test_defaults);
+	CU_add_test(s, "unknown settings name file:line", test_unknown_settings);
+	CU_add_test(s, "wrong types", test_wrong_types);
+	CU_add_test(s, "out of range values", test_ranges);
+	CU_add_test(s, "interface mistakes", test_interface_errors);
+	CU_add_test(s, "too many interfaces", test_too_many_interfaces);
+	CU_add_test(s, "all errors in one pass", test_all_errors_in_one_pass);
+	CU_add_test(s, "syntax error line", test_syntax_error);
+	CU_add_test(s, "missing file", test_missing_file);
+	CU_add_test(s, "dump loads back equal", test_dump_round_trip);
+	CU_add_test(s, "examples/lab.conf loads", test_lab_example_loads);
+	CU_add_test(s, "IPv4 prefix parsing", test_ipv4_prefix);
+}
