@@ -234,11 +234,13 @@ parse_eal(struct parse_ctx *ctx, const config_setting_t *grp)
 		const char *v = get_string(ctx, grp, "eal.", "hugepages",
 					   buf, sizeof(buf));
 
-		if (v != NULL && strcmp(v, "auto") == 0)
+		if (v == NULL)
+			;	/* reported by get_string() */
+		else if (strcmp(v, "auto") == 0)
 			eal->huge = LB_HUGE_AUTO;
-		else if (v != NULL && strcmp(v, "yes") == 0)
+		else if (strcmp(v, "yes") == 0)
 			eal->huge = LB_HUGE_YES;
-		else if (v != NULL && strcmp(v, "no") == 0)
+		else if (strcmp(v, "no") == 0)
 			eal->huge = LB_HUGE_NO;
 		else
 			report(ctx, s, "eal.hugepages must be \"auto\", \"yes\" or \"no\"");

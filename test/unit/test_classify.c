@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lb_classify on crafted frames: every kind of malformed frame is dropped
+ * under its own reason, good ARP/IPv4 frames go where they belong.
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_ip.h>
+
+#include "app/classify.h"
+#include "test/unit/unit.h"
+
+#define PORT 0
+static const struct rte_ether_addr our_mac = { { 0x02, 0, 0, 0, 0, 0x01 } };
+static const struct rte_ether_addr peer_mac = { { 0x02, 0, 0, 0, 0, 0x02 } };
+static struct lb_local local;
+
+/* A valid Ethernet + IPv4 + 8-byte payload frame, 198.18.1.10 -> dst. */
+static uint16_t
+make_ipv4(uint8_t *buf, uint32_t dst, uint8_t ihl_words)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint16_t hlen = ihl_words * 4;
+
+	memset(buf, 0, 128);
+	eth->dst_addr = our_mac;
+	eth->src_addr = peer_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = (uint8_t)(0x40 | ihl_words);
+	ip->total_length = rte_cpu_to_be_16(hlen + 8);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 1, 10));
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	if (hlen > 20)
+		memset((uint8_t *)ip + 20, 1, hlen - 20);	/* NOP options */
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return sizeof(*eth) + hlen + 8;
+}
+
+static void
+fix_csum(uint8_t *buf)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + sizeof(struct rte_ether_hdr));
+
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+static enum lb_verdict
+run(const uint8_t *buf, uint16_t len, enum lb_drop_reason *reason, struct lb_pkt_info *info)
+{
+	struct rte_mbuf *m = lb_test_mbuf(buf, len);
+	enum lb_verdict v;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	m->port = PORT;
+	v = lb_classify(&local, PORT, m, info, reason);
+	rte_pktmbuf_free(m);
+	return v;
+}
+
+/* Assert that the frame is dropped for `want`. */
+static void
+expect_drop(const uint8_t *buf, uint16_t len, enum lb_drop_reason want)
+{
+	enum lb_drop_reason reason;
+	struct lb_pkt_info info;
+
+	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_DROP);
+	CU_ASSERT_EQUAL(reason, want);
+	if (reason != want)
+		fprintf(stderr, "\n  expected drop %s, got %s\n", lb_drop_name(want),
+			lb_drop_name(reason));
+}
+
+static int
+setup(void)
+{
+	memset(&local, 0, sizeof(local));
+	local.port_mac[PORT] = our_mac;
+	local.addrs[0] = rte_cpu_to_be_32(RTE_IPV4(198, 18, 1, 1));
+	local.nb_addrs = 1;
+	return 0;
+}
+
+static void
+test_good_local_and_transit(void)
+{
+	uint8_t buf[128];
+	enum lb_drop_reason reason;
+	struct lb_pkt_info info;
+	uint16_t len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+
+	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
+	CU_ASSERT_EQUAL(info.l3_off, 14);
+	CU_ASSERT_EQUAL(info.l4_off, 34);
+	CU_ASSERT_EQUAL(info.proto, IPPROTO_UDP);
+	len = make_ipv4(buf, RTE_IPV4(198, 18, 2, 1), 5);
+	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_FORWARD);
+	/* IP options: L4 offset follows IHL */
+	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 15);
+	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
+	CU_ASSERT_EQUAL(info.l4_off, 14 + 60);
+	/* Ethernet padding past the IP packet is accepted */
+	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	CU_ASSERT_EQUAL(run(buf, 60, &reason, &info), LB_VERDICT_CONTROL);
+	CU_ASSERT_EQUAL(info.l3_len, 28);
+	/* broadcast destination MAC is fine */
+	memset(buf, 0xff, 6);
+	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
+}
+
+static void
+test_runts(void)
+{
+	uint8_t buf[128];
+	uint16_t len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	uint16_t cut;
+
+	(void)len;
+	for (cut = 0; cut < 14; cut++)
+		expect_drop(buf, cut, LB_DROP_RUNT);
+	for (cut = 14; cut < 34; cut++)
+		expect_drop(buf, cut, LB_DROP_IP_TRUNC);
+	/* header says 60 bytes, frame holds 40 */
+	make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 15);
+	expect_drop(buf, 14 + 40, LB_DROP_IP_TRUNC);
+}
+
+static void
+test_bad_ip_headers(void)
+{
+	uint8_t buf[128];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + 14);
+	uint16_t len;
+	uint8_t ihl;
+
+	for (ihl = 0; ihl < 5; ihl++) {
+		len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+		ip->version_ihl = (uint8_t)(0x40 | ihl);
+		fix_csum(buf);
+		expect_drop(buf, len, LB_DROP_IP_IHL);
+	}
+	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	ip->version_ihl = 0x65;
+	expect_drop(buf, len, LB_DROP_IP_VERSION);
+
+	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	ip->total_length = rte_cpu_to_be_16(len - 14 + 1);	/* beyond the frame */
+	fix_csum(buf);
+	expect_drop(buf, len, LB_DROP_IP_LEN);
+	ip->total_length = rte_cpu_to_be_16(19);		/* below the header */
+	fix_csum(buf);
+	expect_drop(buf, len, LB_DROP_IP_LEN);
+	ip->total_length = rte_cpu_to_be_16(0xffff);
+	fix_csum(buf);
+	expect_drop(buf, len, LB_DROP_IP_LEN);
+
+	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	ip->hdr_checksum ^= 0x0101;
+	expect_drop(buf, len, LB_DROP_IP_CSUM);
+
+	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(224, 0, 0, 5));
+	fix_csum(buf);
+	expect_drop(buf, len, LB_DROP_IP_SRC);
+	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(127, 0, 0, 1));
+	fix_csum(buf);
+	expect_drop(buf, len, LB_DROP_IP_SRC);
+}
+
+static void
+test_ethertypes_and_macs(void)
+{
+	uint8_t buf[128];
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	uint16_t len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	expect_drop(buf, len, LB_DROP_VLAN);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_QINQ);
+	expect_drop(buf, len, LB_DROP_VLAN);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	expect_drop(buf, len, LB_DROP_IPV6);
+	eth->ether_type = rte_cpu_to_be_16(0x88cc);	/* LLDP */
+	expect_drop(buf, len, LB_DROP_ETHERTYPE);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	expect_drop(buf, 14 + 27, LB_DROP_ARP_TRUNC);
+
+	make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	eth->dst_addr = peer_mac;			/* someone else's frame */
+	expect_drop(buf, len, LB_DROP_OTHER_HOST);
+}
+
+/* Random bytes must never crash the classifier, whatever it decides. */
+static void
+test_garbage_never_crashes(void)
+{
+	uint8_t buf[128];
+	enum lb_drop_reason reason;
+	struct lb_pkt_info info;
+	unsigned int i, j, drops = 0;
+	uint32_t seed = 12345;
+
+	for (i = 0; i < 20000; i++) {
+		uint16_t len;
+
+		make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+		for (j = 0; j < 1 + (i % 8); j++) {
+			seed = seed * 1103515245 + 12345;
+			buf[14 + (seed >> 16) % 40] = (uint8_t)(seed >> 8);
+		}
+		seed = seed * 1103515245 + 12345;
+		len = (uint16_t)((seed >> 16) % 128);
+		if (run(buf, len, &reason, &info) == LB_VERDICT_DROP) {
+			CU_ASSERT(reason > LB_DROP_NONE && reason < LB_DROP_MAX);
+			drops++;
+		}
+	}
+	CU_ASSERT(drops > 0);
+}
+
+void
+lb_test_register_classify(void)
+{
+	CU_pSuite s = CU_add_suite("classify", setup, NULL);
+
+	CU_add_test(s, "good local and transit frames", test_good_local_and_transit);
+	CU_add_test(s, "runt and truncated frames", test_runts);
+	CU_add_test(s, "bad IPv4 headers", test_bad_ip_headers);
+	CU_add_test(s, "ethertypes and foreign MACs", test_ethertypes_and_macs);
+	CU_add_test(s, "random garbage never crashes", test_garbage_never_crashes);
+}

@@ -155,7 +155,7 @@ test_defaults(void)
 				    &cfg, NULL), 0);
 	CU_ASSERT_EQUAL(cfg.ifaces[0].mtu, 1500);
 	CU_ASSERT_EQUAL(cfg.ifaces[0].gateway, 0);
-	CU_ASSERT_STRING_EQUAL(cfg.ifaces[0].exception_name, "dp-averyverylo");
+	CU_ASSERT_STRING_EQUAL(cfg.ifaces[0].exception_name, "dp-averyverylon");
 	CU_ASSERT_EQUAL(strlen(cfg.ifaces[0].exception_name), 15);
 }
 
@@ -377,15 +377,19 @@ test_dump_round_trip(void)
 static void
 test_lab_example_loads(void)
 {
-	static const char *const paths[] = { "config/examples/lab.conf",
-		"../config/examples/lab.conf", "../../config/examples/lab.conf",
-		"../../../config/examples/lab.conf" };
+	/* Beside this source file as compiled, or from the repo or build dir. */
+	const char *src = __FILE__, *me = "test/unit/test_config.c";
+	char here[512];
+	const char *paths[] = { here, "config/examples/lab.conf",
+		"../config/examples/lab.conf", "../../config/examples/lab.conf" };
 	struct lb_cfg_errors err = { stderr, 0 };
 	struct lb_config cfg;
 	const char *path = NULL;
+	size_t n = strlen(src) >= strlen(me) ? strlen(src) - strlen(me) : 0;
 	unsigned int i;
 	FILE *f;
 
+	snprintf(here, sizeof(here), "%.*sconfig/examples/lab.conf", (int)n, src);
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]) && path == NULL; i++) {
 		f = fopen(paths[i], "r");
 		if (f != NULL) {
@@ -393,6 +397,8 @@ test_lab_example_loads(void)
 			path = paths[i];
 		}
 	}
+	if (path == NULL)
+		fprintf(stderr, "\nconfig/examples/lab.conf not found from here\n");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
 	CU_ASSERT_EQUAL_FATAL(lb_config_load_native(path, &cfg, &err), 0);
 	CU_ASSERT_EQUAL(cfg.workers, 1);
