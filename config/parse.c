@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Value readers of the native parser: each problem reported as FILE:LINE. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/parse.h"
+
+/* Print "FILE:LINE: message" for setting s and count it. */
+void __attribute__((format(printf, 3, 4)))
+lb_cfg_report(struct parse_ctx *ctx, const config_setting_t *s,
+       const char *fmt, ...)
+{
+	const char *file = NULL;
+	va_list ap;
+	int line = 0;
+
+	/* Array elements and the root may carry no line: use the parent's. */
+	for (; s != NULL && line == 0; s = config_setting_parent(s)) {
+		line = config_setting_source_line(s);
+		file = config_setting_source_file(s);
+	}
+	ctx->err->count++;
+	if (ctx->err->out == NULL)
+		return;
+	fprintf(ctx->err->out, "%s:%d: ", file ? file : ctx->name, line);
+	va_start(ap, fmt);
+	vfprintf(ctx->err->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err->out);
+}
+
+/* Report each member of grp (named where, NULL: top level) not in keys. */
+void
+lb_cfg_check_keys(struct parse_ctx *ctx, const config_setting_t *grp,
+	   const char *where, const char *const keys[])
+{
+	char expected[256];
+	size_t used;
+	int i, k;
+
+	for (i = 0; i < config_setting_length(grp); i++) {
+		config_setting_t *s = config_setting_get_elem(grp, i);
+		const char *name = config_setting_name(s);
+
+		for (k = 0; keys[k] != NULL; k++)
+			if (strcmp(keys[k], name) == 0)
+				break;
+		if (keys[k] != NULL)
+			continue;
+		expected[0] = '\0';
+		for (k = 0, used = 0; keys[k] != NULL && used < sizeof(expected); k++)
+			used += snprintf(expected + used, sizeof(expected) - used,
+					 "%s%s", k ? ", " : "", keys[k]);
+		lb_cfg_report(ctx, s, "unknown setting '%s' %s%s (expected: %s)",
+		       name, where ? "in " : "at top level", where ? where : "",
+		       expected);
+	}
+}
+
+/* The optional group parent.key, or NULL (reported when not a group). */
+config_setting_t *
+lb_cfg_get_group(struct parse_ctx *ctx, const config_setting_t *parent,
+	  const char *key)
+{
+	config_setting_t *s = config_setting_get_member(parent, key);
+
+	if (s != NULL && !config_setting_is_group(s)) {
+		lb_cfg_report(ctx, s, "%s must be a group { ... }", key);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * Read the optional integer grp.key into *out when it is within min..max.
+ * Returns true when the setting is present and valid.
+ */
+bool
+lb_cfg_get_uint(struct parse_ctx *ctx, const config_setting_t *grp,
+	 const char *where, const char *key, long long min, long long max,
+	 unsigned int *out)
+{
+	config_setting_t *s = config_setting_get_member(grp, key);
+	long long v;
+
+	if (s == NULL)
+		return false;
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64) {
+		lb_cfg_report(ctx, s, "%s%s must be an integer", where, key);
+		return false;
+	}
+	v = config_setting_get_int64(s);
+	if (v < min || v > max) {
+		lb_cfg_report(ctx, s, "%s%s must be %lld..%lld (got %lld)",
+		       where, key, min, max, v);
+		return false;
+	}
+	*out = (unsigned int)v;
+	return true;
+}
+
+/*
+ * Copy the optional string grp.key into buf (len bytes). Returns buf, or
+ * NULL when absent or invalid (reported).
+ */
+const char *
+lb_cfg_get_string(struct parse_ctx *ctx, const config_setting_t *grp,
+	   const char *where, const char *key, char *buf, size_t len)
+{
+	config_setting_t *s = config_setting_get_member(grp, key);
+	const char *v;
+
+	if (s == NULL)
+		return NULL;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		lb_cfg_report(ctx, s, "%s%s must be a string", where, key);
+		return NULL;
+	}
+	v = config_setting_get_string(s);
+	if (strlen(v) >= len) {
+		lb_cfg_report(ctx, s, "%s%s is too long (max %zu characters)",
+		       where, key, len - 1);
+		return NULL;
+	}
+	memcpy(buf, v, strlen(v) + 1);
+	return buf;
+}
+
+/* True when s only holds A-Z a-z 0-9 . _ - (names, TAP names, prefixes). */
+bool
+lb_cfg_is_ident(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("._-", *s) != NULL))
+			return false;
+	return true;
+}
+
+/* rx_desc / tx_desc: 64..16384 and a power of two. */

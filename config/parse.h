@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_CONFIG_PARSE_H
+#define LB_CONFIG_PARSE_H
+
+/* Private to config/: value readers shared by the native parser's files. */
+
+#include <stdbool.h>
+
+#include <libconfig.h>
+
+#include "config/config.h"
+
+/* State of one parse: where messages go and what is being filled. */
+struct parse_ctx {
+	const char *name;		/* file name used in messages */
+	struct lb_config *cfg;
+	struct lb_cfg_errors *err;
+};
+
+
+/* Print "FILE:LINE: message" for setting s and count it. */
+void __attribute__((format(printf, 3, 4)))
+lb_cfg_report(struct parse_ctx *ctx, const config_setting_t *s,
+       const char *fmt, ...);
+
+/* Report each member of grp (named where, NULL: top level) not in keys. */
+void
+lb_cfg_check_keys(struct parse_ctx *ctx, const config_setting_t *grp,
+	   const char *where, const char *const keys[]);
+
+/* The optional group parent.key, or NULL (reported when not a group). */
+config_setting_t *
+lb_cfg_get_group(struct parse_ctx *ctx, const config_setting_t *parent,
+	  const char *key);
+
+/*
+ * Read the optional integer grp.key into *out when it is within min..max.
+ * Returns true when the setting is present and valid.
+ */
+bool
+lb_cfg_get_uint(struct parse_ctx *ctx, const config_setting_t *grp,
+	 const char *where, const char *key, long long min, long long max,
+	 unsigned int *out);
+
+/*
+ * Copy the optional string grp.key into buf (len bytes). Returns buf, or
+ * NULL when absent or invalid (reported).
+ */
+const char *
+lb_cfg_get_string(struct parse_ctx *ctx, const config_setting_t *grp,
+	   const char *where, const char *key, char *buf, size_t len);
+
+/* True when s only holds A-Z a-z 0-9 . _ - (names, TAP names, prefixes). */
+bool
+lb_cfg_is_ident(const char *s);
+
+/* interfaces = ( ... ): parse and validate every interface into ctx->cfg. */
+void
+lb_cfg_parse_ifaces(struct parse_ctx *ctx, const config_setting_t *root);
+
+#endif
