@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_SCHED_H
+#define LB_SCHED_H
+
+#include "app/service.h"
+
+/* What a scheduler may look at for a new connection (network order). */
+struct lb_sched_input {
+	rte_be32_t saddr, daddr;
+	rte_be16_t sport, dport;
+	uint8_t proto;
+};
+
+/*
+ * A scheduler: one per file in sched/, registered in sched/registry.c.
+ * init_service builds svc->sched_data for one snapshot of a service (the
+ * control lcore calls it for every new snapshot, never on a published
+ * one); schedule runs on worker lcores without locks and may only write
+ * per-worker state (index `worker` < nb_workers given to init_service).
+ */
+struct lb_sched_ops {
+	const char *name;		/* ipvsadm -s name: "rr", "wlc", ... */
+	int (*init_service)(struct lb_service *svc, unsigned int nb_workers);
+	void (*done_service)(struct lb_service *svc);
+	struct lb_dest *(*schedule)(struct lb_service *svc,
+				    const struct lb_sched_input *in, unsigned int worker);
+};
+
+/* The scheduler called name, or NULL. Any lcore. */
+const struct lb_sched_ops *lb_sched_find(const char *name);
+
+/* Names of every scheduler, space separated (for messages and help). */
+const char *lb_sched_names(void);
+
+#endif
