@@ -24,6 +24,7 @@ housekeeping_cb(struct rte_timer *t, void *arg)
 	(void)arg;
 	lb_ports_poll_link();
 	lb_neigh_age(rte_get_tsc_cycles(), lb_local_arp_probe);
+	lb_local_resolve_dests();
 }
 
 int

@@ -6,6 +6,7 @@
 
 #include "app/lcore.h"
 #include "app/local.h"
+#include "app/svc_table.h"
 #include "pmd-glue/arp.h"
 #include "pmd-glue/icmp.h"
 #include "pmd-glue/neigh.h"
@@ -68,7 +69,7 @@ arp_input(struct lb_port *p, struct rte_mbuf *m)
 		drop(m, LB_DROP_ARP_BAD);
 		return;
 	}
-	for_us = iface_owns(p->cfg, arp.tip);
+	for_us = iface_owns(p->cfg, arp.tip) || lb_svc_is_vip(lb_svc_current, arp.tip);
 	if (arp.sip != 0 && on_link(p->cfg, arp.sip) &&
 	    !rte_is_multicast_ether_addr(&arp.sha))
 		lb_neigh_update(p->port_id, arp.sip, &arp.sha, for_us);
@@ -77,6 +78,7 @@ arp_input(struct lb_port *p, struct rte_mbuf *m)
 		return;
 	}
 	if (arp.op == RTE_ARP_OP_REQUEST) {
+		/* the reply comes from the address asked for: ours or a VIP */
 		lb_arp_make_reply(m, m->l2_len, &arp, &p->mac);
 		m->port = p->port_id;
 		lb_ctrl_tx(m);
@@ -138,4 +140,26 @@ lb_local_arp_probe(uint16_t port_id, rte_be32_t ip)
 	}
 	m->port = p->port_id;
 	lb_ctrl_tx(m);
+}
+
+void
+lb_local_resolve_dests(void)
+{
+	const struct lb_svc_snapshot *snap = lb_svc_current;
+	struct rte_ether_addr mac;
+	unsigned int i, j, p;
+
+	for (i = 0; snap != NULL && i < snap->nb_services; i++)
+		for (j = 0; j < snap->services[i]->nb_dests; j++) {
+			const struct lb_dest *d = &snap->services[i]->dests[j];
+
+			if (d->nexthop != 0 && lb_neigh_lookup(d->nexthop, &mac, NULL) != 0)
+				lb_local_arp_probe(d->port_id, d->nexthop);
+		}
+	for (p = 0; p < lb_nb_ports; p++) {
+		rte_be32_t gw = rte_cpu_to_be_32(lb_ports[p].cfg->gateway);
+
+		if (gw != 0 && lb_neigh_lookup(gw, &mac, NULL) != 0)
+			lb_local_arp_probe(lb_ports[p].port_id, gw);
+	}
 }

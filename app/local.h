@@ -22,4 +22,11 @@ void lb_local_from_kernel(uint16_t data_port_id, struct rte_mbuf *m);
 /* Send an ARP request for ip (network order) out of port_id. Control lcore. */
 void lb_local_arp_probe(uint16_t port_id, rte_be32_t ip);
 
+/*
+ * Send ARP requests for every real server's next hop and every gateway not
+ * in the neighbour table yet, so the first packets find their MACs.
+ * Control lcore; called at start and once a second.
+ */
+void lb_local_resolve_dests(void);
+
 #endif

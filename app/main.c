@@ -15,9 +15,11 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 
+#include "app/conn.h"
 #include "app/control.h"
 #include "app/eal_args.h"
 #include "app/lcore.h"
+#include "app/svc_table.h"
 #include "app/worker.h"
 #include "cli/server.h"
 #include "config/config.h"
@@ -65,6 +67,18 @@ ports_init(const struct lb_config *cfg)
 	return rc == 0 ? lb_lcores_attach_ports() : rc;
 }
 
+static int
+conn_init(const struct lb_config *cfg)
+{
+	return lb_conn_init(lb_nb_workers, cfg->conn_max, lb_rcu, cfg);
+}
+
+static int
+services_init(const struct lb_config *cfg)
+{
+	return lb_svc_apply(cfg, lb_nb_workers);
+}
+
 /* Module bring-up order; term runs in reverse. */
 static const struct module {
 	const char *name;
@@ -74,7 +88,9 @@ static const struct module {
 	{ "eal", eal_init, eal_term },
 	{ "lcores", lb_lcores_init, lb_lcores_term },
 	{ "neigh", neigh_init, lb_neigh_term },
+	{ "connections", conn_init, lb_conn_term },
 	{ "ports", ports_init, lb_ports_term },
+	{ "services", services_init, lb_svc_term },
 	{ "control", lb_control_init, lb_control_term },
 	{ "cli", lb_cli_init, lb_cli_term },
 };

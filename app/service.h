@@ -21,14 +21,6 @@
 
 #include "config/config.h"
 
-/* Forwarding method of a real server, as ipvsadm -m / -g / -i (+ FNAT). */
-enum lb_fwd {
-	LB_FWD_NAT = 0,		/* masquerading, -m */
-	LB_FWD_DR,		/* direct routing (gatewaying), -g */
-	LB_FWD_TUN,		/* IPIP tunnelling, -i */
-	LB_FWD_FNAT,		/* full NAT: source from the box's local pool */
-};
-
 /* Traffic counters of one worker; summed on read by the control lcore. */
 struct lb_counters {
 	uint64_t conns;
@@ -57,14 +49,9 @@ struct lb_dest {
 	uint32_t u_threshold;		/* -x, 0 = none */
 	uint32_t l_threshold;		/* -y, 0 = under 3/4 of u_threshold */
 	struct lb_dest_state *state;
+	uint16_t port_id;		/* DPDK port towards it (set by the service table) */
+	rte_be32_t nexthop;		/* itself when on-link, else the gateway */
 };
-
-/* Service flags, as ipvsadm's -p and -b. */
-#define LB_SVC_F_PERSISTENT	0x01
-#define LB_SVC_F_SH_FALLBACK	0x02
-#define LB_SVC_F_SH_PORT	0x04
-#define LB_SVC_F_MH_FALLBACK	0x08
-#define LB_SVC_F_MH_PORT	0x10
 
 struct lb_svc_state {
 	uint32_t refcnt;		/* control lcore only */

@@ -29,7 +29,16 @@
 	X(RING_FULL,	"ring_full")		/* worker<->control ring full */ \
 	X(TX_FULL,	"tx_full")		/* NIC queue did not take it */ \
 	X(NO_EXCEPTION,	"no_exception_path")	/* local traffic, no kernel TAP */ \
-	X(NO_MBUF,	"no_mbuf")
+	X(NO_MBUF,	"no_mbuf") \
+	X(L4_TRUNC,	"l4_truncated") \
+	X(FRAGMENT,	"fragment_dropped")	/* policy: fragments are dropped */ \
+	X(NO_SERVICE,	"no_service")		/* VIP, but no service on that port */ \
+	X(NOT_SYN,	"no_connection")	/* TCP non-SYN with no connection */ \
+	X(NO_DEST,	"no_real_server")	/* scheduler found none usable */ \
+	X(CONN_FULL,	"conn_table_full") \
+	X(NEIGH_MISS,	"neighbour_unresolved") \
+	X(TOO_BIG,	"too_big")		/* over the MTU with DF */ \
+	X(NO_ROUTE,	"no_route_to_real_server")
 
 #define LB_DROP_ENUM(name, str) LB_DROP_##name,
 enum lb_drop_reason {

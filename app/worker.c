@@ -4,6 +4,8 @@
 #include <rte_log.h>
 #include <rte_prefetch.h>
 
+#include "app/conn.h"
+#include "app/forward.h"
 #include "app/worker.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_worker_logtype, worker, INFO);
@@ -11,6 +13,7 @@ RTE_LOG_REGISTER_SUFFIX(lb_worker_logtype, worker, INFO);
 	rte_log(RTE_LOG_##level, lb_worker_logtype, "worker: " fmt "\n", ##__VA_ARGS__)
 
 #define DRAIN_US 100
+#define EXPIRE_BUDGET 32	/* connections checked for expiry per loop */
 
 /* Stash the parsed offsets where the control lcore will look for them. */
 static inline void
@@ -27,6 +30,7 @@ lb_worker_process(struct lb_lcore *lc, uint16_t port_id,
 {
 	struct rte_mbuf *ctrl[LB_BURST];
 	unsigned int nb_ctrl = 0, sent, i;
+	const uint64_t now = rte_rdtsc();
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -46,9 +50,8 @@ lb_worker_process(struct lb_lcore *lc, uint16_t port_id,
 			reason = LB_DROP_RING_FULL;
 			break;
 		case LB_VERDICT_FORWARD:
-			/* the forwarding path (services, issue 3) plugs in here */
-			reason = LB_DROP_NOT_LOCAL;
-			break;
+			lb_forward(lc, m, &info, now);
+			continue;
 		case LB_VERDICT_DROP:
 			break;
 		}
@@ -136,6 +139,7 @@ lb_worker_main(void *arg)
 			lc->stats.busy_cycles += rte_rdtsc() - t0;
 			lc->stats.busy_polls++;
 		}
+		lb_conn_expire(lc->worker_index, cur_tsc, EXPIRE_BUDGET);
 		rte_rcu_qsbr_quiescent(lb_rcu, lc->worker_index);
 	}
 	drain_tx(lc);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The CLI command table and handlers. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include "app/conn.h"
 #include "app/stats.h"
+#include "app/svc_table.h"
 #include "cli/server.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
@@ -45,7 +48,49 @@ cmd_neigh(int argc, char **argv, FILE *out)
 	return 0;
 }
 
+static int
+cmd_ipvsadm(int argc, char **argv, FILE *out)
+{
+	bool list = false, numeric = false, stats = false;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-L") == 0 || strcmp(argv[i], "-l") == 0 ||
+		    strcmp(argv[i], "--list") == 0)
+			list = true;
+		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--numeric") == 0)
+			numeric = true;
+		else if (strcmp(argv[i], "--stats") == 0)
+			stats = true;
+		else if (strcmp(argv[i], "-Ln") == 0)
+			list = numeric = true;
+		else {
+			fprintf(out, "error: ipvsadm: option '%s' is not supported yet "
+				"(only -L -n [--stats])\n", argv[i]);
+			return -EINVAL;
+		}
+	}
+	(void)numeric;	/* addresses are always printed numerically */
+	if (argc > 0 && !list) {
+		fprintf(out, "error: ipvsadm: only -L is supported yet\n");
+		return -EINVAL;
+	}
+	lb_svc_show(out, stats);
+	return 0;
+}
+
+static int
+cmd_conns(int argc, char **argv, FILE *out)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(out, "connections %u\n", lb_conn_count());
+	return 0;
+}
+
 static const struct command commands[] = {
+	{ "ipvsadm", "ipvsadm -L -n [--stats]  the virtual service table", cmd_ipvsadm },
+	{ "show connections", "show connections    how many connections are tracked", cmd_conns },
 	{ "show stats", "show stats          packet counters and drops by reason", cmd_stats },
 	{ "show interfaces", "show interfaces     data ports, addresses, link, NIC counters",
 	  cmd_interfaces },

@@ -20,6 +20,50 @@
 #define LB_DEV_LEN	 256
 #define LB_MAX_WORKERS	 64
 
+#define LB_MAX_SERVICES	 256
+#define LB_MAX_RS	 256	/* real servers per service */
+#define LB_SCHED_NAME_LEN 16
+
+/* Forwarding method of a real server, as ipvsadm -m / -g / -i (+ FNAT). */
+enum lb_fwd {
+	LB_FWD_NAT = 0,		/* masquerading, -m */
+	LB_FWD_DR,		/* direct routing (gatewaying), -g */
+	LB_FWD_TUN,		/* IPIP tunnelling, -i */
+	LB_FWD_FNAT,		/* full NAT: source from the box's local pool */
+};
+
+/* Service flags, as ipvsadm's -p and -b. */
+#define LB_SVC_F_PERSISTENT	0x01
+#define LB_SVC_F_SH_FALLBACK	0x02
+#define LB_SVC_F_SH_PORT	0x04
+#define LB_SVC_F_MH_FALLBACK	0x08
+#define LB_SVC_F_MH_PORT	0x10
+
+/* A real server of a virtual service (host byte order). */
+struct lb_cfg_rs {
+	uint32_t addr;
+	uint16_t port;
+	enum lb_fwd fwd;
+	uint32_t weight;
+	uint32_t u_threshold, l_threshold;	/* -x, -y; 0 = none */
+	int line;
+};
+
+/* A virtual service, as ipvsadm -A plus its -a lines (host byte order). */
+struct lb_cfg_service {
+	uint8_t proto;				/* IPPROTO_TCP or IPPROTO_UDP */
+	uint32_t vip;
+	uint16_t port;
+	char sched[LB_SCHED_NAME_LEN];
+	uint32_t flags;				/* LB_SVC_F_* */
+	uint32_t persistence;			/* seconds, with LB_SVC_F_PERSISTENT */
+	uint32_t netmask;			/* persistence granularity */
+	uint32_t sched_param;			/* mh table size; 0 = default */
+	struct lb_cfg_rs rs[LB_MAX_RS];
+	unsigned int nb_rs;
+	int line;
+};
+
 enum lb_huge_mode {
 	LB_HUGE_AUTO = 0,	/* hugepages when the kernel has free ones, else --no-huge */
 	LB_HUGE_YES,		/* require hugepages */
@@ -70,6 +114,12 @@ struct lb_config {
 	unsigned int nb_ifaces;
 	struct lb_cfg_cli cli;
 	unsigned int neigh_timeout_s;	/* ARP entries are refreshed after this */
+	unsigned int conn_max;		/* connection-table capacity */
+	unsigned int tcp_timeout;	/* ESTABLISHED, seconds (ipvsadm --set tcp) */
+	unsigned int tcpfin_timeout;	/* FIN_WAIT (--set tcpfin) */
+	unsigned int udp_timeout;	/* UDP (--set udp) */
+	struct lb_cfg_service *services; /* nb_services entries, owned */
+	unsigned int nb_services;
 };
 
 /*

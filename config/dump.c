@@ -4,7 +4,10 @@
  * explicit, so an operator sees the effective values and the output loads
  * back to an equal config (dplb --config-dump).
  */
+#include <stdbool.h>
 #include <stdio.h>
+
+#include <rte_common.h>
 
 #include "config/config.h"
 
@@ -106,6 +109,43 @@ dump_iface(const struct lb_cfg_iface *ifc, FILE *out, bool last)
  * output gives a config equal to cfg (except path and line numbers).
  * Thread-safe as long as cfg is not being changed.
  */
+static void
+dump_rs(const struct lb_cfg_rs *rs, FILE *out, bool last)
+{
+	static const char *const fwd[] = { "nat", "dr", "tun", "fnat" };
+	char a[16];
+
+	fprintf(out, "\t\t\t{ address = \"%s\"; port = %u; weight = %u; forward = \"%s\";"
+		" upper_threshold = %u; lower_threshold = %u; }%s\n",
+		lb_ipv4_str(rs->addr, a, sizeof(a)), rs->port, rs->weight, fwd[rs->fwd],
+		rs->u_threshold, rs->l_threshold, last ? "" : ",");
+}
+
+static void
+dump_service(const struct lb_cfg_service *svc, FILE *out, bool last)
+{
+	static const char *const flags[] = { "", "sh-fallback", "sh-port",
+		"mh-fallback", "mh-port" };
+	char a[16];
+	unsigned int i, n = 0;
+
+	fprintf(out, "\t{\n\t\tprotocol = \"%s\";\n", svc->proto == 17 ? "udp" : "tcp");
+	fprintf(out, "\t\taddress = \"%s\";\n\t\tport = %u;\n",
+		lb_ipv4_str(svc->vip, a, sizeof(a)), svc->port);
+	put_kv(out, 2, "scheduler", svc->sched);
+	fprintf(out, "\t\tpersistence = %u;\n", svc->persistence);
+	fprintf(out, "\t\tnetmask = \"%s\";\n", lb_ipv4_str(svc->netmask, a, sizeof(a)));
+	fputs("\t\tflags = [", out);
+	for (i = 1; i < RTE_DIM(flags); i++)
+		if (svc->flags & (1u << i))
+			fprintf(out, "%s\"%s\"", n++ ? ", " : " ", flags[i]);
+	fputs(" ];\n", out);
+	fprintf(out, "\t\tmh_table_size = %u;\n\t\treal_servers = (\n", svc->sched_param);
+	for (i = 0; i < svc->nb_rs; i++)
+		dump_rs(&svc->rs[i], out, i + 1 == svc->nb_rs);
+	fprintf(out, "\t\t);\n\t}%s\n", last ? "" : ",");
+}
+
 void
 lb_config_dump(const struct lb_config *cfg, FILE *out)
 {
@@ -128,4 +168,11 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	fprintf(out, "\tlisten = \"%s:%u\";\n", cfg->cli.listen_addr,
 		cfg->cli.listen_port);
 	fputs("};\n", out);
+	fprintf(out, "connections = {\n\tmax = %u;\n\ttcp_timeout = %u;\n"
+		"\ttcpfin_timeout = %u;\n\tudp_timeout = %u;\n};\n", cfg->conn_max,
+		cfg->tcp_timeout, cfg->tcpfin_timeout, cfg->udp_timeout);
+	fputs("virtual_servers = (\n", out);
+	for (i = 0; i < cfg->nb_services; i++)
+		dump_service(&cfg->services[i], out, i + 1 == cfg->nb_services);
+	fputs(");\n", out);
 }

@@ -18,7 +18,8 @@
 #include "config/parse.h"
 
 static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
-	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", NULL };
+	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
+	"virtual_servers", NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", NULL };
@@ -174,6 +175,10 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 	if (grp != NULL)
 		parse_cli(ctx, grp);
 	lb_cfg_parse_ifaces(ctx, root);
+	grp = lb_cfg_get_group(ctx, root, "connections");
+	if (grp != NULL)
+		lb_cfg_parse_connections(ctx, grp);
+	lb_cfg_parse_services(ctx, root);
 }
 
 /* ---- entry points ---- */
@@ -188,6 +193,10 @@ lb_config_defaults(struct lb_config *cfg)
 	cfg->rx_desc = 1024;
 	cfg->tx_desc = 1024;
 	cfg->neigh_timeout_s = 60;
+	cfg->conn_max = 1 << 20;
+	cfg->tcp_timeout = 900;
+	cfg->tcpfin_timeout = 120;
+	cfg->udp_timeout = 300;
 	cfg->eal.huge = LB_HUGE_AUTO;
 	strcpy(cfg->eal.file_prefix, "dplb");
 	strcpy(cfg->cli.listen_addr, "127.0.0.1");
@@ -303,4 +312,7 @@ lb_config_free(struct lb_config *cfg)
 		cfg->eal.args[i] = NULL;
 	}
 	cfg->eal.nb_args = 0;
+	free(cfg->services);
+	cfg->services = NULL;
+	cfg->nb_services = 0;
 }

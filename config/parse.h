@@ -58,4 +58,12 @@ lb_cfg_is_ident(const char *s);
 void
 lb_cfg_parse_ifaces(struct parse_ctx *ctx, const config_setting_t *root);
 
+/* connections = { max; tcp_timeout; tcpfin_timeout; udp_timeout; } */
+void
+lb_cfg_parse_connections(struct parse_ctx *ctx, const config_setting_t *grp);
+
+/* virtual_servers = ( ... ): every service and its real servers. */
+void
+lb_cfg_parse_services(struct parse_ctx *ctx, const config_setting_t *root);
+
 #endif

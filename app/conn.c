@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Connection table: per-worker single-writer hashes, lock-free reads by all. */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+#include <rte_tcp.h>
+#include <netinet/in.h>
+
+#include "app/conn.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_conn_logtype, conn, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_conn_logtype, "conn: " fmt "\n", ##__VA_ARGS__)
+
+#define OUT_TAG ((uintptr_t)1)	/* marks the reply-direction key's data */
+
+struct conn_table {
+	struct rte_hash *hash;
+	struct rte_mempool *pool;
+	uint32_t iter;			/* expiry scan cursor */
+	uint32_t count;			/* written by owner, read by all */
+} __rte_cache_aligned;
+
+static struct conn_table tables[LB_MAX_WORKERS];
+static unsigned int nb_tables;
+static struct lb_conn_timeouts timeouts;
+static uint64_t tsc_hz;
+
+/* LVS's state table: [direction][event][current state] -> next state. */
+#define sNO LB_TCP_NONE
+#define sES LB_TCP_ESTABLISHED
+#define sSS LB_TCP_SYN_SENT
+#define sSR LB_TCP_SYN_RECV
+#define sFW LB_TCP_FIN_WAIT
+#define sTW LB_TCP_TIME_WAIT
+#define sCL LB_TCP_CLOSE
+#define sCW LB_TCP_CLOSE_WAIT
+#define sLA LB_TCP_LAST_ACK
+#define sLI LB_TCP_LISTEN
+#define sSA LB_TCP_SYNACK
+static const uint8_t tcp_states[3][4][LB_TCP_STATE_MAX] = {
+	[LB_DIR_IN] = {
+		/*        sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
+		/*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
+		/*fin*/ { sCL, sCW, sSS, sTW, sTW, sTW, sCL, sCW, sLA, sLI, sTW },
+		/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+		/*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sSR },
+	},
+	[LB_DIR_OUT] = {
+		/*syn*/ { sSS, sES, sSS, sSR, sSS, sSS, sSS, sSS, sSS, sLI, sSR },
+		/*fin*/ { sTW, sFW, sSS, sTW, sFW, sTW, sCL, sTW, sLA, sLI, sTW },
+		/*ack*/ { sES, sES, sSS, sES, sFW, sTW, sCL, sCW, sLA, sES, sES },
+		/*rst*/ { sCL, sCL, sSS, sCL, sCL, sTW, sCL, sCL, sCL, sCL, sCL },
+	},
+	[LB_DIR_IN_ONLY] = {
+		/*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
+		/*fin*/ { sCL, sFW, sSS, sTW, sFW, sTW, sCL, sCW, sLA, sLI, sTW },
+		/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+		/*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sCL },
+	},
+};
+
+static const char *const state_names[] = {
+	"NONE", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT",
+	"CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "SYNACK", "UDP",
+};
+
+const char *
+lb_conn_state_name(unsigned int state)
+{
+	return state < RTE_DIM(state_names) ? state_names[state] : "?";
+}
+
+enum lb_tcp_state
+lb_tcp_next_state(enum lb_tcp_state cur, enum lb_dir dir, uint8_t flags)
+{
+	int ev;
+
+	if (flags & RTE_TCP_RST_FLAG)
+		ev = 3;
+	else if (flags & RTE_TCP_SYN_FLAG)
+		ev = 0;
+	else if (flags & RTE_TCP_FIN_FLAG)
+		ev = 1;
+	else if (flags & RTE_TCP_ACK_FLAG)
+		ev = 2;
+	else
+		return cur;
+	if ((unsigned int)cur >= LB_TCP_STATE_MAX || (unsigned int)dir > LB_DIR_IN_ONLY)
+		return LB_TCP_CLOSE;
+	return (enum lb_tcp_state)tcp_states[dir][ev][cur];
+}
+
+/* RCU reclaim callback: the client-direction key owns the connection. */
+static void
+free_conn(void *pool, void *key_data)
+{
+	if (((uintptr_t)key_data & OUT_TAG) == 0)
+		rte_mempool_put(pool, key_data);
+}
+
+int
+lb_conn_init(unsigned int nb_workers, unsigned int max_conns,
+	     struct rte_rcu_qsbr *rcu, const struct lb_config *cfg)
+{
+	static const uint32_t tcp_defaults[LB_TCP_STATE_MAX] = {
+		[LB_TCP_NONE] = 2, [LB_TCP_ESTABLISHED] = 900, [LB_TCP_SYN_SENT] = 120,
+		[LB_TCP_SYN_RECV] = 60, [LB_TCP_FIN_WAIT] = 120, [LB_TCP_TIME_WAIT] = 120,
+		[LB_TCP_CLOSE] = 10, [LB_TCP_CLOSE_WAIT] = 60, [LB_TCP_LAST_ACK] = 30,
+		[LB_TCP_LISTEN] = 120, [LB_TCP_SYNACK] = 120,
+	};
+	unsigned int per = (max_conns + nb_workers - 1) / nb_workers, w;
+
+	memcpy(timeouts.tcp, tcp_defaults, sizeof(tcp_defaults));
+	timeouts.tcp[LB_TCP_ESTABLISHED] = cfg->tcp_timeout;
+	timeouts.tcp[LB_TCP_FIN_WAIT] = cfg->tcpfin_timeout;
+	timeouts.udp = cfg->udp_timeout;
+	tsc_hz = rte_get_tsc_hz();
+	if (per < 64)
+		per = 64;
+	for (w = 0; w < nb_workers; w++) {
+		char name[RTE_HASH_NAMESIZE];
+		struct rte_hash_parameters p = {
+			.name = name,
+			.entries = per * 2,	/* two keys per NAT connection */
+			.key_len = sizeof(struct lb_conn_key),
+			.hash_func = rte_hash_crc,
+			.socket_id = (int)rte_socket_id(),
+			.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+		};
+		struct rte_hash_rcu_config rc = {
+			.v = rcu, .mode = RTE_HASH_QSBR_MODE_DQ,
+			.free_key_data_func = free_conn,
+		};
+
+		snprintf(name, sizeof(name), "lb_conn_%u", w);
+		tables[w].hash = rte_hash_create(&p);
+		snprintf(name, sizeof(name), "lb_connp_%u", w);
+		tables[w].pool = rte_mempool_create(name, per, sizeof(struct lb_conn), 256, 0,
+						    NULL, NULL, NULL, NULL, p.socket_id, 0);
+		nb_tables = w + 1;
+		if (tables[w].hash == NULL || tables[w].pool == NULL) {
+			LOG(ERR, "cannot allocate a table of %u connections for worker %u: %s "
+			    "(lower connections.max or give EAL more memory)", per, w,
+			    rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+		rc.key_data_ptr = tables[w].pool;
+		if (rcu != NULL && rte_hash_rcu_qsbr_add(tables[w].hash, &rc) != 0) {
+			LOG(ERR, "cannot attach RCU to connection table %u", w);
+			return -ENOMEM;
+		}
+	}
+	LOG(INFO, "%u connection(s) per worker, %zu bytes each", per, lb_conn_bytes_per_conn());
+	return 0;
+}
+
+void
+lb_conn_term(void)
+{
+	unsigned int w;
+
+	for (w = 0; w < nb_tables; w++) {
+		rte_hash_free(tables[w].hash);
+		rte_mempool_free(tables[w].pool);
+		memset(&tables[w], 0, sizeof(tables[w]));
+	}
+	nb_tables = 0;
+}
+
+static struct lb_conn *
+decode(void *data, enum lb_dir *dir)
+{
+	*dir = ((uintptr_t)data & OUT_TAG) ? LB_DIR_OUT : LB_DIR_IN;
+	return (struct lb_conn *)((uintptr_t)data & ~OUT_TAG);
+}
+
+struct lb_conn *
+lb_conn_lookup(unsigned int worker, const struct lb_conn_key *key, enum lb_dir *dir)
+{
+	void *data;
+	unsigned int w;
+
+	if (worker < nb_tables && rte_hash_lookup_data(tables[worker].hash, key, &data) >= 0)
+		return decode(data, dir);
+	for (w = 0; w < nb_tables; w++)
+		if (w != worker && rte_hash_lookup_data(tables[w].hash, key, &data) >= 0)
+			return decode(data, dir);
+	return NULL;
+}
+
+static void
+update_overload(const struct lb_conn *c)
+{
+	const struct lb_dest d = { .state = c->dest, .u_threshold = c->u_threshold,
+				   .l_threshold = c->l_threshold, .weight = 1 };
+
+	lb_dest_update_overload(&d);
+}
+
+struct lb_conn *
+lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
+	       const struct lb_service *svc, const struct lb_dest *d,
+	       rte_be32_t laddr, rte_be16_t lport, uint64_t now)
+{
+	struct conn_table *t = &tables[worker];
+	struct lb_conn *c;
+
+	if (rte_mempool_get(t->pool, (void **)&c) != 0)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->in = *in;
+	c->daddr = d->addr;
+	c->dport = d->port;
+	c->fwd = d->fwd;
+	c->owner = (uint8_t)worker;
+	c->dest = d->state;
+	c->svc = svc->state;
+	c->u_threshold = d->u_threshold;
+	c->l_threshold = d->l_threshold;
+	c->state = in->proto == IPPROTO_TCP ? LB_TCP_NONE : LB_UDP_STATE;
+	c->expire_tsc = now + tsc_hz * 2;
+	c->out.proto = in->proto;
+	c->out.saddr = d->addr;
+	c->out.sport = d->port;
+	c->out.daddr = d->fwd == LB_FWD_FNAT ? laddr : in->saddr;
+	c->out.dport = d->fwd == LB_FWD_FNAT ? lport : in->sport;
+	if (rte_hash_add_key_data(t->hash, &c->in, c) != 0) {
+		rte_mempool_put(t->pool, c);
+		return NULL;
+	}
+	if ((c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT) &&
+	    rte_hash_add_key_data(t->hash, &c->out, (void *)((uintptr_t)c | OUT_TAG)) != 0) {
+		rte_hash_del_key(t->hash, &c->in);	/* frees c after a grace period */
+		return NULL;
+	}
+	__atomic_fetch_add(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
+	c->dest->stats[worker].conns++;
+	c->svc->stats[worker].conns++;
+	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
+	update_overload(c);
+	return c;
+}
+
+void
+lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now)
+{
+	uint8_t old = __atomic_load_n(&c->state, __ATOMIC_RELAXED), new;
+	uint32_t timeout;
+
+	if (old == LB_UDP_STATE) {
+		__atomic_store_n(&c->expire_tsc, now + tsc_hz * timeouts.udp, __ATOMIC_RELAXED);
+		return;
+	}
+	if (dir == LB_DIR_IN && (c->fwd == LB_FWD_DR || c->fwd == LB_FWD_TUN))
+		dir = LB_DIR_IN_ONLY;
+	new = (uint8_t)lb_tcp_next_state(old, dir, tcp_flags);
+	if (new != old &&
+	    __atomic_compare_exchange_n(&c->state, &old, new, false, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED)) {
+		/* only the winner of the state change moves the counts */
+		if (new == LB_TCP_ESTABLISHED && old != LB_TCP_ESTABLISHED) {
+			__atomic_fetch_add(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_sub(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
+		} else if (old == LB_TCP_ESTABLISHED && new != LB_TCP_ESTABLISHED) {
+			__atomic_fetch_sub(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
+		}
+	} else {
+		new = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+	}
+	timeout = timeouts.tcp[new < LB_TCP_STATE_MAX ? new : LB_TCP_CLOSE];
+	__atomic_store_n(&c->expire_tsc, now + tsc_hz * timeout, __ATOMIC_RELAXED);
+}
+
+static void
+remove_conn(struct conn_table *t, struct lb_conn *c)
+{
+	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+
+	if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT)
+		rte_hash_del_key(t->hash, &c->out);
+	if (st == LB_TCP_ESTABLISHED)
+		__atomic_fetch_sub(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_sub(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
+	update_overload(c);
+	__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
+	rte_hash_del_key(t->hash, &c->in);	/* c is freed after a grace period */
+}
+
+unsigned int
+lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget)
+{
+	struct conn_table *t = &tables[worker];
+	unsigned int removed = 0;
+	const void *key;
+	void *data;
+
+	if (worker >= nb_tables)
+		return 0;
+	while (budget-- > 0) {
+		struct lb_conn *c;
+		enum lb_dir dir;
+
+		if (rte_hash_iterate(t->hash, &key, &data, &t->iter) < 0) {
+			t->iter = 0;
+			break;
+		}
+		c = decode(data, &dir);
+		if (dir != LB_DIR_IN ||
+		    (int64_t)(now - __atomic_load_n(&c->expire_tsc, __ATOMIC_RELAXED)) < 0)
+			continue;
+		remove_conn(t, c);
+		removed++;
+	}
+	return removed;
+}
+
+unsigned int
+lb_conn_count(void)
+{
+	unsigned int w, n = 0;
+
+	for (w = 0; w < nb_tables; w++)
+		n += __atomic_load_n(&tables[w].count, __ATOMIC_RELAXED);
+	return n;
+}
+
+size_t
+lb_conn_bytes_per_conn(void)
+{
+	/* mempool object + header, and two hash keys with their data and slots */
+	size_t obj = rte_mempool_calc_obj_size(sizeof(struct lb_conn), 0, NULL);
+
+	return obj + 2 * (sizeof(struct lb_conn_key) + sizeof(void *) + 8);
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_CONN_H
+#define LB_CONN_H
+
+/*
+ * The connection table.
+ *
+ * Each worker owns one table (an rte_hash in lock-free reader mode, written
+ * only by its owner, so no lock anywhere) holding its connections under two
+ * keys: the client's direction (client -> VIP) and, for NAT/FNAT, the real
+ * server's (RS -> client or RS -> local address). Every worker may read
+ * every table: a packet whose flow was created by another worker (RSS hashes
+ * the two directions of a NAT flow differently) is found there. Deleted
+ * entries are reclaimed through RCU QSBR once every worker has passed a
+ * quiescent state. Connection state that other workers may change (TCP
+ * state, expiry) is updated with atomics.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_rcu_qsbr.h>
+
+#include "app/service.h"
+
+/* Flow key, network byte order; 16 bytes, padding zeroed. */
+struct lb_conn_key {
+	rte_be32_t saddr, daddr;
+	rte_be16_t sport, dport;
+	uint8_t proto;
+	uint8_t pad[3];
+};
+
+/* LVS's TCP states (ip_vs_proto_tcp.c), in its table order. */
+enum lb_tcp_state {
+	LB_TCP_NONE = 0, LB_TCP_ESTABLISHED, LB_TCP_SYN_SENT, LB_TCP_SYN_RECV,
+	LB_TCP_FIN_WAIT, LB_TCP_TIME_WAIT, LB_TCP_CLOSE, LB_TCP_CLOSE_WAIT,
+	LB_TCP_LAST_ACK, LB_TCP_LISTEN, LB_TCP_SYNACK, LB_TCP_STATE_MAX,
+	LB_UDP_STATE = LB_TCP_STATE_MAX,	/* UDP connections have one state */
+};
+
+/* Direction a packet travels relative to its connection. */
+enum lb_dir {
+	LB_DIR_IN = 0,		/* client -> real server */
+	LB_DIR_OUT,		/* real server -> client (NAT/FNAT replies) */
+	LB_DIR_IN_ONLY,		/* DR/TUN: the director sees only the client side */
+};
+
+struct lb_conn {
+	struct lb_conn_key in;		/* as the client sends it */
+	struct lb_conn_key out;		/* as the real server answers (NAT/FNAT) */
+	rte_be32_t daddr;		/* real server */
+	rte_be16_t dport;
+	uint16_t out_port;		/* DPDK port towards the real server */
+	rte_be32_t nexthop;		/* next hop towards the real server */
+	enum lb_fwd fwd;
+	uint8_t state;			/* enum lb_tcp_state; atomics */
+	uint8_t owner;			/* worker that created it */
+	uint64_t expire_tsc;		/* atomics */
+	uint32_t u_threshold, l_threshold; /* the real server's, for overload */
+	struct lb_dest_state *dest;	/* counters; kept alive while conns use it */
+	struct lb_svc_state *svc;
+};
+
+/* Timeouts in seconds by state (LVS defaults; --set tcp/tcpfin/udp change three). */
+struct lb_conn_timeouts {
+	uint32_t tcp[LB_TCP_STATE_MAX];
+	uint32_t udp;
+};
+
+/*
+ * Create one table per worker sized for max_conns connections in all.
+ * Control lcore, after lb_lcores_init(). Returns 0 or -errno (logged).
+ */
+int lb_conn_init(unsigned int nb_workers, unsigned int max_conns,
+		 struct rte_rcu_qsbr *rcu, const struct lb_config *cfg);
+
+/* Free every table and connection. Workers must have stopped. */
+void lb_conn_term(void);
+
+/*
+ * Find the connection of key: in the calling worker's table first, then in
+ * the others'. *dir says which of the connection's keys matched. Lock-free;
+ * worker lcores. NULL when there is none.
+ */
+struct lb_conn *lb_conn_lookup(unsigned int worker, const struct lb_conn_key *key,
+			       enum lb_dir *dir);
+
+/*
+ * Create a connection for a new flow in worker's table: key `in` as the
+ * client sent it, to real server d of service svc. For NAT/FNAT the reply
+ * key is derived (FNAT local address/port given in laddr/lport, else
+ * ignored). Counts the connection on d (inactive until ESTABLISHED) and
+ * re-evaluates d's overload flag. Worker lcore `worker` only. Returns the
+ * connection, or NULL when the table or pool is full (counted by caller).
+ */
+struct lb_conn *lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
+			       const struct lb_service *svc, const struct lb_dest *d,
+			       rte_be32_t laddr, rte_be16_t lport, uint64_t now);
+
+/*
+ * Account one packet of c seen in direction dir with TCP flags (0 for UDP):
+ * advance LVS's TCP state machine, move the connection between active and
+ * inactive counts, and push its expiry out by the new state's timeout.
+ * Any worker (atomics).
+ */
+void lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now);
+
+/*
+ * Expire up to `budget` of worker's connections whose time has come
+ * (incremental scan, so expiry keeps pace with insertion). Worker `worker`
+ * only. Returns the number removed.
+ */
+unsigned int lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget);
+
+/* Connections in every table. Any lcore (approximate while workers run). */
+unsigned int lb_conn_count(void);
+
+/* The next TCP state for flags in dir, LVS's table; pure. */
+enum lb_tcp_state lb_tcp_next_state(enum lb_tcp_state cur, enum lb_dir dir, uint8_t flags);
+
+/* Name of a state ("ESTABLISHED", "UDP"). */
+const char *lb_conn_state_name(unsigned int state);
+
+/* Bytes of memory per connection (entry, two keys, table slots), for notes. */
+size_t lb_conn_bytes_per_conn(void);
+
+#endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The forwarding path: connection lookup, scheduling, rewrite, next hop. */
+#include <netinet/in.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "app/conn.h"
+#include "app/forward.h"
+#include "app/rewrite.h"
+#include "app/svc_table.h"
+#include "pmd-glue/neigh.h"
+#include "pmd-glue/port.h"
+#include "pmd-glue/route.h"
+#include "sched/sched.h"
+
+static inline void
+drop(struct lb_lcore *lc, struct rte_mbuf *m, enum lb_drop_reason r)
+{
+	lc->stats.drops[r]++;
+	rte_pktmbuf_free(m);
+}
+
+/* Set MACs for nexthop on port_id and queue m there. */
+static void
+send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop)
+{
+	struct rte_ether_addr mac;
+
+	if (unlikely(port_id >= RTE_MAX_ETHPORTS || lc->txbuf[port_id] == NULL)) {
+		drop(lc, m, LB_DROP_NO_ROUTE);
+		return;
+	}
+	if (unlikely(lb_neigh_lookup(nexthop, &mac, NULL) != 0)) {
+		drop(lc, m, LB_DROP_NEIGH_MISS);
+		return;
+	}
+	lb_rewrite_ether(m, &lb_local.port_mac[port_id], &mac);
+	lc->stats.tx_pkts += rte_eth_tx_buffer(port_id, (uint16_t)lc->worker_index,
+					       lc->txbuf[port_id], m);
+}
+
+/* The TUN source: the box's first address on the port towards the RS. */
+static rte_be32_t
+tunnel_source(uint16_t port_id)
+{
+	const struct lb_port *p = lb_port_by_id(port_id);
+
+	return p && p->cfg->nb_addrs ? rte_cpu_to_be_32(p->cfg->addrs[0].addr) : 0;
+}
+
+static uint16_t
+port_mtu(uint16_t port_id)
+{
+	const struct lb_port *p = lb_port_by_id(port_id);
+
+	return p && p->cfg->mtu ? p->cfg->mtu : RTE_ETHER_MTU;
+}
+
+/* Client -> real server. */
+static void
+forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+	   const struct lb_conn *c)
+{
+	uint16_t port_id;
+	rte_be32_t nexthop;
+	int rc = 0;
+
+	if (lb_route_lookup(c->daddr, &port_id, &nexthop) != 0) {
+		drop(lc, m, LB_DROP_NO_ROUTE);
+		return;
+	}
+	switch (c->fwd) {
+	case LB_FWD_NAT:
+		rc = lb_rewrite_dnat(m, info->l3_off, c->daddr, c->dport);
+		break;
+	case LB_FWD_FNAT:
+		rc = lb_rewrite_fnat(m, info->l3_off, c->out.daddr, c->out.dport,
+				     c->daddr, c->dport);
+		break;
+	case LB_FWD_TUN:
+		rc = lb_rewrite_ipip_encap(m, info->l3_off, tunnel_source(port_id), c->daddr,
+					   port_mtu(port_id));
+		if (rc == -EMSGSIZE || rc == -EFBIG) {
+			drop(lc, m, LB_DROP_TOO_BIG);	/* ICMP frag-needed: to do */
+			return;
+		}
+		break;
+	case LB_FWD_DR:
+		nexthop = c->daddr;	/* the RS holds the VIP: only the MAC changes */
+		break;
+	}
+	if (rc != 0) {
+		drop(lc, m, LB_DROP_L4_TRUNC);
+		return;
+	}
+	send_to(lc, m, port_id, nexthop);
+}
+
+/* Real server -> client (NAT/FNAT replies). */
+static void
+forward_out(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+	    const struct lb_conn *c)
+{
+	uint16_t port_id;
+	rte_be32_t nexthop;
+	int rc;
+
+	if (c->fwd == LB_FWD_FNAT)
+		rc = lb_rewrite_fnat(m, info->l3_off, c->in.daddr, c->in.dport,
+				     c->in.saddr, c->in.sport);
+	else
+		rc = lb_rewrite_snat(m, info->l3_off, c->in.daddr, c->in.dport);
+	if (rc != 0) {
+		drop(lc, m, LB_DROP_L4_TRUNC);
+		return;
+	}
+	if (lb_route_lookup(c->in.saddr, &port_id, &nexthop) != 0) {
+		drop(lc, m, LB_DROP_NO_ROUTE);
+		return;
+	}
+	send_to(lc, m, port_id, nexthop);
+}
+
+static uint8_t
+tcp_flags(const struct rte_mbuf *m, const struct lb_pkt_info *info)
+{
+	if (info->proto != IPPROTO_TCP)
+		return 0;
+	/* lb_pkt_ports checked that the whole TCP header is in the frame */
+	return rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, info->l4_off)->tcp_flags;
+}
+
+/* A first packet: schedule it if it opens a flow to a virtual service. */
+static struct lb_conn *
+new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint64_t now)
+{
+	const struct lb_svc_snapshot *snap = lb_svc_snapshot_get();
+	struct lb_service *svc = lb_svc_lookup(snap, key->proto, key->daddr, key->dport);
+	struct lb_sched_input in = { key->saddr, key->daddr, key->sport, key->dport,
+				     key->proto };
+	struct lb_dest *d;
+	struct lb_conn *c;
+
+	if (svc == NULL) {
+		lc->stats.drops[lb_svc_is_vip(snap, key->daddr) ? LB_DROP_NO_SERVICE
+								 : LB_DROP_NOT_LOCAL]++;
+		return NULL;
+	}
+	if (key->proto == IPPROTO_TCP &&
+	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG) {
+		lc->stats.drops[LB_DROP_NOT_SYN]++;
+		return NULL;
+	}
+	d = svc->sched->schedule(svc, &in, lc->worker_index);
+	if (d == NULL) {
+		lc->stats.drops[LB_DROP_NO_DEST]++;
+		return NULL;
+	}
+	c = lb_conn_create(lc->worker_index, key, svc, d, 0, 0, now);
+	if (c == NULL)
+		lc->stats.drops[LB_DROP_CONN_FULL]++;
+	return c;
+}
+
+void
+lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+	   uint64_t now)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
+	struct lb_conn_key key = { .proto = info->proto };
+	struct lb_counters *sc, *dc;
+	struct lb_conn *c;
+	enum lb_dir dir;
+	uint8_t flags;
+	int rc;
+
+	if (info->proto != IPPROTO_TCP && info->proto != IPPROTO_UDP) {
+		drop(lc, m, LB_DROP_NOT_LOCAL);
+		return;
+	}
+	rc = lb_pkt_ports(m, info->l3_off, &key.sport, &key.dport);
+	if (rc != 0) {
+		drop(lc, m, rc == -ENOENT ? LB_DROP_FRAGMENT : LB_DROP_L4_TRUNC);
+		return;
+	}
+	key.saddr = ip->src_addr;
+	key.daddr = ip->dst_addr;
+	flags = tcp_flags(m, info);
+	c = lb_conn_lookup(lc->worker_index, &key, &dir);
+	if (c == NULL) {
+		c = new_conn(lc, &key, flags, now);
+		if (c == NULL) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+		dir = LB_DIR_IN;
+	}
+	lb_conn_seen(c, dir, flags, now);
+	sc = &c->svc->stats[lc->worker_index];
+	dc = &c->dest->stats[lc->worker_index];
+	if (dir == LB_DIR_IN) {
+		sc->inpkts++;
+		dc->inpkts++;
+		sc->inbytes += info->l3_len;
+		dc->inbytes += info->l3_len;
+		forward_in(lc, m, info, c);
+	} else {
+		sc->outpkts++;
+		dc->outpkts++;
+		sc->outbytes += info->l3_len;
+		dc->outbytes += info->l3_len;
+		forward_out(lc, m, info, c);
+	}
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Building, publishing and showing snapshots of the virtual services. */
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+#include <rte_log.h>
+
+#include "app/lcore.h"
+#include "app/svc_table.h"
+#include "pmd-glue/route.h"
+#include "sched/sched.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_svc_logtype, service, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_svc_logtype, "service: " fmt "\n", ##__VA_ARGS__)
+
+#define MAX_TRASH 4096
+
+struct lb_svc_snapshot *lb_svc_current;
+
+/* Real-server states no snapshot uses, freed once no connection does. */
+static struct lb_dest_state *trash[MAX_TRASH];
+static unsigned int nb_trash;
+
+static uint32_t
+slot_of(uint8_t proto, rte_be32_t vip, rte_be16_t port, uint32_t mask)
+{
+	uint32_t h = rte_hash_crc_4byte(vip, proto);
+
+	return rte_hash_crc_4byte(port, h) & mask;
+}
+
+struct lb_service *
+lb_svc_lookup(const struct lb_svc_snapshot *snap, uint8_t proto, rte_be32_t vip,
+	      rte_be16_t port)
+{
+	uint32_t i;
+
+	if (snap == NULL || snap->nb_services == 0)
+		return NULL;
+	for (i = slot_of(proto, vip, port, snap->mask);; i = (i + 1) & snap->mask) {
+		struct lb_service *s = snap->slots[i];
+
+		if (s == NULL)
+			return NULL;
+		if (s->vip == vip && s->vport == port && s->proto == proto)
+			return s;
+	}
+}
+
+bool
+lb_svc_is_vip(const struct lb_svc_snapshot *snap, rte_be32_t addr)
+{
+	unsigned int i;
+
+	if (snap == NULL)
+		return false;
+	for (i = 0; i < snap->nb_vips; i++)
+		if (snap->vips[i] == addr)
+			return true;
+	return false;
+}
+
+static struct lb_service *
+find_old(const struct lb_svc_snapshot *old, const struct lb_service *s)
+{
+	return lb_svc_lookup(old, s->proto, s->vip, s->vport);
+}
+
+static struct lb_dest_state *
+find_old_dest(const struct lb_service *old, const struct lb_dest *d)
+{
+	unsigned int i;
+
+	for (i = 0; old != NULL && i < old->nb_dests; i++)
+		if (old->dests[i].addr == d->addr && old->dests[i].port == d->port)
+			return old->dests[i].state;
+	return NULL;
+}
+
+static void
+release_dest_state(struct lb_dest_state *st)
+{
+	if (--st->refcnt > 0)
+		return;
+	if (nb_trash < MAX_TRASH)
+		trash[nb_trash++] = st;	/* connections may still point to it */
+	else
+		LOG(WARNING, "real-server trash full: leaking one state");
+}
+
+/* Free trashed states no connection uses any more. Control lcore. */
+static void
+empty_trash(void)
+{
+	unsigned int i = 0;
+
+	while (i < nb_trash) {
+		struct lb_dest_state *st = trash[i];
+
+		if (__atomic_load_n(&st->activeconns, __ATOMIC_RELAXED) == 0 &&
+		    __atomic_load_n(&st->inactconns, __ATOMIC_RELAXED) == 0) {
+			free(st);
+			trash[i] = trash[--nb_trash];
+		} else {
+			i++;
+		}
+	}
+}
+
+static void
+free_snapshot(struct lb_svc_snapshot *snap)
+{
+	unsigned int i, j;
+
+	if (snap == NULL)
+		return;
+	for (i = 0; i < snap->nb_services; i++) {
+		struct lb_service *s = snap->services[i];
+
+		if (s->sched != NULL && s->sched->done_service != NULL)
+			s->sched->done_service(s);
+		for (j = 0; j < s->nb_dests; j++)
+			release_dest_state(s->dests[j].state);
+		if (--s->state->refcnt == 0)
+			free(s->state);
+		free(s);
+	}
+	free(snap->slots);
+	free(snap->services);
+	free(snap);
+}
+
+/* One service of the new snapshot from its config. */
+static struct lb_service *
+build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
+	      unsigned int nb_workers)
+{
+	struct lb_service *s = calloc(1, sizeof(*s) + c->nb_rs * sizeof(struct lb_dest));
+	const struct lb_service *prev;
+	unsigned int i;
+
+	if (s == NULL)
+		return NULL;
+	s->proto = c->proto;
+	s->vip = rte_cpu_to_be_32(c->vip);
+	s->vport = rte_cpu_to_be_16(c->port);
+	s->flags = c->flags;
+	s->timeout = c->persistence;
+	s->netmask = rte_cpu_to_be_32(c->netmask);
+	s->sched_param = c->sched_param;
+	s->sched = lb_sched_find(c->sched);
+	prev = find_old(old, s);
+	s->state = prev ? prev->state : calloc(1, sizeof(*s->state));
+	if (s->state == NULL || s->sched == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->state->refcnt++;
+	for (i = 0; i < c->nb_rs; i++) {
+		struct lb_dest *d = &s->dests[i];
+		const struct lb_cfg_rs *r = &c->rs[i];
+
+		d->addr = rte_cpu_to_be_32(r->addr);
+		d->port = rte_cpu_to_be_16(r->port);
+		d->fwd = r->fwd;
+		d->weight = (int32_t)r->weight;
+		d->u_threshold = r->u_threshold;
+		d->l_threshold = r->l_threshold;
+		d->state = find_old_dest(prev, d);
+		if (d->state == NULL)
+			d->state = calloc(1, sizeof(*d->state));
+		if (d->state == NULL)
+			break;
+		d->state->refcnt++;
+		s->nb_dests++;
+		if (lb_route_lookup(d->addr, &d->port_id, &d->nexthop) != 0)
+			LOG(WARNING, "real server %u of service %u: no interface or gateway "
+			    "reaches it", i, c->port);
+	}
+	if (s->sched->init_service != NULL && s->sched->init_service(s, nb_workers) != 0) {
+		LOG(ERR, "scheduler %s cannot take service on port %u", c->sched, c->port);
+		s->sched = NULL;	/* free_snapshot must not call done_service */
+	}
+	return s;
+}
+
+int
+lb_svc_apply(const struct lb_config *cfg, unsigned int nb_workers)
+{
+	struct lb_svc_snapshot *old = lb_svc_current, *snap;
+	uint32_t slots = 4;
+	unsigned int i, v;
+
+	while (slots < cfg->nb_services * 2)
+		slots <<= 1;
+	snap = calloc(1, sizeof(*snap));
+	if (snap == NULL)
+		return -ENOMEM;
+	snap->mask = slots - 1;
+	snap->slots = calloc(slots, sizeof(*snap->slots));
+	snap->services = calloc(cfg->nb_services + 1, sizeof(*snap->services));
+	if (snap->slots == NULL || snap->services == NULL) {
+		free_snapshot(snap);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cfg->nb_services; i++) {
+		struct lb_service *s = build_service(&cfg->services[i], old, nb_workers);
+		uint32_t k;
+
+		if (s == NULL || s->sched == NULL) {
+			if (s != NULL)
+				snap->services[snap->nb_services++] = s;
+			free_snapshot(snap);
+			LOG(ERR, "cannot build virtual service %u; the running set is unchanged", i);
+			return -ENOMEM;
+		}
+		snap->services[snap->nb_services++] = s;
+		for (k = slot_of(s->proto, s->vip, s->vport, snap->mask); snap->slots[k];
+		     k = (k + 1) & snap->mask)
+			;
+		snap->slots[k] = s;
+		for (v = 0; v < snap->nb_vips && snap->vips[v] != s->vip; v++)
+			;
+		if (v == snap->nb_vips)
+			snap->vips[snap->nb_vips++] = s->vip;
+	}
+	__atomic_store_n(&lb_svc_current, snap, __ATOMIC_RELEASE);
+	if (lb_rcu != NULL)
+		rte_rcu_qsbr_synchronize(lb_rcu, RTE_QSBR_THRID_INVALID);
+	free_snapshot(old);
+	empty_trash();
+	LOG(NOTICE, "%u virtual service(s) in use", snap->nb_services);
+	return 0;
+}
+
+void
+lb_svc_term(void)
+{
+	free_snapshot(lb_svc_current);
+	lb_svc_current = NULL;
+	while (nb_trash > 0)
+		free(trash[--nb_trash]);
+}
+
+static const char *
+fwd_name(enum lb_fwd f)
+{
+	static const char *const names[] = { "Masq", "Route", "Tunnel", "FullNat" };
+
+	return (unsigned int)f < RTE_DIM(names) ? names[f] : "?";
+}
+
+static void
+addr_port(char *buf, size_t len, rte_be32_t a, rte_be16_t p)
+{
+	char ip[16];
+
+	snprintf(buf, len, "%s:%u", lb_ipv4_str(rte_be_to_cpu_32(a), ip, sizeof(ip)),
+		 rte_be_to_cpu_16(p));
+}
+
+static void
+sum(const struct lb_counters *c, struct lb_counters *t)
+{
+	unsigned int w;
+
+	memset(t, 0, sizeof(*t));
+	for (w = 0; w < LB_MAX_WORKERS; w++) {
+		t->conns += c[w].conns;
+		t->inpkts += c[w].inpkts;
+		t->outpkts += c[w].outpkts;
+		t->inbytes += c[w].inbytes;
+		t->outbytes += c[w].outbytes;
+	}
+}
+
+void
+lb_svc_show(FILE *out, bool with_stats)
+{
+	const struct lb_svc_snapshot *snap = lb_svc_current;
+	unsigned int i, j;
+	char ap[32];
+
+	fprintf(out, "IP Virtual Server version 1.2.1 (size=4096)\n");
+	if (with_stats)
+		fprintf(out, "Prot LocalAddress:Port               Conns   InPkts  OutPkts"
+			"  InBytes OutBytes\n  -> RemoteAddress:Port\n");
+	else
+		fprintf(out, "Prot LocalAddress:Port Scheduler Flags\n"
+			"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+	for (i = 0; snap != NULL && i < snap->nb_services; i++) {
+		const struct lb_service *s = snap->services[i];
+		struct lb_counters t;
+
+		addr_port(ap, sizeof(ap), s->vip, s->vport);
+		if (with_stats) {
+			sum(s->state->stats, &t);
+			fprintf(out, "%s  %-30s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+				" %8" PRIu64 "\n", s->proto == IPPROTO_UDP ? "UDP" : "TCP", ap,
+				t.conns, t.inpkts, t.outpkts, t.inbytes, t.outbytes);
+		} else {
+			fprintf(out, "%s  %s %s", s->proto == IPPROTO_UDP ? "UDP" : "TCP", ap,
+				s->sched->name);
+			if (s->flags & LB_SVC_F_PERSISTENT)
+				fprintf(out, " persistent %u", s->timeout);
+			fputc('\n', out);
+		}
+		for (j = 0; j < s->nb_dests; j++) {
+			const struct lb_dest *d = &s->dests[j];
+
+			addr_port(ap, sizeof(ap), d->addr, d->port);
+			if (with_stats) {
+				sum(d->state->stats, &t);
+				fprintf(out, "  -> %-28s %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+					" %8" PRIu64 " %8" PRIu64 "\n", ap, t.conns, t.inpkts,
+					t.outpkts, t.inbytes, t.outbytes);
+			} else {
+				fprintf(out, "  -> %-28s %-7s %-6d %-10d %-10d\n", ap,
+					fwd_name(d->fwd), d->weight,
+					__atomic_load_n(&d->state->activeconns, __ATOMIC_RELAXED),
+					__atomic_load_n(&d->state->inactconns, __ATOMIC_RELAXED));
+			}
+		}
+	}
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_SVC_TABLE_H
+#define LB_SVC_TABLE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "app/service.h"
+
+/*
+ * The published set of virtual services. Workers read the current snapshot
+ * through lb_svc_snapshot_get() between quiescent states; the control lcore
+ * replaces it whole (lb_svc_apply) and frees the old one after an RCU grace
+ * period.
+ */
+struct lb_svc_snapshot {
+	unsigned int nb_services;
+	uint32_t mask;				/* slots - 1, slots a power of two */
+	struct lb_service **slots;		/* open addressing on (proto, vip, port) */
+	struct lb_service **services;		/* in config order */
+	unsigned int nb_vips;
+	rte_be32_t vips[LB_MAX_SERVICES];	/* distinct VIPs, for ARP and classify */
+};
+
+extern struct lb_svc_snapshot *lb_svc_current;
+
+/* The current snapshot (may be NULL). Worker lcores, between quiescent states. */
+static inline const struct lb_svc_snapshot *
+lb_svc_snapshot_get(void)
+{
+	return __atomic_load_n(&lb_svc_current, __ATOMIC_ACQUIRE);
+}
+
+/* The service of (proto, vip, port), network order; NULL if none. Pure. */
+struct lb_service *lb_svc_lookup(const struct lb_svc_snapshot *snap, uint8_t proto,
+				 rte_be32_t vip, rte_be16_t port);
+
+/* True when addr is one of the snapshot's VIPs. Pure. */
+bool lb_svc_is_vip(const struct lb_svc_snapshot *snap, rte_be32_t addr);
+
+/*
+ * Build a snapshot from cfg's virtual services and publish it; real servers
+ * and services that stay keep their counters and connection counts. Waits
+ * for a grace period, then frees the old snapshot. Control lcore.
+ * Returns 0 or -errno (logged; the old snapshot stays).
+ */
+int lb_svc_apply(const struct lb_config *cfg, unsigned int nb_workers);
+
+/* Free the snapshot and every state object. Workers stopped. */
+void lb_svc_term(void);
+
+/*
+ * Print the table as `ipvsadm -L -n` does (with_stats: as `-L -n --stats`).
+ * Control lcore.
+ */
+void lb_svc_show(FILE *out, bool with_stats);
+
+#endif

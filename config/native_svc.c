@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Virtual services of the native config: what `ipvsadm -A` and `-a` set up.
+ *
+ * virtual_servers = (
+ *   { protocol = "tcp"; address = "198.18.1.100"; port = 80; scheduler = "wlc";
+ *     persistence = 300; netmask = "255.255.255.255"; flags = [ "sh-port" ];
+ *     real_servers = (
+ *       { address = "198.18.2.11"; port = 80; weight = 1; forward = "nat";
+ *         upper_threshold = 0; lower_threshold = 0; } ); } );
+ */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/parse.h"
+#include "sched/sched.h"
+
+static const char *const conn_keys[] = { "max", "tcp_timeout", "tcpfin_timeout",
+	"udp_timeout", NULL };
+static const char *const svc_keys[] = { "protocol", "address", "port", "scheduler",
+	"persistence", "netmask", "flags", "mh_table_size", "real_servers", NULL };
+static const char *const rs_keys[] = { "address", "port", "weight", "forward",
+	"upper_threshold", "lower_threshold", NULL };
+
+static const struct {
+	const char *name;
+	uint32_t flag;
+} svc_flags[] = {
+	{ "sh-fallback", LB_SVC_F_SH_FALLBACK }, { "sh-port", LB_SVC_F_SH_PORT },
+	{ "mh-fallback", LB_SVC_F_MH_FALLBACK }, { "mh-port", LB_SVC_F_MH_PORT },
+};
+
+static const char *const fwd_names[] = {
+	[LB_FWD_NAT] = "nat", [LB_FWD_DR] = "dr", [LB_FWD_TUN] = "tun", [LB_FWD_FNAT] = "fnat",
+};
+
+void
+lb_cfg_parse_connections(struct parse_ctx *ctx, const config_setting_t *grp)
+{
+	struct lb_config *cfg = ctx->cfg;
+
+	lb_cfg_check_keys(ctx, grp, "connections", conn_keys);
+	lb_cfg_get_uint(ctx, grp, "connections.", "max", 1024, 1u << 27, &cfg->conn_max);
+	lb_cfg_get_uint(ctx, grp, "connections.", "tcp_timeout", 1, 2147483, &cfg->tcp_timeout);
+	lb_cfg_get_uint(ctx, grp, "connections.", "tcpfin_timeout", 1, 2147483,
+			&cfg->tcpfin_timeout);
+	lb_cfg_get_uint(ctx, grp, "connections.", "udp_timeout", 1, 2147483, &cfg->udp_timeout);
+}
+
+/* Read the required address grp.key (no prefix) into *out; false if bad. */
+static bool
+get_addr(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
+	 const char *key, bool required, uint32_t *out)
+{
+	char buf[32];
+	uint8_t len;
+
+	if (config_setting_get_member(grp, key) == NULL) {
+		if (required)
+			lb_cfg_report(ctx, grp, "%s has no %s", where, key);
+		return false;
+	}
+	if (lb_cfg_get_string(ctx, grp, where, key, buf, sizeof(buf)) == NULL)
+		return false;
+	if (lb_parse_ipv4_prefix(buf, out, &len, false) != 0 || *out == 0) {
+		lb_cfg_report(ctx, config_setting_get_member(grp, key),
+			      "%s.%s '%s' is not an IPv4 address", where, key, buf);
+		return false;
+	}
+	return true;
+}
+
+static void
+parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_service *svc,
+	 const char *where)
+{
+	struct lb_cfg_rs *rs = &svc->rs[svc->nb_rs];
+	unsigned int port = svc->port, j;
+	char fwd[16] = "nat";
+
+	memset(rs, 0, sizeof(*rs));
+	rs->line = config_setting_source_line(grp);
+	rs->weight = 1;
+	lb_cfg_check_keys(ctx, grp, where, rs_keys);
+	if (!get_addr(ctx, grp, where, "address", true, &rs->addr))
+		return;
+	lb_cfg_get_uint(ctx, grp, where, "port", 1, 65535, &port);
+	rs->port = (uint16_t)port;
+	lb_cfg_get_uint(ctx, grp, where, "weight", 0, 65535, &rs->weight);
+	lb_cfg_get_uint(ctx, grp, where, "upper_threshold", 0, INT32_MAX, &rs->u_threshold);
+	lb_cfg_get_uint(ctx, grp, where, "lower_threshold", 0, INT32_MAX, &rs->l_threshold);
+	if (rs->u_threshold != 0 && rs->l_threshold > rs->u_threshold)
+		lb_cfg_report(ctx, grp, "%s lower_threshold %u is above upper_threshold %u",
+			      where, rs->l_threshold, rs->u_threshold);
+	if (lb_cfg_get_string(ctx, grp, where, "forward", fwd, sizeof(fwd)) != NULL ||
+	    config_setting_get_member(grp, "forward") == NULL) {
+		for (j = 0; j < RTE_DIM(fwd_names); j++)
+			if (strcmp(fwd, fwd_names[j]) == 0)
+				break;
+		if (j == RTE_DIM(fwd_names)) {
+			lb_cfg_report(ctx, config_setting_get_member(grp, "forward"),
+				      "%s forward '%s' is not one of nat, dr, tun, fnat", where, fwd);
+			return;
+		}
+		rs->fwd = (enum lb_fwd)j;
+	}
+	if ((rs->fwd == LB_FWD_DR || rs->fwd == LB_FWD_TUN) && rs->port != svc->port)
+		lb_cfg_report(ctx, grp, "%s port %u: with forward '%s' the real server gets the "
+			      "service port %u (the packet is not rewritten)", where, rs->port,
+			      fwd_names[rs->fwd], svc->port);
+	for (j = 0; j < svc->nb_rs; j++)
+		if (svc->rs[j].addr == rs->addr && svc->rs[j].port == rs->port) {
+			lb_cfg_report(ctx, grp, "%s duplicates real server %u (line %d)", where, j,
+				      svc->rs[j].line);
+			return;
+		}
+	svc->nb_rs++;
+}
+
+static void
+parse_flags(struct parse_ctx *ctx, const config_setting_t *list, struct lb_cfg_service *svc,
+	    const char *where)
+{
+	int i, n = config_setting_length(list);
+	unsigned int j;
+
+	if (!config_setting_is_array(list) && !config_setting_is_list(list)) {
+		lb_cfg_report(ctx, list, "%s.flags must be a list of strings", where);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *f = config_setting_get_string_elem(list, i);
+
+		for (j = 0; f != NULL && j < RTE_DIM(svc_flags); j++)
+			if (strcmp(f, svc_flags[j].name) == 0)
+				break;
+		if (f == NULL || j == RTE_DIM(svc_flags)) {
+			lb_cfg_report(ctx, list, "%s.flags[%d] '%s' is not one of sh-fallback, "
+				      "sh-port, mh-fallback, mh-port", where, i, f ? f : "?");
+			continue;
+		}
+		svc->flags |= svc_flags[j].flag;
+	}
+}
+
+static bool
+contiguous_mask(uint32_t m)
+{
+	return m == 0 || (~m & (~m + 1)) == 0;
+}
+
+static void
+parse_service_head(struct parse_ctx *ctx, const config_setting_t *grp,
+		   struct lb_cfg_service *svc, const char *where)
+{
+	char proto[8] = "tcp", mask[32];
+	unsigned int port = 0;
+	uint8_t len;
+
+	lb_cfg_check_keys(ctx, grp, where, svc_keys);
+	lb_cfg_get_string(ctx, grp, where, "protocol", proto, sizeof(proto));
+	if (strcmp(proto, "tcp") == 0)
+		svc->proto = IPPROTO_TCP;
+	else if (strcmp(proto, "udp") == 0)
+		svc->proto = IPPROTO_UDP;
+	else
+		lb_cfg_report(ctx, config_setting_get_member(grp, "protocol"),
+			      "%s.protocol '%s' is not tcp or udp", where, proto);
+	get_addr(ctx, grp, where, "address", true, &svc->vip);
+	if (config_setting_get_member(grp, "port") == NULL)
+		lb_cfg_report(ctx, grp, "%s has no port", where);
+	lb_cfg_get_uint(ctx, grp, where, "port", 1, 65535, &port);
+	svc->port = (uint16_t)port;
+	snprintf(svc->sched, sizeof(svc->sched), "wlc");	/* ipvsadm's default */
+	lb_cfg_get_string(ctx, grp, where, "scheduler", svc->sched, sizeof(svc->sched));
+	if (lb_sched_find(svc->sched) == NULL)
+		lb_cfg_report(ctx, grp, "%s.scheduler '%s' is unknown (one of: %s)", where,
+			      svc->sched, lb_sched_names());
+	if (lb_cfg_get_uint(ctx, grp, where, "persistence", 0, 2678400, &svc->persistence) &&
+	    svc->persistence > 0)
+		svc->flags |= LB_SVC_F_PERSISTENT;
+	svc->netmask = 0xffffffff;
+	if (lb_cfg_get_string(ctx, grp, where, "netmask", mask, sizeof(mask)) != NULL &&
+	    (lb_parse_ipv4_prefix(mask, &svc->netmask, &len, false) != 0 ||
+	     !contiguous_mask(svc->netmask) || svc->netmask == 0))
+		lb_cfg_report(ctx, config_setting_get_member(grp, "netmask"),
+			      "%s.netmask '%s' is not a netmask like 255.255.255.0", where, mask);
+	if (config_setting_get_member(grp, "flags") != NULL)
+		parse_flags(ctx, config_setting_get_member(grp, "flags"), svc, where);
+	lb_cfg_get_uint(ctx, grp, where, "mh_table_size", 0, 1u << 24, &svc->sched_param);
+}
+
+static void
+parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
+{
+	struct lb_cfg_service *svc = &ctx->cfg->services[idx];
+	config_setting_t *list, *e;
+	char where[32], rwhere[80];
+	unsigned int j;
+	int i, n;
+
+	memset(svc, 0, sizeof(*svc));
+	svc->line = config_setting_source_line(grp);
+	snprintf(where, sizeof(where), "virtual_servers[%u]", idx);
+	parse_service_head(ctx, grp, svc, where);
+	for (j = 0; j < idx; j++) {
+		const struct lb_cfg_service *o = &ctx->cfg->services[j];
+
+		if (o->proto == svc->proto && o->vip == svc->vip && o->port == svc->port &&
+		    svc->vip != 0)
+			lb_cfg_report(ctx, grp, "%s is the same service as virtual_servers[%u] "
+				      "(line %d)", where, j, o->line);
+	}
+	list = config_setting_get_member(grp, "real_servers");
+	if (list == NULL)
+		return;		/* a service with no real servers yet is valid */
+	if (!config_setting_is_list(list)) {
+		lb_cfg_report(ctx, list, "%s.real_servers must be a list ( { ... }, ... )", where);
+		return;
+	}
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(list, i);
+		snprintf(rwhere, sizeof(rwhere), "%s.real_servers[%d]", where, i);
+		if (i == LB_MAX_RS) {
+			lb_cfg_report(ctx, e, "%s: too many real servers (max %d)", where, LB_MAX_RS);
+			return;
+		}
+		if (!config_setting_is_group(e)) {
+			lb_cfg_report(ctx, e, "%s must be a group { address = ...; }", rwhere);
+			continue;
+		}
+		parse_rs(ctx, e, svc, rwhere);
+	}
+}
+
+void
+lb_cfg_parse_services(struct parse_ctx *ctx, const config_setting_t *root)
+{
+	config_setting_t *list = config_setting_get_member(root, "virtual_servers");
+	int i, n;
+
+	if (list == NULL)
+		return;
+	n = config_setting_length(list);
+	if (!config_setting_is_list(list) && !(config_setting_is_array(list) && n == 0)) {
+		lb_cfg_report(ctx, list, "virtual_servers must be a list ( { ... }, ... )");
+		return;
+	}
+	if (n > LB_MAX_SERVICES) {
+		lb_cfg_report(ctx, list, "too many virtual_servers: %d (max %d)", n,
+			      LB_MAX_SERVICES);
+		n = LB_MAX_SERVICES;
+	}
+	if (n == 0)
+		return;
+	ctx->cfg->services = calloc((size_t)n, sizeof(*ctx->cfg->services));
+	if (ctx->cfg->services == NULL) {
+		lb_cfg_report(ctx, list, "out of memory for %d virtual_servers", n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(list, i);
+
+		if (!config_setting_is_group(e)) {
+			lb_cfg_report(ctx, e, "virtual_servers[%d] must be a group { ... }", i);
+			continue;
+		}
+		parse_service(ctx, e, (unsigned int)i);
+		ctx->cfg->nb_services = (unsigned int)i + 1;
+	}
+}

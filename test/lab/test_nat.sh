@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# LVS-NAT through dplb, with nginx real servers and curl as the client.
+#
+#   client 198.18.1.10/24 ──┐
+#   rs1    198.18.2.11/24 ──┤ br0     (rs1, rs2: default gateway 198.18.2.1)
+#   rs2    198.18.2.12/24 ──┤
+#   lb (af_packet) ─────────┘ dplb 198.18.1.1/24 + 198.18.2.1/24,
+#                             VIP 198.18.1.100:80 (NAT to rs1, rs2)
+#
+# Checks: both real servers serve clients through the VIP (rr), replies are
+# masqueraded back (the client talks only to the VIP), `ipvsadm -L -n`
+# lists the service, connections are counted, and every packet dplb sent
+# towards the client has valid IP and TCP checksums according to tshark.
+#
+# usage: test/lab/test_nat.sh [BUILD]      (root)
+. "$(dirname "$0")/lib.sh"
+lab_init "${1:-}"
+
+VIP=198.18.1.100
+lab_add_host client 198.18.1.10/24 || lab_finish
+lab_add_lb lb || lab_finish
+lab_add_realserver rs1 198.18.2.11/24 198.18.2.1 || lab_finish
+lab_add_realserver rs2 198.18.2.12/24 198.18.2.1 || lab_finish
+
+lab_dplb_start main "${LAB_NS[lb]}" "
+connections = { max = 65536; };
+interfaces = ( {
+	name = \"lab0\";
+	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
+	addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ];
+	exception = \"$(lab_ifname -tap)\";
+} );
+virtual_servers = ( {
+	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";
+	real_servers = (
+		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
+		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
+} );" || lab_finish
+
+LIST=$(lab_dplbctl ipvsadm -L -n)
+echo "$LIST"
+lab_check_grep "ipvsadm -L -n lists the service" "^TCP  $VIP:80 rr" "$LIST"
+lab_check_grep "ipvsadm -L -n lists rs1 as Masq, weight 1" "^  -> 198\.18\.2\.11:80 +Masq +1 " "$LIST"
+lab_check_grep "ipvsadm -L -n lists rs2 as Masq, weight 1" "^  -> 198\.18\.2\.12:80 +Masq +1 " "$LIST"
+
+# the real servers' ARP entries are resolved by dplb within a few seconds
+lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh | grep -q '^198.18.2.12 '"
+
+PCAP=$LAB_TMP/client.pcap
+lab_capture_start client "tcp port 80" "$PCAP" 60
+declare -A seen=()
+fails=0
+for i in $(seq 1 20); do
+	page=$(lab_in client curl -sf -m 5 "http://$VIP/") || { fails=$((fails + 1)); continue; }
+	seen[$page]=$(( ${seen[$page]:-0} + 1 ))
+done
+lab_capture_stop
+lab_check_eq "20 requests through the VIP, none failed" 0 "$fails"
+lab_check_eq "rr: rs1 served half" 10 "${seen[rs1]:-0}"
+lab_check_eq "rr: rs2 served half" 10 "${seen[rs2]:-0}"
+
+STATS=$(lab_dplbctl ipvsadm -L -n --stats)
+echo "$STATS"
+lab_check_grep "--stats counts 20 connections on the service" "TCP  $VIP:80 +20 " "$STATS"
+
+# what reached the client came from the VIP only, checksums valid
+SRCS=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src 2>/dev/null | sort -u)
+lab_check_eq "replies reach the client from the VIP only" "$VIP" "$SRCS"
+BAD=$(tshark -r "$PCAP" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+	-Y "ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"" 2>/dev/null | wc -l)
+TOTAL=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" 2>/dev/null | wc -l)
+lab_check_ge "tshark saw the masqueraded replies" 20 "$TOTAL"
+lab_check_eq "no bad IP/TCP checksum among $TOTAL replies (tshark validation)" 0 "$BAD"
+
+lab_dplb_stop main
+lab_finish
