@@ -11,7 +11,8 @@
  * - the frame starts with its Ethernet header at offset 0 and carries an
  *   IPv4 header at l3_off that lb_classify accepted (version, IHL, total
  *   length within the first segment, header checksum); the IPv4 packet
- *   (up to its total length) must lie in the first mbuf segment;
+ *   (up to its total length) must lie in the first mbuf segment, and m
+ *   must be writable (not a clone sharing its data);
  * - addresses and ports are in network byte order;
  * - pure: no locks, no allocation (except lb_icmp_frag_needed, which takes
  *   one mbuf from the pool it is given), no syscalls, no logging; safe on
@@ -150,9 +151,12 @@ struct rte_mbuf *lb_icmp_frag_needed(struct rte_mempool *pool,
  * packet, store the quoted packet's tuple in *inner, as it was sent (so
  * for an error about a reply, inner->saddr is the real server). The
  * connection is then looked up with the quoted tuple reversed.
- * Returns 0, -ENOENT when it is not such an error (other ICMP types, a
- * quoted non-first fragment or protocol without ports), -EINVAL when the
- * ICMP message or the quoted headers are truncated. Any lcore.
+ * Returns 0, -ENOENT when it is not such an error (not ICMP, other ICMP
+ * types, an ICMP error that is itself fragmented, a quoted non-first
+ * fragment or protocol without ports), -EINVAL when the ICMP message or
+ * the quoted headers are truncated (the quote must hold the quoted IP
+ * header and the first 8 bytes after it). The ICMP checksum is not
+ * checked here. Any lcore.
  */
 int lb_pkt_icmp_inner(const struct rte_mbuf *m, uint16_t l3_off,
 		      struct lb_pkt_tuple *inner);

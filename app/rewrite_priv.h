@@ -66,7 +66,7 @@ lb_csum_apply(uint16_t csum, uint32_t diff)
 	return (uint16_t)~s;
 }
 
-/* Where the L4 header of an IPv4 packet is, as found by lb_rewrite_find_l4(). */
+/* Where the L4 header of an IPv4 packet is (lb_rewrite_find_l4). */
 struct lb_l4_loc {
 	uint16_t l4_off;	/* from the start of the frame */
 	uint16_t l4_len;	/* IP payload bytes from l4_off */

@@ -5,8 +5,10 @@
  * that server is quiesced or "overloaded" in lblc's sense -- more active
  * connections than its weight while some server is under half of its own.
  * Then, and for addresses seen for the first time, wlc's pick decides and
- * the table remembers it. Like the kernel, the check on a remembered
- * server ignores the -x/-y overload flag; only a new pick skips it.
+ * the table remembers it. One deliberate difference: a remembered server
+ * over its -x threshold (LB_DEST_F_OVERLOAD) is also given up; the kernel
+ * checks only weight and the lblc rule there, so it keeps sending known
+ * destinations to a server past -x, which every other scheduler refuses.
  *
  * The kernel keeps one table per service, unbounded, and a timer drops
  * entries unused for lblc_expiration (24 h), or for 6 minutes once the
@@ -92,7 +94,7 @@ lblc_schedule(struct lb_service *svc, const struct lb_sched_input *in, unsigned 
 	if (en != NULL) {
 		en->lastuse = in->now;
 		d = &svc->dests[en->slot - 1];
-		if (d->weight > 0 && !lb_sched_lblc_overloaded(svc, d))
+		if (lb_dest_usable(d) && !lb_sched_lblc_overloaded(svc, d))
 			return d;
 		victim = en;
 	}

@@ -99,7 +99,7 @@ bool lb_sched_lblc_overloaded(const struct lb_service *svc, const struct lb_dest
 /* Zeroed, cache-line aligned memory; release with free(). Control lcore. */
 void *lb_sched_zalloc(size_t size);
 
-/* 0 when nb_workers is a usable worker count, else -EINVAL. */
+/* 0 when nb_workers is a usable worker count, else -EINVAL. Any lcore. */
 int lb_sched_check_workers(unsigned int nb_workers);
 
 /* init_service/done_service of schedulers without state. Control lcore. */
@@ -109,7 +109,10 @@ void lb_sched_done_free(struct lb_service *svc);
 /* mh's check of its table size (0 = default). Any lcore. */
 int lb_sched_mh_check_size(uint32_t size);
 
-/* TSC ticks in sec seconds, for expiry; huge when the TSC rate is unknown. */
+/*
+ * TSC ticks in sec seconds, for expiry; INT64_MAX when the TSC rate is
+ * unknown (EAL not initialised). Any lcore.
+ */
 uint64_t lb_sched_tsc_seconds(uint64_t sec);
 
 #endif

@@ -8,6 +8,7 @@
  * usable server whose running weight sum reaches them. Each worker has its
  * own PRNG (xorshift64*, seeded on the control lcore), so nothing is shared.
  */
+#include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 
 #include "sched/sched_priv.h"
@@ -71,8 +72,13 @@ twos_schedule(struct lb_service *svc, const struct lb_sched_input *in, unsigned 
 	if (choice1 == NULL)
 		return NULL;
 	total += 1;
-	r1 = twos_rand(w) % total;
-	r2 = twos_rand(w) % total;
+	if (likely(total <= UINT32_MAX)) {	/* the kernel's u32 % int */
+		r1 = twos_rand(w) % (uint32_t)total;
+		r2 = twos_rand(w) % (uint32_t)total;
+	} else {
+		r1 = twos_rand(w) % total;
+		r2 = twos_rand(w) % total;
+	}
 	for (i = 0; i < svc->nb_dests; i++) {
 		d = &svc->dests[i];
 		if (!lb_dest_usable(d))

@@ -60,6 +60,8 @@ main(int argc, char **argv)
 	lb_test_register_config();
 	lb_test_register_classify();
 	lb_test_register_arp();
+	lb_test_register_rewrite();
+	lb_test_register_sched();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -1,0 +1,457 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# dplb network-namespace lab: a bash library sourced by test/lab/test_*.sh.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   lab_init "${1:-}"             # BUILD dir (default: build); root only
+#   lab_add_host client 198.18.1.10/24
+#   lab_add_lb lb                 # LB namespace + the veth dplb drives
+#   lab_dplb_start main "${LAB_NS[lb]}" "interfaces = ( ... );"
+#   lab_check "client pings dplb" lab_in client ping -c 1 -W 1 198.18.1.1
+#   lab_dplb_stop main
+#   lab_finish                    # tears down, prints "N passed, M failed"
+#
+# Rules kept here (see DESIGN.md "Test lab rules"): every name starts with a
+# per-run id, everything built is removed on exit (trap, also after failures
+# and on INT/TERM), only 198.18.0.0/15 is used, and every wait is bounded.
+#
+# Topology: each host is a namespace "$LAB_ID-NAME" with one veth whose peer
+# is a port of bridge br0 in the switch namespace "$LAB_ID-sw", so all hosts
+# share one L2 segment. Every veth has checksum offload off on both ends
+# (veth leaves checksums unfilled otherwise, and dplb/af_packet would see
+# and send frames with bad checksums) and IPv6 off (keeps dplb's counters
+# deterministic: no router solicitations or MLD reports).
+
+LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_REPO=$(cd "$LAB_LIB_DIR/../.." && pwd)
+LAB_PY=/usr/bin/python3			# not a pyenv shim: it runs inside netns
+[ -x "$LAB_PY" ] || LAB_PY=$(command -v python3)
+LAB_HUGEPAGES=${LAB_HUGEPAGES:-auto}	# dplb's eal.hugepages in lab configs
+# For a sanitizer build of dplb: known third-party leaks only (lsan.supp).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$LAB_LIB_DIR/lsan.supp:print_suppressions=0}
+
+LAB_PASSED=0 LAB_FAILED=0 LAB_SKIPPED=0
+LAB_FINISHED=0 LAB_CLEANED=0
+LAB_PIDS=()			# background processes we started
+declare -A LAB_NS=()		# host name -> namespace
+declare -A LAB_IF=()		# host name -> its interface (in LAB_NS)
+declare -A LAB_ADDR=()		# host name -> its address (no prefix length)
+LAB_NETNS=()			# namespaces we created, in creation order
+LAB_PREFIXES=()			# DPDK --file-prefix values we used
+declare -A DPLB_PID=() DPLB_NS=() DPLB_PORT=() DPLB_LOG=()
+LAB_DPLB=""			# the dplb instance lab_dplbctl talks to by default
+
+# ---------------------------------------------------------------- checks
+
+lab_pass() { LAB_PASSED=$((LAB_PASSED + 1)); echo "PASS: $1"; }
+lab_skip() { LAB_SKIPPED=$((LAB_SKIPPED + 1)); echo "SKIP: $1 ($2)"; }
+# lab_fail DESC [DETAIL...]: details are printed indented under the FAIL line.
+lab_fail() {
+	LAB_FAILED=$((LAB_FAILED + 1))
+	echo "FAIL: $1"
+	shift
+	[ $# -gt 0 ] && printf '%s\n' "$@" | tail -n 25 | sed 's/^/    | /'
+	return 0
+}
+
+# lab_check DESC CMD...: PASS when CMD exits 0; its output is kept in
+# $LAB_OUT and shown on failure.
+lab_check() {
+	local desc=$1 rc
+	shift
+	LAB_OUT=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ]; then lab_pass "$desc"
+	else lab_fail "$desc" "command: $*" "exit $rc" "$LAB_OUT"; fi
+	return $rc
+}
+
+lab_check_eq() {	# DESC WANT GOT
+	if [ "$2" = "$3" ]; then lab_pass "$1 ($3)"
+	else lab_fail "$1" "want: $2" "got:  $3"; return 1; fi
+}
+
+lab_check_ge() {	# DESC MIN GOT (integers)
+	if [[ "$3" =~ ^[0-9]+$ ]] && [ "$3" -ge "$2" ]; then lab_pass "$1 ($3 >= $2)"
+	else lab_fail "$1" "want >= $2" "got: $3"; return 1; fi
+}
+
+lab_check_grep() {	# DESC EXTENDED-REGEX TEXT
+	if grep -Eq -- "$2" <<<"$3"; then lab_pass "$1"
+	else lab_fail "$1" "no line matches /$2/ in:" "$3"; return 1; fi
+}
+
+# lab_wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds or
+# SECONDS pass. Returns CMD's success.
+lab_wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.1
+	done
+}
+
+lab_summary() {
+	[ $LAB_SKIPPED -gt 0 ] && echo "($LAB_SKIPPED check(s) skipped)"
+	echo "$LAB_PASSED passed, $LAB_FAILED failed"
+}
+
+# ------------------------------------------------------- set-up, teardown
+
+# lab_init [BUILD]: check we can run, pick the run id, arm the traps.
+lab_init() {
+	local b=${1:-${LAB_BUILD:-$LAB_REPO/build}} ns
+	LAB_BUILD=$(cd "$b" 2>/dev/null && pwd) || LAB_BUILD=$b
+	DPLB=$LAB_BUILD/dplb
+	DPLBCTL=$LAB_BUILD/dplbctl
+	trap lab_on_exit EXIT
+	trap 'lab_on_signal INT' INT
+	trap 'lab_on_signal TERM' TERM
+	if [ "$(id -u)" -ne 0 ]; then
+		lab_fail "the lab needs root (network namespaces, raw sockets)"
+		exit 1
+	fi
+	if [ ! -x "$DPLB" ] || [ ! -x "$DPLBCTL" ]; then
+		lab_fail "dplb binaries" "no $DPLB or $DPLBCTL: run ninja -C $LAB_BUILD"
+		exit 1
+	fi
+	# The id comes from our pid, so no running lab can hold it; namespaces
+	# that carry it were left by a dead run that had the same pid.
+	LAB_ID="lb$(printf '%x' $$)"
+	for ns in $(ip netns list | awk '{ print $1 }' | grep "^$LAB_ID-"); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	LAB_TMP=$(mktemp -d "/tmp/dplb-lab-$LAB_ID.XXXXXX")
+	chmod 711 "$LAB_TMP"	# nginx workers (www-data) read their pages in it
+	echo "lab: id $LAB_ID, build $LAB_BUILD, files in $LAB_TMP"
+}
+
+# Stop what we started, delete what we created. Safe to call twice.
+lab_cleanup() {
+	local pid ns p i
+	[ $LAB_CLEANED -eq 1 ] && return 0
+	LAB_CLEANED=1
+	for pid in "${LAB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+	for i in $(seq 50); do	# up to 5 s for them to go
+		p=0
+		for pid in "${LAB_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && p=1; done
+		[ $p -eq 0 ] && break
+		sleep 0.1
+	done
+	for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+	# Anything still in our namespaces (nginx workers, ...) was started
+	# by us too; a namespace goes away with its last process.
+	for ((i = ${#LAB_NETNS[@]} - 1; i >= 0; i--)); do
+		ns=${LAB_NETNS[i]}
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	# DPDK runtime files and hugepage files left by our EAL instances
+	for p in "${LAB_PREFIXES[@]}"; do
+		rm -rf "/var/run/dpdk/$p"
+		rm -f /dev/hugepages/"$p"map_* 2>/dev/null
+	done
+	[ -n "${LAB_TMP:-}" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_TMP"
+	[ -n "${LAB_KEEP:-}" ] && echo "lab: kept $LAB_TMP (LAB_KEEP set)"
+	return 0
+}
+
+# lab_finish: tear down, check nothing is left, print the summary, exit.
+lab_finish() {
+	local left
+	lab_cleanup
+	left=$(ip netns list | grep "^$LAB_ID-")
+	if [ -z "$left" ]; then lab_pass "lab torn down (no $LAB_ID-* namespaces left)"
+	else lab_fail "lab torn down" "left: $left"; fi
+	LAB_FINISHED=1
+	lab_summary
+	[ $LAB_FAILED -eq 0 ]
+	exit $?
+}
+
+lab_on_exit() {
+	local rc=$?
+	[ $LAB_FINISHED -eq 1 ] && return
+	lab_cleanup
+	lab_fail "test script ended before lab_finish (exit $rc)"
+	lab_summary
+	exit 1
+}
+
+lab_on_signal() {
+	echo "lab: interrupted by SIG$1, cleaning up"
+	lab_cleanup
+	lab_fail "interrupted by SIG$1"
+	LAB_FINISHED=1
+	lab_summary
+	exit $([ "$1" = INT ] && echo 130 || echo 143)
+}
+
+# lab_bg NS LOG CMD...: run CMD in the background in NS ("" = here), output
+# to LOG; the pid is tracked for cleanup and left in LAB_LAST_PID.
+lab_bg() {
+	local ns=$1 log=$2
+	shift 2
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" "$@" >"$log" 2>&1 </dev/null &
+	else
+		"$@" >"$log" 2>&1 </dev/null &
+	fi
+	LAB_LAST_PID=$!
+	LAB_PIDS+=("$LAB_LAST_PID")
+}
+
+# lab_stop_pid PID SIGNAL SECONDS: signal it, wait (bounded) for it to go;
+# returns its exit status, or 124 when it had to be killed.
+lab_stop_pid() {
+	kill -"$2" "$1" 2>/dev/null
+	if lab_wait_until "$3" eval "! kill -0 $1"; then
+		wait "$1" 2>/dev/null
+		return $?
+	fi
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 124
+}
+
+# ------------------------------------------------------------- topology
+
+lab_ifname() {	# SUFFIX -> "$LAB_ID$SUFFIX", at most 15 characters
+	local n="$LAB_ID$1"
+	[ ${#n} -le 15 ] || { echo "lab: interface name $n too long" >&2; return 1; }
+	echo "$n"
+}
+
+# lab_netns NAME: a fresh namespace "$LAB_ID-NAME" with lo up and IPv6 off.
+lab_netns() {
+	local ns="$LAB_ID-$1"
+	ip netns add "$ns" || return 1
+	LAB_NETNS+=("$ns")
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	LAB_NS[$1]=$ns
+}
+
+# lab_bridge: the switch namespace with bridge br0 (made on first use).
+# With br_netfilter loaded (Docker hosts), a bridge runs frames through
+# netfilter, which drops malformed IPv4/IPv6 before they reach dplb; a
+# switch must pass them on as they are. The net.bridge sysctls are per
+# namespace (and OR'ed with the per-bridge nf_call_* options): turn off both.
+lab_bridge() {
+	[ -n "${LAB_NS[sw]:-}" ] && return 0
+	lab_netns sw || return 1
+	ip netns exec "${LAB_NS[sw]}" sysctl -qw net.bridge.bridge-nf-call-iptables=0 \
+		net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0 \
+		2>/dev/null	# absent when br_netfilter is not loaded: fine
+	ip -n "${LAB_NS[sw]}" link add br0 type bridge stp_state 0 forward_delay 0 \
+		nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0 \
+		mcast_snooping 0	# no IGMP reports from br0 itself; flood multicast
+	ip -n "${LAB_NS[sw]}" link set br0 up
+}
+
+# lab_plug NAME: a veth from host NAME's namespace to a br0 port; sets
+# LAB_IF[NAME]. Offloads off on both ends, both ends up.
+lab_plug() {
+	local tag=${1:0:5} ns=${LAB_NS[$1]} sw
+	local ifc port
+	lab_bridge || return 1
+	sw=${LAB_NS[sw]}
+	ifc=$(lab_ifname "-$tag") && port=$(lab_ifname "_$tag") || return 1
+	ip link add "$ifc" netns "$ns" type veth peer name "$port" netns "$sw" || return 1
+	ip -n "$sw" link set "$port" master br0
+	ip netns exec "$sw" ethtool -K "$port" tx off rx off >/dev/null
+	ip netns exec "$ns" ethtool -K "$ifc" tx off rx off >/dev/null
+	ip -n "$sw" link set "$port" up
+	ip -n "$ns" link set "$ifc" up
+	LAB_IF[$1]=$ifc
+}
+
+# lab_add_host NAME ADDR/LEN [GATEWAY]: a host on the segment.
+lab_add_host() {
+	lab_netns "$1" && lab_plug "$1" || { lab_fail "create host $1"; return 1; }
+	ip -n "${LAB_NS[$1]}" addr add "$2" dev "${LAB_IF[$1]}"
+	LAB_ADDR[$1]=${2%/*}
+	[ -n "${3:-}" ] && ip -n "${LAB_NS[$1]}" route add default via "$3"
+	return 0
+}
+
+# lab_add_lb NAME: the load balancer's namespace and the veth dplb drives
+# (af_packet device "net_af_packet0,iface=${LAB_IF[NAME]}"). dplb's TAP
+# (its exception path) gives the kernel of this namespace the box's
+# address, and the kernel still sees every frame on the veth too, so:
+#   - the veth has no address and `arp off`: else the kernel would also
+#     answer ARP for the box's address on it (two replies per request);
+#   - rp_filter=1 (strict) on all and on the veth: the route back to any
+#     sender is via the TAP, so the kernel drops IP arriving on the veth
+#     instead of answering it as well (duplicate ping replies, a second
+#     SYN-ACK or a RST for every TCP SYN to the box);
+#   - IPv6 off on it: no link-local address, no ND/MLD from the kernel;
+#   - arp_ignore=8 (never answer) as well, should ARP be turned back on.
+# test_foundation.sh checks the result: one ARP reply, no duplicate pings.
+lab_add_lb() {
+	local ns ifc
+	lab_netns "$1" && lab_plug "$1" || { lab_fail "create LB host $1"; return 1; }
+	ns=${LAB_NS[$1]} ifc=${LAB_IF[$1]}
+	ip -n "$ns" link set dev "$ifc" arp off
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=1 \
+		"net.ipv4.conf.$ifc.rp_filter=1" "net.ipv4.conf.$ifc.arp_ignore=8" \
+		"net.ipv6.conf.$ifc.disable_ipv6=1"
+}
+
+# lab_in NAME CMD...: run CMD in host NAME's namespace.
+lab_in() { local ns=${LAB_NS[$1]}; shift; ip netns exec "$ns" "$@"; }
+
+lab_mac() {	# NAME: the MAC of host NAME's interface, lower case
+	lab_in "$1" cat "/sys/class/net/${LAB_IF[$1]}/address"
+}
+
+# lab_nginx NAME ADDR PORT [BODY]: nginx in host NAME's namespace serving
+# BODY (default: NAME) at http://ADDR:PORT/. Waits until it answers.
+lab_nginx() {
+	local name=$1 addr=$2 port=$3 body=${4:-$1} d
+	d="$LAB_TMP/nginx-$name-$port"
+	mkdir -p "$d/www" "$d/tmp"
+	echo "$body" >"$d/www/index.html"
+	cat >"$d/nginx.conf" <<-EOF
+		# generated by test/lab/lib.sh: real server $name
+		daemon off;
+		worker_processes 1;
+		pid $d/nginx.pid;
+		error_log $d/error.log notice;
+		events { worker_connections 256; }
+		http {
+			access_log $d/access.log;
+			client_body_temp_path $d/tmp;
+			default_type text/plain;
+			server { listen $addr:$port; root $d/www; }
+		}
+	EOF
+	lab_bg "${LAB_NS[$name]}" "$d/stderr.log" nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf"
+	if ! lab_wait_until 10 lab_in "$name" curl -sf -m 1 -o /dev/null "http://$addr:$port/"; then
+		lab_fail "nginx on $name ($addr:$port) starts" \
+			"$(cat "$d/stderr.log" "$d/error.log" 2>/dev/null | tail -n 5)"
+		return 1
+	fi
+}
+
+# lab_add_realserver NAME ADDR/LEN [GATEWAY]: a host running nginx on port
+# 80 that answers "NAME" (so a client sees which real server it reached).
+lab_add_realserver() {
+	lab_add_host "$@" && lab_nginx "$1" "${2%/*}" 80
+}
+
+# ---------------------------------------------------------------- dplb
+
+# lab_dplb_start INST NS BODY [EAL ARGS...]: write a config for instance
+# INST (own file_prefix and CLI port, then BODY, which holds at least the
+# `interfaces` list), check it with --config-test, run dplb in NS, and wait
+# (bounded) until its CLI answers. One PASS/FAIL check; with LAB_TRY=1 a
+# failure to start is not counted (the caller decides: SKIP or FAIL).
+lab_dplb_start() {
+	local inst=$1 ns=$2 body=$3 prefix conf log port out
+	shift 3
+	prefix="$LAB_ID-$inst"
+	port=$((20000 + ($$ % 400) * 100 + ${#DPLB_PID[@]} % 100))
+	conf="$LAB_TMP/dplb-$inst.conf" log="$LAB_TMP/dplb-$inst.log"
+	cat >"$conf" <<-EOF
+		# generated by test/lab/lib.sh: dplb instance $inst
+		eal = { hugepages = "$LAB_HUGEPAGES"; file_prefix = "$prefix"; };
+		workers = 1;
+		cli = { listen = "127.0.0.1:$port"; };
+		$body
+	EOF
+	if ! out=$("$DPLB" --config-test -f "$conf" 2>&1); then
+		lab_fail "dplb $inst config is valid" "$out" "$(cat "$conf")"
+		return 1
+	fi
+	LAB_PREFIXES+=("$prefix")
+	lab_bg "$ns" "$log" "$DPLB" -f "$conf" -- "$@"
+	DPLB_PID[$inst]=$LAB_LAST_PID DPLB_NS[$inst]=$ns
+	DPLB_PORT[$inst]=$port DPLB_LOG[$inst]=$log LAB_DPLB=$inst
+	if lab_wait_until 30 lab_dplb_ready "$inst"; then
+		lab_pass "dplb $inst starts, CLI answers on 127.0.0.1:$port"
+		return 0
+	fi
+	if [ -n "${LAB_TRY:-}" ]; then
+		echo "lab: dplb $inst did not start (log: $log)"
+		lab_stop_pid "${DPLB_PID[$inst]}" TERM 10 >/dev/null
+		return 1
+	fi
+	lab_fail "dplb $inst starts, CLI answers on 127.0.0.1:$port" \
+		"$(kill -0 "${DPLB_PID[$inst]}" 2>/dev/null && echo "(still running, CLI silent)" ||
+		   echo "(dplb exited)")" "$(cat "$log")"
+	return 1
+}
+
+lab_dplb_ready() {	# INST: dplb is alive and its CLI answers
+	kill -0 "${DPLB_PID[$1]}" 2>/dev/null &&
+		ip netns exec "${DPLB_NS[$1]}" "$DPLBCTL" -s "127.0.0.1:${DPLB_PORT[$1]}" help
+}
+
+# lab_dplbctl [@INST] ARGS...: one CLI command against a running dplb.
+lab_dplbctl() {
+	local inst=$LAB_DPLB
+	[[ "${1:-}" == @* ]] && { inst=${1#@}; shift; }
+	ip netns exec "${DPLB_NS[$inst]}" "$DPLBCTL" -s "127.0.0.1:${DPLB_PORT[$inst]}" "$@"
+}
+
+# lab_stat [@INST] NAME: one counter of `show stats` (0 when not printed:
+# dplb prints non-zero drop counters only).
+lab_stat() {
+	local at=()
+	[[ "${1:-}" == @* ]] && { at=("$1"); shift; }
+	lab_dplbctl "${at[@]}" show stats | awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }'
+}
+
+# lab_dplb_mac [@INST] IFACE: the MAC `show interfaces` prints, lower case.
+lab_dplb_mac() {
+	local at=()
+	[[ "${1:-}" == @* ]] && { at=("$1"); shift; }
+	lab_dplbctl "${at[@]}" show interfaces |
+		awk -v i="$1:" '$1 == i { for (n = 1; n < NF; n++) if ($n == "mac") print tolower($(n + 1)) }'
+}
+
+# lab_dplb_stop [INST]: SIGTERM, wait up to 15 s; PASS when it exits 0 and
+# says "dplb: stopped cleanly".
+lab_dplb_stop() {
+	local inst=${1:-$LAB_DPLB} rc
+	lab_stop_pid "${DPLB_PID[$inst]}" TERM 15
+	rc=$?
+	# Sanitizer builds: any ASan/LSan/UBSan report fails the stop check.
+	if grep -Eq "ERROR: (Address|Leak)Sanitizer|runtime error:" "${DPLB_LOG[$inst]}"; then
+		lab_fail "dplb $inst stops cleanly on SIGTERM (sanitizer report)" \
+			"$(grep -E -A12 "ERROR: (Address|Leak)Sanitizer|runtime error:" "${DPLB_LOG[$inst]}")"
+	elif [ $rc -eq 0 ] && grep -q "^dplb: stopped cleanly" "${DPLB_LOG[$inst]}"; then
+		lab_pass "dplb $inst stops cleanly on SIGTERM"
+	else
+		lab_fail "dplb $inst stops cleanly on SIGTERM" "exit status $rc$([ $rc -eq 124 ] &&
+			echo ' (had to be killed)')" "$(tail -n 15 "${DPLB_LOG[$inst]}")"
+	fi
+}
+
+# ------------------------------------------------------------- capture
+
+# lab_capture_start NAME FILTER FILE [MAX_S]: tshark on host NAME's
+# interface, capture filter FILTER, for at most MAX_S (30) seconds.
+lab_capture_start() {
+	local log="$3.log"
+	lab_bg "${LAB_NS[$1]}" "$log" tshark -q -n -i "${LAB_IF[$1]}" -f "$2" \
+		-a "duration:${4:-30}" -w "$3"
+	LAB_CAPTURE_PID=$LAB_LAST_PID
+	lab_wait_until 15 grep -q "Capturing on" "$log" || {
+		lab_fail "tshark starts on ${LAB_IF[$1]}" "$(cat "$log")"
+		return 1
+	}
+	sleep 0.5	# "Capturing on" comes just before the capture really runs
+}
+
+lab_capture_stop() {	# end the capture started last, wait (bounded)
+	sleep 0.5	# let the last frames reach the capture
+	lab_stop_pid "$LAB_CAPTURE_PID" INT 10 >/dev/null
+	return 0
+}
