@@ -138,7 +138,7 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 	const struct lb_svc_snapshot *snap = lb_svc_snapshot_get();
 	struct lb_service *svc = lb_svc_lookup(snap, key->proto, key->daddr, key->dport);
 	struct lb_sched_input in = { key->saddr, key->daddr, key->sport, key->dport,
-				     key->proto };
+				     key->proto, now };
 	struct lb_dest *d;
 	struct lb_conn *c;
 

@@ -82,6 +82,18 @@ find_old_dest(const struct lb_service *old, const struct lb_dest *d)
 	return NULL;
 }
 
+/* Zeroed memory for states holding cache-aligned per-worker counters. */
+static void *
+zalloc_aligned(size_t size)
+{
+	size_t rounded = RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
+	void *p = aligned_alloc(RTE_CACHE_LINE_SIZE, rounded);
+
+	if (p != NULL)
+		memset(p, 0, rounded);
+	return p;
+}
+
 static void
 release_dest_state(struct lb_dest_state *st)
 {
@@ -155,7 +167,7 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 	s->sched_param = c->sched_param;
 	s->sched = lb_sched_find(c->sched);
 	prev = find_old(old, s);
-	s->state = prev ? prev->state : calloc(1, sizeof(*s->state));
+	s->state = prev ? prev->state : zalloc_aligned(sizeof(*s->state));
 	if (s->state == NULL || s->sched == NULL) {
 		free(s);
 		return NULL;
@@ -173,7 +185,7 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 		d->l_threshold = r->l_threshold;
 		d->state = find_old_dest(prev, d);
 		if (d->state == NULL)
-			d->state = calloc(1, sizeof(*d->state));
+			d->state = zalloc_aligned(sizeof(*d->state));
 		if (d->state == NULL)
 			break;
 		d->state->refcnt++;

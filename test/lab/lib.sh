@@ -188,7 +188,8 @@ lab_on_signal() {
 	lab_fail "interrupted by SIG$1"
 	LAB_FINISHED=1
 	lab_summary
-	exit $([ "$1" = INT ] && echo 130 || echo 143)
+	[ "$1" = INT ] && exit 130
+	exit 143
 }
 
 # lab_bg NS LOG CMD...: run CMD in the background in NS ("" = here), output
