@@ -374,7 +374,9 @@ lab_dplb_start() {
 	lab_bg "$ns" "$log" "$DPLB" -f "$conf" -- "$@"
 	DPLB_PID[$inst]=$LAB_LAST_PID DPLB_NS[$inst]=$ns
 	DPLB_PORT[$inst]=$port DPLB_LOG[$inst]=$log LAB_DPLB=$inst
-	if lab_wait_until 30 lab_dplb_ready "$inst"; then
+	# up to 30 s; stop waiting as soon as dplb is gone
+	if lab_wait_until 30 eval "lab_dplb_ready $inst || ! kill -0 ${DPLB_PID[$inst]}" &&
+	   lab_dplb_ready "$inst" >/dev/null 2>&1; then
 		lab_pass "dplb $inst starts, CLI answers on 127.0.0.1:$port"
 		return 0
 	fi

@@ -48,7 +48,9 @@ if LAB_TRY=1 pmd_start af_xdp "net_af_xdp0,iface=${LAB_IF[lb]}" 198.18.3.1/24; t
 	lab_check_eq "af_xdp: XDP program detached from the veth after stop" "" \
 		"$(ip -n "$LB" -d link show "${LAB_IF[lb]}" | grep -o 'prog/xdp id [0-9]*')"
 else
-	why=$(grep -iE 'xdp|bpf|xsk|umem' "${DPLB_LOG[af_xdp]}" | grep -iE 'err|fail|cannot|not|unable' | head -n 1)
+	# the first complaint of the PMD or the kernel, not EAL's summary
+	why=$(grep -v '^EAL:' "${DPLB_LOG[af_xdp]}" |
+		grep -iE 'fail|cannot|error|unable|not (supported|permitted)|denied' | head -n 1)
 	lab_skip "af_xdp PMD" "dplb could not start on AF_XDP here: ${why:-see ${DPLB_LOG[af_xdp]}}"
 fi
 

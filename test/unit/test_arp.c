@@ -17,8 +17,8 @@
 
 static const struct rte_ether_addr our_mac = { { 0x02, 0, 0, 0, 0, 0x01 } };
 static const struct rte_ether_addr peer_mac = { { 0x02, 0, 0, 0, 0, 0x02 } };
-#define OUR_IP rte_cpu_to_be_32(RTE_IPV4(198, 18, 1, 1))
-#define PEER_IP rte_cpu_to_be_32(RTE_IPV4(198, 18, 1, 10))
+#define OUR_IP rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 1))
+#define PEER_IP rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 10))
 
 static void
 test_arp_request_reply(void)

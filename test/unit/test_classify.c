@@ -32,7 +32,7 @@ make_ipv4(uint8_t *buf, uint32_t dst, uint8_t ihl_words)
 	ip->total_length = rte_cpu_to_be_16(hlen + 8);
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 1, 10));
+	ip->src_addr = rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 10));
 	ip->dst_addr = rte_cpu_to_be_32(dst);
 	if (hlen > 20)
 		memset((uint8_t *)ip + 20, 1, hlen - 20);	/* NOP options */
@@ -82,7 +82,7 @@ setup(void)
 {
 	memset(&local, 0, sizeof(local));
 	local.port_mac[PORT] = our_mac;
-	local.addrs[0] = rte_cpu_to_be_32(RTE_IPV4(198, 18, 1, 1));
+	local.addrs[0] = rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 1));
 	local.nb_addrs = 1;
 	return 0;
 }
@@ -93,20 +93,20 @@ test_good_local_and_transit(void)
 	uint8_t buf[128];
 	enum lb_drop_reason reason;
 	struct lb_pkt_info info;
-	uint16_t len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	uint16_t len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 
 	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
 	CU_ASSERT_EQUAL(info.l3_off, 14);
 	CU_ASSERT_EQUAL(info.l4_off, 34);
 	CU_ASSERT_EQUAL(info.proto, IPPROTO_UDP);
-	len = make_ipv4(buf, RTE_IPV4(198, 18, 2, 1), 5);
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 2, 1), 5);
 	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_FORWARD);
 	/* IP options: L4 offset follows IHL */
-	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 15);
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 15);
 	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
 	CU_ASSERT_EQUAL(info.l4_off, 14 + 60);
 	/* Ethernet padding past the IP packet is accepted */
-	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	CU_ASSERT_EQUAL(run(buf, 60, &reason, &info), LB_VERDICT_CONTROL);
 	CU_ASSERT_EQUAL(info.l3_len, 28);
 	/* broadcast destination MAC is fine */
@@ -118,7 +118,7 @@ static void
 test_runts(void)
 {
 	uint8_t buf[128];
-	uint16_t len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	uint16_t len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	uint16_t cut;
 
 	(void)len;
@@ -127,7 +127,7 @@ test_runts(void)
 	for (cut = 14; cut < 34; cut++)
 		expect_drop(buf, cut, LB_DROP_IP_TRUNC);
 	/* header says 60 bytes, frame holds 40 */
-	make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 15);
+	make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 15);
 	expect_drop(buf, 14 + 40, LB_DROP_IP_TRUNC);
 }
 
@@ -140,16 +140,16 @@ test_bad_ip_headers(void)
 	uint8_t ihl;
 
 	for (ihl = 0; ihl < 5; ihl++) {
-		len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+		len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 		ip->version_ihl = (uint8_t)(0x40 | ihl);
 		fix_csum(buf);
 		expect_drop(buf, len, LB_DROP_IP_IHL);
 	}
-	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	ip->version_ihl = 0x65;
 	expect_drop(buf, len, LB_DROP_IP_VERSION);
 
-	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	ip->total_length = rte_cpu_to_be_16(len - 14 + 1);	/* beyond the frame */
 	fix_csum(buf);
 	expect_drop(buf, len, LB_DROP_IP_LEN);
@@ -160,15 +160,15 @@ test_bad_ip_headers(void)
 	fix_csum(buf);
 	expect_drop(buf, len, LB_DROP_IP_LEN);
 
-	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	ip->hdr_checksum ^= 0x0101;
 	expect_drop(buf, len, LB_DROP_IP_CSUM);
 
-	len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
-	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(224, 0, 0, 5));
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
+	ip->src_addr = rte_cpu_to_be_32(LB_TEST_IPV4(224, 0, 0, 5));
 	fix_csum(buf);
 	expect_drop(buf, len, LB_DROP_IP_SRC);
-	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(127, 0, 0, 1));
+	ip->src_addr = rte_cpu_to_be_32(LB_TEST_IPV4(127, 0, 0, 1));
 	fix_csum(buf);
 	expect_drop(buf, len, LB_DROP_IP_SRC);
 }
@@ -178,7 +178,7 @@ test_ethertypes_and_macs(void)
 {
 	uint8_t buf[128];
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
-	uint16_t len = make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	uint16_t len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 	expect_drop(buf, len, LB_DROP_VLAN);
@@ -191,7 +191,7 @@ test_ethertypes_and_macs(void)
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
 	expect_drop(buf, 14 + 27, LB_DROP_ARP_TRUNC);
 
-	make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+	make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	eth->dst_addr = peer_mac;			/* someone else's frame */
 	expect_drop(buf, len, LB_DROP_OTHER_HOST);
 }
@@ -209,7 +209,7 @@ test_garbage_never_crashes(void)
 	for (i = 0; i < 20000; i++) {
 		uint16_t len;
 
-		make_ipv4(buf, RTE_IPV4(198, 18, 1, 1), 5);
+		make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 		for (j = 0; j < 1 + (i % 8); j++) {
 			seed = seed * 1103515245 + 12345;
 			buf[14 + (seed >> 16) % 40] = (uint8_t)(seed >> 8);

@@ -5,6 +5,13 @@
 #include <CUnit/CUnit.h>
 #include <rte_mempool.h>
 
+/*
+ * An IPv4 address in host order. DPDK 22.11's RTE_IPV4 shifts an int, which
+ * is undefined (and reported by UBSan) for a first octet of 128 or more.
+ */
+#define LB_TEST_IPV4(a, b, c, d) \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+
 /* Each test file registers its suites through one of these. */
 void lb_test_register_config(void);
 void lb_test_register_classify(void);
