@@ -29,7 +29,7 @@ test: deps
 	test/run-all.sh $(BUILD) $(SAN_BUILD)
 
 test-unit: build
-	$(BUILD)/test/unit/dplb_unit_tests
+	$(BUILD)/test/dplb_unit_tests
 
 test-lab: build
 	test/lab/run.sh $(BUILD)

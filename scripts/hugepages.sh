@@ -3,8 +3,8 @@
 #
 # Best-effort hugepage setup for dplb and its tests:
 #   - mount hugetlbfs at /dev/hugepages when nothing is mounted there;
-#   - when fewer than WANT (512) free 2 MB pages exist, try to raise
-#     vm.nr_hugepages so that WANT are free.
+#   - when fewer than WANT (512) 2 MB pages are free, try to raise
+#     vm.nr_hugepages to WANT (the kernel may give fewer: fragmentation).
 # Prints exactly one line, "hugepages: N free" or
 # "hugepages: unavailable, dplb will use --no-huge", and always exits 0:
 # dplb's `hugepages = "auto"` falls back to --no-huge by itself.
@@ -48,15 +48,12 @@ mounted || unavailable
 
 free=$(free_pages)
 if [ "${free:-0}" -lt "$WANT" ]; then
-	# Pages in use stay in use: ask for (in use + WANT) in total.
-	if [ -r "$SYS/nr_hugepages" ]; then
-		total=$(cat "$SYS/nr_hugepages")
-		target=$((total - free + WANT))
-		echo "$target" > "$SYS/nr_hugepages" 2>/dev/null ||
-			echo "$target" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
-	else
-		total=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
-		echo $((total - free + WANT)) > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+	# Raise the pool to WANT pages, never lower it; pages that dplb or
+	# anything else holds stay theirs (we do not grow past WANT for them).
+	total=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
+	if [ "$total" -lt "$WANT" ]; then
+		echo "$WANT" > "$SYS/nr_hugepages" 2>/dev/null ||
+			echo "$WANT" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
 	fi
 	free=$(free_pages)
 fi

@@ -18,6 +18,13 @@ SAN=$(cd "${2:-build-san}" 2>/dev/null && pwd) || SAN=${2:-build-san}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
 passed=0 failed=0
 lines=()			# one result line per stage, repeated at the end
+tmp=$(mktemp -d /tmp/dplb-run-all.XXXXXX)
+child=""
+trap 'rm -rf "$tmp"' EXIT
+# On INT/TERM, pass TERM on to what runs now (test/lab/run.sh passes it on
+# to the test, whose trap tears its lab down), wait for it, then stop.
+trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child"; exit 130' INT
+trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child"; exit 143' TERM
 
 # Leak checking stays on. Plain EAL init/cleanup (what the unit runner
 # does: --no-huge, one mempool) leaks nothing under LSan with DPDK 22.11;
@@ -40,9 +47,9 @@ unit() {
 		result FAIL "unit tests [$label]: $bin not built (is libcunit1-dev there? did ninja fail?)"
 		return
 	fi
-	log=$(mktemp /tmp/dplb-unit.XXXXXX)
+	log="$tmp/unit-$label.log"
 	"$bin" >"$log" 2>&1 </dev/null &
-	pid=$!
+	pid=$! child=$!
 	for ((i = 0; i < UNIT_TIMEOUT * 10; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
@@ -50,6 +57,7 @@ unit() {
 	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
 	wait "$pid"
 	rc=$?
+	child=""
 	# the runner's EAL uses --file-prefix dplb-unit-PID: remove what it left
 	rm -rf "/var/run/dpdk/dplb-unit-$pid"
 	# the CUnit summary table, failed assertions and sanitizer reports
@@ -65,16 +73,19 @@ unit() {
 	else
 		result PASS "unit tests [$label]"
 	fi
-	rm -f "$log"
 }
 
 # lab LABEL BUILD: every lab test; add its "N passed, M failed".
 lab() {
 	local log last p f
-	log=$(mktemp /tmp/dplb-lab-run.XXXXXX)
-	"$REPO/test/lab/run.sh" "$2" "$1" 2>&1 | tee "$log"
+	log="$tmp/lab-$1.log"
+	"$REPO/test/lab/run.sh" "$2" "$1" >"$log" 2>&1 &
+	child=$!
+	tail -s 0.2 -n +1 -f --pid="$child" "$log" &
+	wait "$child"
+	wait	# for tail to print the rest
+	child=""
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-	rm -f "$log"
 	if [ -z "$last" ]; then
 		result FAIL "lab [$1]: no summary from test/lab/run.sh"
 		return

@@ -276,6 +276,7 @@ lab_plug() {
 lab_add_host() {
 	lab_netns "$1" && lab_plug "$1" || { lab_fail "create host $1"; return 1; }
 	ip -n "${LAB_NS[$1]}" addr add "$2" dev "${LAB_IF[$1]}"
+	# shellcheck disable=SC2034	# for the tests
 	LAB_ADDR[$1]=${2%/*}
 	[ -n "${3:-}" ] && ip -n "${LAB_NS[$1]}" route add default via "$3"
 	return 0

@@ -15,6 +15,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:-build}
 LABEL=${2:-lab}
 passed=0 failed=0
+log="" child=""
+
+# On INT/TERM, pass TERM on to the running test (its trap tears its lab
+# down), wait for it, then stop.
+on_signal() {
+	[ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child"
+	rm -f "$log"
+	exit "$1"
+}
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 if [ -n "${LAB_TESTS:-}" ]; then
 	tests=()
@@ -29,8 +40,14 @@ for t in "${tests[@]}"; do
 	echo "=== [$LABEL] $name ($BUILD)"
 	start=$SECONDS
 	# The test's own TERM trap tears its lab down if the timeout fires.
-	timeout -k 30 "${LAB_TEST_TIMEOUT:-600}" bash "$t" "$BUILD" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
+	# Its output goes to the log and, through tail, to our output.
+	timeout -k 30 "${LAB_TEST_TIMEOUT:-600}" bash "$t" "$BUILD" >"$log" 2>&1 &
+	child=$!
+	tail -s 0.2 -n +1 -f --pid="$child" "$log" &
+	wait "$child"
+	rc=$?
+	wait	# for tail to print the rest
+	child=""
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 	rm -f "$log"
 	if [ -z "$last" ]; then

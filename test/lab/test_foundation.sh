@@ -56,7 +56,7 @@ lab_check_grep "(a) dplb learnt the client in show neigh" \
 # (c) TCP to the box reaches the LB namespace's kernel through the TAP
 lab_nginx lb $BOX 8080 "kernel behind dplb" || true
 ok=0
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	[ "$(lab_in client curl -sf -m 5 http://$BOX:8080/)" = "kernel behind dplb" ] && ok=$((ok + 1))
 done
 lab_check_eq "(c) 5 HTTP requests to $BOX:8080 answered by the LB's kernel" 5 "$ok"
@@ -106,7 +106,8 @@ if grep -q "^runt refused" <<<"$SENT"; then
 else
 	WANT[runt]=1 BEFORE[runt]=0
 fi
-lab_wait_until 3 eval '[ $(($(lab_stat rx_packets) - rx0)) -ge $(grep -c " sent " <<<"$SENT") ]'
+all_in() { [ $(($(lab_stat rx_packets) - rx0)) -ge "$(grep -c " sent " <<<"$SENT")" ]; }
+lab_wait_until 3 all_in		# dplb has counted every frame sent
 for r in $(printf '%s\n' "${!WANT[@]}" | sort); do
 	lab_check_eq "(d) drop_$r counts its malformed frame(s)" "${WANT[$r]}" \
 		"$(($(lab_stat "drop_$r") - ${BEFORE[$r]}))"
