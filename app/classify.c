@@ -12,6 +12,15 @@ drop(enum lb_drop_reason *reason, enum lb_drop_reason r)
 	return LB_VERDICT_DROP;
 }
 
+/* Multicast or limited broadcast: for the box's own stack (VRRP, IGMP). */
+static bool
+is_group(rte_be32_t dst)
+{
+	uint32_t a = rte_be_to_cpu_32(dst);
+
+	return (a >> 28) == 0xe || a == 0xffffffff;
+}
+
 static bool
 bad_source(rte_be32_t src)
 {
@@ -63,7 +72,7 @@ classify_ipv4(const struct lb_local *local, const struct rte_mbuf *m,
 	info->l4_off = info->l3_off + hlen;
 	info->l3_len = tlen;
 	info->proto = ip->next_proto_id;
-	if (lb_local_is_mine(local, ip->dst_addr))
+	if (lb_local_is_mine(local, ip->dst_addr) || is_group(ip->dst_addr))
 		return LB_VERDICT_CONTROL;
 	return LB_VERDICT_FORWARD;
 }

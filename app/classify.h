@@ -25,7 +25,8 @@ struct lb_local {
 
 enum lb_verdict {
 	LB_VERDICT_DROP = 0,	/* free it, reason in *reason */
-	LB_VERDICT_CONTROL,	/* for the box itself: hand to the control lcore */
+	LB_VERDICT_CONTROL,	/* for the box itself (its addresses, multicast,
+				 * broadcast): hand to the control lcore */
 	LB_VERDICT_FORWARD,	/* transit IPv4 for the forwarding path */
 };
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+
 #include "app/eal_args.h"
 
 /* Does the operator's list hold any of the given options (also "--opt=v")? */
@@ -62,7 +64,8 @@ lb_eal_args(const struct lb_config *cfg, const char *prog, int uargc,
 	if (!user_has(uargc, uargv, o_mem) &&
 	    (cfg->eal.memory_mb != 0 || no_huge)) {
 		snprintf(mem, sizeof(mem), "%u",
-			 cfg->eal.memory_mb ? cfg->eal.memory_mb : LB_NO_HUGE_DEFAULT_MB);
+			 cfg->eal.memory_mb ? cfg->eal.memory_mb :
+			 RTE_MAX(LB_NO_HUGE_DEFAULT_MB, lb_eal_memory_need_mb(cfg)));
 		PUSH("-m");
 		PUSH(mem);
 	}
@@ -92,11 +95,22 @@ lb_eal_args(const struct lb_config *cfg, const char *prog, int uargc,
 	return argc;
 }
 
+unsigned int
+lb_eal_memory_need_mb(const struct lb_config *cfg)
+{
+	/* connections: entry + two hash keys + bucket share; mbufs: 2.5 KB each */
+	uint64_t bytes = (uint64_t)cfg->conn_max * 320 +
+			 (uint64_t)cfg->nb_ifaces * 2 * cfg->mbufs_per_port * 2560 +
+			 (128ull << 20);	/* rings, tables, EAL itself */
+
+	return (unsigned int)((bytes + (1 << 20) - 1) >> 20);
+}
+
 bool
-lb_hugepages_available(void)
+lb_hugepages_available(unsigned int need_mb)
 {
 	char line[256];
-	long free_pages = 0;
+	long free_pages = 0, page_kb = 2048;
 	bool mounted = false;
 	FILE *f;
 
@@ -106,6 +120,8 @@ lb_hugepages_available(void)
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, "HugePages_Free:", 15) == 0)
 			free_pages = strtol(line + 15, NULL, 10);
+		else if (strncmp(line, "Hugepagesize:", 13) == 0)
+			page_kb = strtol(line + 13, NULL, 10);
 	fclose(f);
 	f = fopen("/proc/mounts", "r");
 	if (f == NULL)
@@ -114,5 +130,5 @@ lb_hugepages_available(void)
 		if (strstr(line, " hugetlbfs ") != NULL)
 			mounted = true;
 	fclose(f);
-	return free_pages > 0 && mounted;
+	return mounted && (uint64_t)free_pages * (uint64_t)page_kb >= (uint64_t)need_mb * 1024;
 }

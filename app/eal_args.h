@@ -7,7 +7,7 @@
 #include "config/config.h"
 
 #define LB_EAL_MAX_ARGC (LB_MAX_EAL_ARGS * 2 + LB_MAX_IFACES * 2 + 32)
-#define LB_NO_HUGE_DEFAULT_MB 512
+#define LB_NO_HUGE_DEFAULT_MB 512u
 
 /*
  * Build EAL's argv from the config's EAL defaults followed by the
@@ -21,7 +21,16 @@
 int lb_eal_args(const struct lb_config *cfg, const char *prog, int uargc,
 		char **uargv, bool huge_ok, char **out, int max);
 
-/* True when the kernel has free hugepages and hugetlbfs is mounted. */
-bool lb_hugepages_available(void);
+/*
+ * Memory (MB) dplb needs for cfg: connection table, mbuf pools, slack.
+ * Used to size -m under --no-huge and to decide hugepages "auto". Pure.
+ */
+unsigned int lb_eal_memory_need_mb(const struct lb_config *cfg);
+
+/*
+ * True when hugetlbfs is mounted and the free hugepages hold need_mb.
+ * Reads /proc; any thread.
+ */
+bool lb_hugepages_available(unsigned int need_mb);
 
 #endif

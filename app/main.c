@@ -184,7 +184,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	rc = lb_eal_args(&config, argv[0], argc - optind, argv + optind,
-			 lb_hugepages_available(), eal_argv, LB_EAL_MAX_ARGC);
+			 lb_hugepages_available(lb_eal_memory_need_mb(&config)), eal_argv, LB_EAL_MAX_ARGC);
 	if (rc < 0) {
 		fprintf(stderr, "dplb: too many EAL arguments\n");
 		return 1;

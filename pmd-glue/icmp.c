@@ -21,6 +21,9 @@ lb_icmp_echo_reply(struct rte_mbuf *m, uint16_t l3_off)
 
 	if (ip->next_proto_id != IPPROTO_ICMP)
 		return -ENOENT;
+	if (rte_be_to_cpu_16(ip->fragment_offset) &
+	    (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+		return -ENOENT;		/* the kernel reassembles and answers */
 	if (tlen < hlen + sizeof(*icmp) ||
 	    rte_pktmbuf_data_len(m) < l3_off + tlen)
 		return -EINVAL;

@@ -9,7 +9,7 @@
  * validated by lb_classify), turn it into the echo reply in place:
  * addresses and MACs swapped, TTL 64, checksums recomputed. Pure, any lcore.
  * Returns 0 when m is now a reply, -ENOENT when it is not an echo request
- * (let the kernel have it), -EINVAL when the ICMP message is malformed
+ * (let the kernel have it; also for fragments), -EINVAL when the ICMP message is malformed
  * (truncated or bad checksum: drop it).
  */
 int lb_icmp_echo_reply(struct rte_mbuf *m, uint16_t l3_off);

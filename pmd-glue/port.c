@@ -62,10 +62,12 @@ probe(struct lb_port *p, unsigned int nb_workers)
 		p->dev_name[strcspn(p->dev_name, ",")] = '\0';
 		rc = rte_dev_probe(devargs);
 		if (rc != 0) {
-			LOG(ERR, "interface %s: cannot probe device '%s': %s (is the PMD "
-			    "installed, and does the kernel interface exist?)",
-			    ifc->name, devargs, rte_strerror(-rc));
-			return rc;
+			/* PMDs often return -1: the cause is in the PMD's message above */
+			LOG(ERR, "interface %s: cannot probe device '%s'%s%s (see the driver's "
+			    "message above; is the PMD installed, and does the kernel "
+			    "interface exist?)", ifc->name, devargs, rc == -1 ? "" : ": ",
+			    rc == -1 ? "" : rte_strerror(-rc));
+			return rc == -1 ? -ENODEV : rc;
 		}
 	}
 	if (rte_eth_dev_get_port_by_name(p->dev_name, &p->port_id) != 0) {
@@ -146,6 +148,13 @@ start(struct lb_port *p)
 	if (ifc->promiscuous)
 		rte_eth_promiscuous_enable(p->port_id);
 	rte_eth_macaddr_get(p->port_id, &p->mac);
+	if (rte_is_zero_ether_addr(&p->mac)) {
+		/* net_ring and some vdevs have none: never answer ARP with 00:00:... */
+		rte_eth_random_addr(p->mac.addr_bytes);
+		if (rte_eth_dev_default_mac_addr_set(p->port_id, &p->mac) != 0)
+			LOG(NOTICE, "interface %s: the device keeps no MAC; dplb uses a "
+			    "random one", ifc->name);
+	}
 	lb_local.port_mac[p->port_id] = p->mac;
 	return 0;
 }

@@ -142,6 +142,11 @@ test_icmp_not_echo_or_bad(void)
 	CU_ASSERT_EQUAL(lb_icmp_echo_reply(m, 14), -EINVAL);
 	rte_pktmbuf_free(m);
 	m = make_echo(8, RTE_IP_ICMP_ECHO_REQUEST);
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->fragment_offset =
+		rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);	/* first fragment of a big ping */
+	CU_ASSERT_EQUAL(lb_icmp_echo_reply(m, 14), -ENOENT);	/* the kernel reassembles */
+	rte_pktmbuf_free(m);
+	m = make_echo(8, RTE_IP_ICMP_ECHO_REQUEST);
 	rte_pktmbuf_trim(m, 10);	/* IP says more than the frame holds */
 	CU_ASSERT_EQUAL(lb_icmp_echo_reply(m, 14), -EINVAL);
 	rte_pktmbuf_free(m);
@@ -210,6 +215,11 @@ test_eal_args(void)
 	CU_ASSERT(has_pair(out, argc, "-l", "0-3"));
 	CU_ASSERT(has(out, argc, "--no-huge"));
 	CU_ASSERT(has_pair(out, argc, "-m", "512"));
+	/* a big connection table gets the memory it needs under --no-huge */
+	cfg.conn_max = 4u << 20;
+	argc = lb_eal_args(&cfg, "dplb", 0, NULL, false, out, LB_EAL_MAX_ARGC);
+	CU_ASSERT(has_pair(out, argc, "-m", "1408"));
+	cfg.conn_max = 1u << 20;
 	CU_ASSERT(has(out, argc, "--no-pci"));
 	CU_ASSERT(has_pair(out, argc, "--file-prefix", "dplb"));
 

@@ -109,6 +109,12 @@ test_good_local_and_transit(void)
 	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	CU_ASSERT_EQUAL(run(buf, 60, &reason, &info), LB_VERDICT_CONTROL);
 	CU_ASSERT_EQUAL(info.l3_len, 28);
+	/* multicast and limited broadcast destinations are the box's business */
+	len = make_ipv4(buf, LB_TEST_IPV4(224, 0, 0, 18), 5);
+	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
+	len = make_ipv4(buf, LB_TEST_IPV4(255, 255, 255, 255), 5);
+	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
+	len = make_ipv4(buf, LB_TEST_IPV4(198, 18, 1, 1), 5);
 	/* broadcast destination MAC is fine */
 	memset(buf, 0xff, 6);
 	CU_ASSERT_EQUAL(run(buf, len, &reason, &info), LB_VERDICT_CONTROL);
