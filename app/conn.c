@@ -205,10 +205,88 @@ update_overload(const struct lb_conn *c)
 	lb_dest_update_overload(&d);
 }
 
+static void
+template_key(struct lb_conn_key *k, const struct lb_service *svc, rte_be32_t caddr)
+{
+	memset(k, 0, sizeof(*k));
+	k->saddr = caddr & svc->netmask;
+	k->daddr = svc->vip;
+	k->dport = svc->vport;
+	k->proto = svc->proto;
+	k->pad[0] = LB_KEY_TEMPLATE;
+}
+
+/* Take a reference unless the owner has started removing it. */
+static bool
+template_acquire(struct lb_conn *t)
+{
+	uint32_t v = __atomic_load_n(&t->controlled, __ATOMIC_ACQUIRE);
+
+	do {
+		if (v == LB_TMPL_DEAD)
+			return false;
+	} while (!__atomic_compare_exchange_n(&t->controlled, &v, v + 1, true,
+					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return true;
+}
+
+void
+lb_conn_template_put(struct lb_conn *tmpl)
+{
+	__atomic_fetch_sub(&tmpl->controlled, 1, __ATOMIC_RELEASE);
+}
+
+struct lb_conn *
+lb_conn_template_get(unsigned int worker, const struct lb_service *svc, rte_be32_t caddr,
+		     uint64_t now)
+{
+	struct lb_conn_key k;
+	struct lb_conn *t;
+	enum lb_dir dir;
+
+	template_key(&k, svc, caddr);
+	t = lb_conn_lookup(worker, &k, &dir);
+	if (t == NULL || !template_acquire(t))
+		return NULL;
+	__atomic_store_n(&t->expire_tsc, now + tsc_hz * t->timeout_s, __ATOMIC_RELAXED);
+	return t;
+}
+
+struct lb_conn *
+lb_conn_template_create(unsigned int worker, const struct lb_service *svc,
+			rte_be32_t caddr, const struct lb_dest *d, uint64_t now)
+{
+	struct conn_table *t = &tables[worker];
+	struct lb_conn *c;
+
+	if (rte_mempool_get(t->pool, (void **)&c) != 0)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	template_key(&c->in, svc, caddr);
+	c->daddr = d->addr;
+	c->dport = d->port;
+	c->fwd = d->fwd;
+	c->owner = (uint8_t)worker;
+	c->dest = d->state;
+	c->svc = svc->state;
+	c->is_template = true;
+	c->controlled = 1;
+	c->timeout_s = svc->timeout;
+	c->state = LB_UDP_STATE;	/* templates have no TCP state */
+	c->expire_tsc = now + tsc_hz * svc->timeout;
+	if (rte_hash_add_key_data(t->hash, &c->in, c) != 0) {
+		rte_mempool_put(t->pool, c);
+		return NULL;
+	}
+	__atomic_fetch_add(&c->dest->persistconns, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
+	return c;
+}
+
 struct lb_conn *
 lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	       const struct lb_service *svc, const struct lb_dest *d,
-	       rte_be32_t laddr, rte_be16_t lport, uint64_t now)
+	       rte_be32_t laddr, rte_be16_t lport, struct lb_conn *tmpl, uint64_t now)
 {
 	struct conn_table *t = &tables[worker];
 	struct lb_conn *c;
@@ -225,6 +303,7 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	c->svc = svc->state;
 	c->u_threshold = d->u_threshold;
 	c->l_threshold = d->l_threshold;
+	c->tmpl = tmpl;		/* its reference now belongs to c */
 	c->state = in->proto == IPPROTO_TCP ? LB_TCP_NONE : LB_UDP_STATE;
 	c->expire_tsc = now + tsc_hz * 2;
 	c->out.proto = in->proto;
@@ -285,6 +364,14 @@ remove_conn(struct conn_table *t, struct lb_conn *c)
 {
 	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 
+	if (c->is_template) {
+		__atomic_fetch_sub(&c->dest->persistconns, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
+		rte_hash_del_key(t->hash, &c->in);
+		return;
+	}
+	if (c->tmpl != NULL)
+		lb_conn_template_put(c->tmpl);
 	if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT)
 		rte_hash_del_key(t->hash, &c->out);
 	if (st == LB_TCP_ESTABLISHED)
@@ -318,6 +405,18 @@ lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget)
 		if (dir != LB_DIR_IN ||
 		    (int64_t)(now - __atomic_load_n(&c->expire_tsc, __ATOMIC_RELAXED)) < 0)
 			continue;
+		if (c->is_template) {
+			uint32_t zero = 0;
+
+			/* in use: live on for another timeout, as LVS re-arms it */
+			if (!__atomic_compare_exchange_n(&c->controlled, &zero, LB_TMPL_DEAD,
+							 false, __ATOMIC_ACQ_REL,
+							 __ATOMIC_RELAXED)) {
+				__atomic_store_n(&c->expire_tsc, now + tsc_hz * c->timeout_s,
+						 __ATOMIC_RELAXED);
+				continue;
+			}
+		}
 		remove_conn(t, c);
 		removed++;
 	}

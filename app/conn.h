@@ -61,7 +61,15 @@ struct lb_conn {
 	uint32_t u_threshold, l_threshold; /* the real server's, for overload */
 	struct lb_dest_state *dest;	/* counters; kept alive while conns use it */
 	struct lb_svc_state *svc;
+	struct lb_conn *tmpl;		/* persistence template controlling it, or NULL */
+	uint32_t controlled;		/* templates: connections using it (atomics);
+					 * LB_TMPL_DEAD once being removed */
+	uint32_t timeout_s;		/* templates: the service's -p timeout */
+	bool is_template;
 };
+
+#define LB_TMPL_DEAD UINT32_MAX
+#define LB_KEY_TEMPLATE 1		/* lb_conn_key.pad[0] of a template's key */
 
 /* Timeouts in seconds by state (LVS defaults; --set tcp/tcpfin/udp change three). */
 struct lb_conn_timeouts {
@@ -97,7 +105,27 @@ struct lb_conn *lb_conn_lookup(unsigned int worker, const struct lb_conn_key *ke
  */
 struct lb_conn *lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 			       const struct lb_service *svc, const struct lb_dest *d,
-			       rte_be32_t laddr, rte_be16_t lport, uint64_t now);
+			       rte_be32_t laddr, rte_be16_t lport, struct lb_conn *tmpl,
+			       uint64_t now);
+
+/*
+ * Persistence (ipvsadm -p/-M): find the template of client caddr (masked
+ * by the service's netmask) for svc in any worker's table and take a
+ * reference on it (it then outlives the connection given it). Lock-free;
+ * worker lcores. NULL when there is none or it is being removed.
+ */
+struct lb_conn *lb_conn_template_get(unsigned int worker, const struct lb_service *svc,
+				     rte_be32_t caddr, uint64_t now);
+
+/*
+ * Create the template binding client caddr (masked) of svc to d, with one
+ * reference taken. Worker `worker` only. NULL when the table is full.
+ */
+struct lb_conn *lb_conn_template_create(unsigned int worker, const struct lb_service *svc,
+					rte_be32_t caddr, const struct lb_dest *d, uint64_t now);
+
+/* Drop a reference taken by lb_conn_template_get/create. Any worker. */
+void lb_conn_template_put(struct lb_conn *tmpl);
 
 /*
  * Account one packet of c seen in direction dir with TCP flags (0 for UDP):

@@ -82,13 +82,31 @@ drain_kernel(void)
 	return total;
 }
 
+/* ARP for a next hop a worker could not resolve, at most every 200 ms. */
+static void
+resolve(uint16_t port_id, rte_be32_t ip)
+{
+	static struct { rte_be32_t ip; uint64_t tsc; } recent[256];
+	const uint64_t now = rte_get_tsc_cycles();
+	struct rte_ether_addr mac;
+	unsigned int slot = rte_be_to_cpu_32(ip) & 255;
+
+	if (lb_neigh_lookup(ip, &mac, NULL) == 0)
+		return;
+	if (recent[slot].ip == ip && now - recent[slot].tsc < rte_get_tsc_hz() / 5)
+		return;
+	recent[slot].ip = ip;
+	recent[slot].tsc = now;
+	lb_local_arp_probe(port_id, ip);
+}
+
 void
 lb_control_main(void)
 {
 	const struct timespec idle = { 0, IDLE_SLEEP_US * 1000 };
 
 	while (!lb_force_quit) {
-		unsigned int work = drain_workers() + drain_kernel();
+		unsigned int work = drain_workers() + drain_kernel() + lb_resolve_drain(resolve);
 
 		rte_timer_manage();
 		work += lb_cli_poll();

@@ -23,7 +23,8 @@ drop(struct lb_lcore *lc, struct rte_mbuf *m, enum lb_drop_reason r)
 
 /* Set MACs for nexthop on port_id and queue m there. */
 static void
-send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop)
+send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop,
+	uint64_t now)
 {
 	struct rte_ether_addr mac;
 
@@ -32,6 +33,7 @@ send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t ne
 		return;
 	}
 	if (unlikely(lb_neigh_lookup(nexthop, &mac, NULL) != 0)) {
+		lb_resolve_request(lc, port_id, nexthop, now);
 		drop(lc, m, LB_DROP_NEIGH_MISS);
 		return;
 	}
@@ -60,7 +62,7 @@ port_mtu(uint16_t port_id)
 /* Client -> real server. */
 static void
 forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
-	   const struct lb_conn *c)
+	   const struct lb_conn *c, uint64_t now)
 {
 	uint16_t port_id;
 	rte_be32_t nexthop;
@@ -94,13 +96,13 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		drop(lc, m, LB_DROP_L4_TRUNC);
 		return;
 	}
-	send_to(lc, m, port_id, nexthop);
+	send_to(lc, m, port_id, nexthop, now);
 }
 
 /* Real server -> client (NAT/FNAT replies). */
 static void
 forward_out(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
-	    const struct lb_conn *c)
+	    const struct lb_conn *c, uint64_t now)
 {
 	uint16_t port_id;
 	rte_be32_t nexthop;
@@ -119,7 +121,7 @@ forward_out(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 		drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
 	}
-	send_to(lc, m, port_id, nexthop);
+	send_to(lc, m, port_id, nexthop, now);
 }
 
 static uint8_t
@@ -131,6 +133,18 @@ tcp_flags(const struct rte_mbuf *m, const struct lb_pkt_info *info)
 	return rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, info->l4_off)->tcp_flags;
 }
 
+/* The real server of svc a persistence template points to, if still there. */
+static struct lb_dest *
+dest_of(struct lb_service *svc, const struct lb_conn *tmpl)
+{
+	unsigned int i;
+
+	for (i = 0; i < svc->nb_dests; i++)
+		if (svc->dests[i].state == tmpl->dest)
+			return &svc->dests[i];
+	return NULL;
+}
+
 /* A first packet: schedule it if it opens a flow to a virtual service. */
 static struct lb_conn *
 new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint64_t now)
@@ -139,8 +153,8 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 	struct lb_service *svc = lb_svc_lookup(snap, key->proto, key->daddr, key->dport);
 	struct lb_sched_input in = { key->saddr, key->daddr, key->sport, key->dport,
 				     key->proto, now };
-	struct lb_dest *d;
-	struct lb_conn *c;
+	struct lb_conn *c, *tmpl = NULL;
+	struct lb_dest *d = NULL;
 
 	if (svc == NULL) {
 		lc->stats.drops[lb_svc_is_vip(snap, key->daddr) ? LB_DROP_NO_SERVICE
@@ -152,14 +166,36 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[LB_DROP_NOT_SYN]++;
 		return NULL;
 	}
-	d = svc->sched->schedule(svc, &in, lc->worker_index);
-	if (d == NULL) {
-		lc->stats.drops[LB_DROP_NO_DEST]++;
-		return NULL;
+	if (svc->flags & LB_SVC_F_PERSISTENT) {
+		tmpl = lb_conn_template_get(lc->worker_index, svc, key->saddr, now);
+		if (tmpl != NULL) {
+			d = dest_of(svc, tmpl);
+			if (d == NULL) {	/* its real server left the service */
+				lb_conn_template_put(tmpl);
+				tmpl = NULL;
+			}
+		}
 	}
-	c = lb_conn_create(lc->worker_index, key, svc, d, 0, 0, now);
-	if (c == NULL)
+	if (d == NULL) {
+		d = svc->sched->schedule(svc, &in, lc->worker_index);
+		if (d == NULL) {
+			lc->stats.drops[LB_DROP_NO_DEST]++;
+			return NULL;
+		}
+		if (svc->flags & LB_SVC_F_PERSISTENT) {
+			tmpl = lb_conn_template_create(lc->worker_index, svc, key->saddr, d, now);
+			if (tmpl == NULL) {
+				lc->stats.drops[LB_DROP_CONN_FULL]++;
+				return NULL;
+			}
+		}
+	}
+	c = lb_conn_create(lc->worker_index, key, svc, d, 0, 0, tmpl, now);
+	if (c == NULL) {
+		if (tmpl != NULL)
+			lb_conn_template_put(tmpl);
 		lc->stats.drops[LB_DROP_CONN_FULL]++;
+	}
 	return c;
 }
 
@@ -205,12 +241,12 @@ lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		dc->inpkts++;
 		sc->inbytes += info->l3_len;
 		dc->inbytes += info->l3_len;
-		forward_in(lc, m, info, c);
+		forward_in(lc, m, info, c, now);
 	} else {
 		sc->outpkts++;
 		dc->outpkts++;
 		sc->outbytes += info->l3_len;
 		dc->outbytes += info->l3_len;
-		forward_out(lc, m, info, c);
+		forward_out(lc, m, info, c, now);
 	}
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Lcore roles, worker<->control rings, TX buffers and the RCU variable. */
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
@@ -52,7 +53,8 @@ lb_lcores_init(const struct lb_config *cfg)
 		lc->worker_index = n;
 		lc->to_control = make_ring("to_ctrl", n, socket);
 		lc->from_control = make_ring("from_ctrl", n, socket);
-		if (lc->to_control == NULL || lc->from_control == NULL)
+		lc->resolve = make_ring("resolve", n, socket);
+		if (lc->to_control == NULL || lc->from_control == NULL || lc->resolve == NULL)
 			return -ENOMEM;
 		lb_worker_lcore[n++] = lcore;
 	}
@@ -114,6 +116,8 @@ lb_lcores_term(void)
 			rte_pktmbuf_free(m);
 		while (lc->from_control && rte_ring_dequeue(lc->from_control, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
+		rte_ring_free(lc->resolve);
+		lc->resolve = NULL;
 		rte_ring_free(lc->to_control);
 		rte_ring_free(lc->from_control);
 		lc->to_control = lc->from_control = NULL;
@@ -141,4 +145,37 @@ lb_ctrl_tx(struct rte_mbuf *m)
 		lb_count_drop(LB_DROP_RING_FULL);
 		rte_pktmbuf_free(m);
 	}
+}
+
+void
+lb_resolve_request(struct lb_lcore *lc, uint16_t port_id, rte_be32_t nexthop, uint64_t now)
+{
+	uint64_t key = ((uint64_t)port_id << 32) | nexthop;
+
+	if (key == lc->last_miss && now - lc->last_miss_tsc < rte_get_tsc_hz() / 10)
+		return;
+	lc->last_miss = key;
+	lc->last_miss_tsc = now;
+	/* the value travels as the ring's pointer-sized slot */
+	rte_ring_sp_enqueue(lc->resolve, (void *)(uintptr_t)key);
+}
+
+unsigned int
+lb_resolve_drain(void (*probe)(uint16_t port_id, rte_be32_t ip))
+{
+	void *keys[LB_BURST];
+	unsigned int w, n, i, total = 0;
+
+	for (w = 0; w < lb_nb_workers; w++) {
+		struct lb_lcore *lc = &lb_lcores[lb_worker_lcore[w]];
+
+		n = rte_ring_sc_dequeue_burst(lc->resolve, keys, LB_BURST, NULL);
+		for (i = 0; i < n; i++) {
+			uint64_t key = (uint64_t)(uintptr_t)keys[i];
+
+			probe((uint16_t)(key >> 32), (rte_be32_t)(uint32_t)key);
+		}
+		total += n;
+	}
+	return total;
 }

@@ -38,6 +38,9 @@ struct lb_lcore {
 	struct rte_eth_dev_tx_buffer *txbuf[RTE_MAX_ETHPORTS];
 	struct rte_ring *to_control;	/* SP (this worker) / SC (control) */
 	struct rte_ring *from_control;	/* SP (control) / SC (this worker) */
+	struct rte_ring *resolve;	/* SP/SC: next hops to ARP for (lb_resolve_request) */
+	uint64_t last_miss;		/* last next hop posted, and when: no flood */
+	uint64_t last_miss_tsc;
 	struct lb_lcore_stats stats;	/* read by control for `show stats` */
 } __rte_cache_aligned;
 
@@ -70,6 +73,20 @@ void lb_lcores_term(void);
  * and counted when the ring is full). Control lcore only.
  */
 void lb_ctrl_tx(struct rte_mbuf *m);
+
+/*
+ * Ask the control lcore to resolve nexthop (network order) on port_id: a
+ * packet found no MAC for it. Posted at most every 100 ms per address and
+ * worker; dropped silently when the ring is full. Worker lc only.
+ */
+void lb_resolve_request(struct lb_lcore *lc, uint16_t port_id, rte_be32_t nexthop,
+			uint64_t now);
+
+/*
+ * Take every worker's pending resolve requests, calling probe for each.
+ * Control lcore. Returns the number taken.
+ */
+unsigned int lb_resolve_drain(void (*probe)(uint16_t port_id, rte_be32_t ip));
 
 /* Count a drop on the calling lcore. */
 static inline void

@@ -31,9 +31,9 @@ to_kernel(struct lb_port *p, struct rte_mbuf *m)
 		drop(m, LB_DROP_TX_FULL);
 }
 
-/* True when ip (network order) is inside one of the interface's subnets. */
-static bool
-on_link(const struct lb_cfg_iface *ifc, rte_be32_t ip)
+/* Index of the interface address whose subnet holds ip (network order), or -1. */
+static int
+subnet_index(const struct lb_cfg_iface *ifc, rte_be32_t ip)
 {
 	uint32_t a = rte_be_to_cpu_32(ip);
 	unsigned int i;
@@ -43,9 +43,9 @@ on_link(const struct lb_cfg_iface *ifc, rte_be32_t ip)
 		uint32_t mask = len == 0 ? 0 : 0xffffffffu << (32 - len);
 
 		if ((a & mask) == (ifc->addrs[i].addr & mask))
-			return true;
+			return (int)i;
 	}
-	return false;
+	return -1;
 }
 
 static bool
@@ -70,7 +70,7 @@ arp_input(struct lb_port *p, struct rte_mbuf *m)
 		return;
 	}
 	for_us = iface_owns(p->cfg, arp.tip) || lb_svc_is_vip(lb_svc_current, arp.tip);
-	if (arp.sip != 0 && on_link(p->cfg, arp.sip) &&
+	if (arp.sip != 0 && subnet_index(p->cfg, arp.sip) >= 0 &&
 	    !rte_is_multicast_ether_addr(&arp.sha))
 		lb_neigh_update(p->port_id, arp.sip, &arp.sha, for_us);
 	if (!for_us) {
@@ -124,6 +124,15 @@ lb_local_from_kernel(uint16_t data_port_id, struct rte_mbuf *m)
 	lb_ctrl_tx(m);
 }
 
+/* The interface's address on ip's subnet, else its first one (network order). */
+static rte_be32_t
+source_for(const struct lb_cfg_iface *ifc, rte_be32_t ip)
+{
+	int i = subnet_index(ifc, ip);
+
+	return rte_cpu_to_be_32(ifc->addrs[i < 0 ? 0 : i].addr);
+}
+
 void
 lb_local_arp_probe(uint16_t port_id, rte_be32_t ip)
 {
@@ -132,8 +141,7 @@ lb_local_arp_probe(uint16_t port_id, rte_be32_t ip)
 
 	if (p == NULL || p->cfg->nb_addrs == 0)
 		return;
-	m = lb_arp_build_request(p->pool, &p->mac,
-				 rte_cpu_to_be_32(p->cfg->addrs[0].addr), ip);
+	m = lb_arp_build_request(p->pool, &p->mac, source_for(p->cfg, ip), ip);
 	if (m == NULL) {
 		lb_count_drop(LB_DROP_NO_MBUF);
 		return;

@@ -19,6 +19,7 @@
 lab_init "${1:-}"
 
 VIP=198.18.1.100
+PVIP=198.18.1.101		# wlc, persistence 3 s (the classic LVS-NAT seed)
 lab_add_host client 198.18.1.10/24 || lab_finish
 lab_add_lb lb || lab_finish
 lab_add_realserver rs1 198.18.2.11/24 198.18.2.1 || lab_finish
@@ -34,6 +35,12 @@ interfaces = ( {
 } );
 virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";
+	real_servers = (
+		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
+		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
+}, {
+	protocol = \"tcp\"; address = \"$PVIP\"; port = 80; scheduler = \"wlc\";
+	persistence = 3;
 	real_servers = (
 		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
 		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
@@ -73,6 +80,24 @@ BAD=$(tshark -r "$PCAP" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
 TOTAL=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" 2>/dev/null | wc -l)
 lab_check_ge "tshark saw the masqueraded replies" 20 "$TOTAL"
 lab_check_eq "no bad IP/TCP checksum among $TOTAL replies (tshark validation)" 0 "$BAD"
+
+# persistence: one client keeps its real server; fresh clients spread (wlc)
+first=$(lab_in client curl -sf -m 5 "http://$PVIP/")
+same=0
+for i in 1 2 3 4 5; do
+	[ "$(lab_in client curl -sf -m 5 "http://$PVIP/")" = "$first" ] && same=$((same + 1))
+done
+lab_check_eq "persistent service: 5 more requests from one client hit the same server ($first)" 5 "$same"
+declare -A pseen=()
+for i in $(seq 30 39); do
+	ip -n "${LAB_NS[client]}" addr add "198.18.1.$i/24" dev "${LAB_IF[client]}"
+	page=$(lab_in client curl -sf -m 5 --interface "198.18.1.$i" "http://$PVIP/") &&
+		pseen[$page]=1
+done
+lab_check_eq "persistent service: ten fresh client addresses reach both servers" \
+	"rs1 rs2" "$(printf '%s\n' "${!pseen[@]}" | sort | xargs)"
+LIST=$(lab_dplbctl ipvsadm -L -n)
+lab_check_grep "ipvsadm -L -n shows the service as persistent 3" "^TCP  $PVIP:80 wlc persistent 3" "$LIST"
 
 lab_dplb_stop main
 lab_finish
