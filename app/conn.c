@@ -29,6 +29,7 @@ struct conn_table {
 } __rte_cache_aligned;
 
 static struct conn_table tables[LB_MAX_WORKERS];
+static uint32_t fnat_cursor[LB_MAX_WORKERS][RTE_CACHE_LINE_SIZE / sizeof(uint32_t)];
 static unsigned int nb_tables;
 static struct lb_conn_timeouts timeouts;
 static uint64_t tsc_hz;
@@ -440,4 +441,33 @@ lb_conn_bytes_per_conn(void)
 	size_t obj = rte_mempool_calc_obj_size(sizeof(struct lb_conn), 0, NULL);
 
 	return obj + 2 * (sizeof(struct lb_conn_key) + sizeof(void *) + 8);
+}
+
+#define FNAT_PORT_MIN 1024
+#define FNAT_TRIES 64
+
+int
+lb_conn_fnat_local(unsigned int worker, const struct lb_service *svc,
+		   const struct lb_dest *d, rte_be32_t *laddr, rte_be16_t *lport)
+{
+	const uint32_t span = (65536 - FNAT_PORT_MIN) / (nb_tables ? nb_tables : 1);
+	const uint32_t base = FNAT_PORT_MIN + span * worker;
+	uint32_t *cur = &fnat_cursor[worker][0];
+	struct lb_conn_key k = { .saddr = d->addr, .sport = d->port, .proto = svc->proto };
+	unsigned int i;
+
+	if (svc->nb_laddrs == 0 || worker >= nb_tables)
+		return -EINVAL;
+	for (i = 0; i < FNAT_TRIES; i++) {
+		uint32_t n = (*cur)++;
+
+		k.daddr = svc->laddrs[n % svc->nb_laddrs];
+		k.dport = rte_cpu_to_be_16((uint16_t)(base + (n / svc->nb_laddrs) % span));
+		if (rte_hash_lookup(tables[worker].hash, &k) < 0) {
+			*laddr = k.daddr;
+			*lport = k.dport;
+			return 0;
+		}
+	}
+	return -EADDRINUSE;
 }

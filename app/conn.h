@@ -124,6 +124,16 @@ struct lb_conn *lb_conn_template_get(unsigned int worker, const struct lb_servic
 struct lb_conn *lb_conn_template_create(unsigned int worker, const struct lb_service *svc,
 					rte_be32_t caddr, const struct lb_dest *d, uint64_t now);
 
+/*
+ * FNAT: choose a local address of svc and a local port for a new
+ * connection to d, unique among worker's connections to d (each worker
+ * owns its own slice of ports 1024-65535, so workers never collide).
+ * Worker `worker` only. Returns 0, -EINVAL when svc has no local address,
+ * -EADDRINUSE when no free port was found quickly.
+ */
+int lb_conn_fnat_local(unsigned int worker, const struct lb_service *svc,
+		       const struct lb_dest *d, rte_be32_t *laddr, rte_be16_t *lport);
+
 /* Drop a reference taken by lb_conn_template_get/create. Any worker. */
 void lb_conn_template_put(struct lb_conn *tmpl);
 

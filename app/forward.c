@@ -155,6 +155,8 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 				     key->proto, now };
 	struct lb_conn *c, *tmpl = NULL;
 	struct lb_dest *d = NULL;
+	rte_be32_t laddr = 0;
+	rte_be16_t lport = 0;
 
 	if (svc == NULL) {
 		lc->stats.drops[lb_svc_is_vip(snap, key->daddr) ? LB_DROP_NO_SERVICE
@@ -190,7 +192,14 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 			}
 		}
 	}
-	c = lb_conn_create(lc->worker_index, key, svc, d, 0, 0, tmpl, now);
+	if (d->fwd == LB_FWD_FNAT &&
+	    lb_conn_fnat_local(lc->worker_index, svc, d, &laddr, &lport) != 0) {
+		if (tmpl != NULL)
+			lb_conn_template_put(tmpl);
+		lc->stats.drops[LB_DROP_NO_LPORT]++;
+		return NULL;
+	}
+	c = lb_conn_create(lc->worker_index, key, svc, d, laddr, lport, tmpl, now);
 	if (c == NULL) {
 		if (tmpl != NULL)
 			lb_conn_template_put(tmpl);

@@ -69,7 +69,7 @@ arp_input(struct lb_port *p, struct rte_mbuf *m)
 		drop(m, LB_DROP_ARP_BAD);
 		return;
 	}
-	for_us = iface_owns(p->cfg, arp.tip) || lb_svc_is_vip(lb_svc_current, arp.tip);
+	for_us = iface_owns(p->cfg, arp.tip) || lb_svc_owns(lb_svc_current, arp.tip);
 	if (arp.sip != 0 && subnet_index(p->cfg, arp.sip) >= 0 &&
 	    !rte_is_multicast_ether_addr(&arp.sha))
 		lb_neigh_update(p->port_id, arp.sip, &arp.sha, for_us);

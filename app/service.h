@@ -71,6 +71,8 @@ struct lb_service {
 	void *sched_data;		/* owned by sched; built for this snapshot */
 	uint32_t sched_param;		/* e.g. mh table size; 0 = scheduler default */
 	struct lb_svc_state *state;
+	rte_be32_t laddrs[LB_MAX_LADDRS];	/* FNAT source addresses */
+	unsigned int nb_laddrs;
 	unsigned int nb_dests;
 	struct lb_dest dests[];		/* immutable in a published snapshot */
 };

@@ -38,7 +38,8 @@
 	X(CONN_FULL,	"conn_table_full") \
 	X(NEIGH_MISS,	"neighbour_unresolved") \
 	X(TOO_BIG,	"too_big")		/* over the MTU with DF */ \
-	X(NO_ROUTE,	"no_route_to_real_server")
+	X(NO_ROUTE,	"no_route_to_real_server") \
+	X(NO_LPORT,	"fnat_no_local_port")	/* FNAT local ports exhausted */
 
 #define LB_DROP_ENUM(name, str) LB_DROP_##name,
 enum lb_drop_reason {

@@ -65,6 +65,32 @@ lb_svc_is_vip(const struct lb_svc_snapshot *snap, rte_be32_t addr)
 	return false;
 }
 
+bool
+lb_svc_owns(const struct lb_svc_snapshot *snap, rte_be32_t addr)
+{
+	unsigned int i;
+
+	if (lb_svc_is_vip(snap, addr))
+		return true;
+	for (i = 0; snap != NULL && i < snap->nb_laddrs; i++)
+		if (snap->laddrs[i] == addr)
+			return true;
+	return false;
+}
+
+/* Add a to set (n entries, at most max) unless it is there. */
+static void
+add_unique(rte_be32_t *set, unsigned int *n, unsigned int max, rte_be32_t a)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (set[i] == a)
+			return;
+	if (*n < max)
+		set[(*n)++] = a;
+}
+
 static struct lb_service *
 find_old(const struct lb_svc_snapshot *old, const struct lb_service *s)
 {
@@ -165,6 +191,8 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 	s->timeout = c->persistence;
 	s->netmask = rte_cpu_to_be_32(c->netmask);
 	s->sched_param = c->sched_param;
+	for (i = 0; i < c->nb_laddrs; i++)
+		s->laddrs[s->nb_laddrs++] = rte_cpu_to_be_32(c->laddrs[i]);
 	s->sched = lb_sched_find(c->sched);
 	prev = find_old(old, s);
 	s->state = prev ? prev->state : zalloc_aligned(sizeof(*s->state));
@@ -236,10 +264,10 @@ lb_svc_apply(const struct lb_config *cfg, unsigned int nb_workers)
 		     k = (k + 1) & snap->mask)
 			;
 		snap->slots[k] = s;
-		for (v = 0; v < snap->nb_vips && snap->vips[v] != s->vip; v++)
-			;
-		if (v == snap->nb_vips)
-			snap->vips[snap->nb_vips++] = s->vip;
+		add_unique(snap->vips, &snap->nb_vips, RTE_DIM(snap->vips), s->vip);
+		for (v = 0; v < s->nb_laddrs; v++)
+			add_unique(snap->laddrs, &snap->nb_laddrs, RTE_DIM(snap->laddrs),
+				   s->laddrs[v]);
 	}
 	__atomic_store_n(&lb_svc_current, snap, __ATOMIC_RELEASE);
 	if (lb_rcu != NULL)

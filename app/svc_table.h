@@ -20,6 +20,8 @@ struct lb_svc_snapshot {
 	struct lb_service **services;		/* in config order */
 	unsigned int nb_vips;
 	rte_be32_t vips[LB_MAX_SERVICES];	/* distinct VIPs, for ARP and classify */
+	unsigned int nb_laddrs;
+	rte_be32_t laddrs[LB_MAX_SERVICES];	/* distinct FNAT local addresses, for ARP */
 };
 
 extern struct lb_svc_snapshot *lb_svc_current;
@@ -37,6 +39,9 @@ struct lb_service *lb_svc_lookup(const struct lb_svc_snapshot *snap, uint8_t pro
 
 /* True when addr is one of the snapshot's VIPs. Pure. */
 bool lb_svc_is_vip(const struct lb_svc_snapshot *snap, rte_be32_t addr);
+
+/* True when dplb answers ARP for addr: a VIP or an FNAT local address. Pure. */
+bool lb_svc_owns(const struct lb_svc_snapshot *snap, rte_be32_t addr);
 
 /*
  * Build a snapshot from cfg's virtual services and publish it; real servers

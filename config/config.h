@@ -23,6 +23,7 @@
 #define LB_MAX_SERVICES	 256
 #define LB_MAX_RS	 256	/* real servers per service */
 #define LB_SCHED_NAME_LEN 16
+#define LB_MAX_LADDRS	 8	/* FNAT local addresses per service */
 
 /* Forwarding method of a real server, as ipvsadm -m / -g / -i (+ FNAT). */
 enum lb_fwd {
@@ -59,6 +60,8 @@ struct lb_cfg_service {
 	uint32_t persistence;			/* seconds, with LB_SVC_F_PERSISTENT */
 	uint32_t netmask;			/* persistence granularity */
 	uint32_t sched_param;			/* mh table size; 0 = default */
+	uint32_t laddrs[LB_MAX_LADDRS];		/* FNAT source addresses */
+	unsigned int nb_laddrs;
 	struct lb_cfg_rs rs[LB_MAX_RS];
 	unsigned int nb_rs;
 	int line;

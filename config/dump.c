@@ -140,6 +140,10 @@ dump_service(const struct lb_cfg_service *svc, FILE *out, bool last)
 		if (svc->flags & (1u << i))
 			fprintf(out, "%s\"%s\"", n++ ? ", " : " ", flags[i]);
 	fputs(" ];\n", out);
+	fputs("\t\tlocal_addresses = [", out);
+	for (i = 0; i < svc->nb_laddrs; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(svc->laddrs[i], a, sizeof(a)));
+	fputs(" ];\n", out);
 	fprintf(out, "\t\tmh_table_size = %u;\n\t\treal_servers = (\n", svc->sched_param);
 	for (i = 0; i < svc->nb_rs; i++)
 		dump_rs(&svc->rs[i], out, i + 1 == svc->nb_rs);

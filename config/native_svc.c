@@ -5,6 +5,7 @@
  * virtual_servers = (
  *   { protocol = "tcp"; address = "198.18.1.100"; port = 80; scheduler = "wlc";
  *     persistence = 300; netmask = "255.255.255.255"; flags = [ "sh-port" ];
+ *     local_addresses = [ "198.18.2.5" ];   # FNAT sources; needed with forward "fnat"
  *     real_servers = (
  *       { address = "198.18.2.11"; port = 80; weight = 1; forward = "nat";
  *         upper_threshold = 0; lower_threshold = 0; } ); } );
@@ -19,7 +20,8 @@
 static const char *const conn_keys[] = { "max", "tcp_timeout", "tcpfin_timeout",
 	"udp_timeout", NULL };
 static const char *const svc_keys[] = { "protocol", "address", "port", "scheduler",
-	"persistence", "netmask", "flags", "mh_table_size", "real_servers", NULL };
+	"persistence", "netmask", "flags", "mh_table_size", "local_addresses",
+	"real_servers", NULL };
 static const char *const rs_keys[] = { "address", "port", "weight", "forward",
 	"upper_threshold", "lower_threshold", NULL };
 
@@ -191,13 +193,47 @@ parse_service_head(struct parse_ctx *ctx, const config_setting_t *grp,
 	lb_cfg_get_uint(ctx, grp, where, "mh_table_size", 0, 1u << 24, &svc->sched_param);
 }
 
+/* local_addresses = [ "a.b.c.d", ... ]: FNAT source addresses. */
+static void
+parse_laddrs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_service *svc,
+	     const char *where)
+{
+	config_setting_t *list = config_setting_get_member(grp, "local_addresses");
+	int i, n;
+
+	if (list == NULL)
+		return;
+	if (!config_setting_is_array(list) && !config_setting_is_list(list)) {
+		lb_cfg_report(ctx, list, "%s.local_addresses must be a list of addresses", where);
+		return;
+	}
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		const char *s = config_setting_get_string_elem(list, i);
+		uint32_t a;
+		uint8_t len;
+
+		if (s == NULL || lb_parse_ipv4_prefix(s, &a, &len, false) != 0 || a == 0) {
+			lb_cfg_report(ctx, list, "%s.local_addresses[%d] '%s' is not an IPv4 "
+				      "address", where, i, s ? s : "?");
+			continue;
+		}
+		if (svc->nb_laddrs == LB_MAX_LADDRS) {
+			lb_cfg_report(ctx, list, "%s: too many local_addresses (max %d)", where,
+				      LB_MAX_LADDRS);
+			return;
+		}
+		svc->laddrs[svc->nb_laddrs++] = a;
+	}
+}
+
 static void
 parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 {
 	struct lb_cfg_service *svc = &ctx->cfg->services[idx];
 	config_setting_t *list, *e;
 	char where[32], rwhere[80];
-	unsigned int j;
+	unsigned int j, before;
 	int i, n;
 
 	memset(svc, 0, sizeof(*svc));
@@ -212,6 +248,7 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 			lb_cfg_report(ctx, grp, "%s is the same service as virtual_servers[%u] "
 				      "(line %d)", where, j, o->line);
 	}
+	parse_laddrs(ctx, grp, svc, where);
 	list = config_setting_get_member(grp, "real_servers");
 	if (list == NULL)
 		return;		/* a service with no real servers yet is valid */
@@ -231,7 +268,13 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 			lb_cfg_report(ctx, e, "%s must be a group { address = ...; }", rwhere);
 			continue;
 		}
+		before = svc->nb_rs;
 		parse_rs(ctx, e, svc, rwhere);
+		if (svc->nb_rs > before && svc->rs[before].fwd == LB_FWD_FNAT &&
+		    svc->nb_laddrs == 0) {
+			lb_cfg_report(ctx, e, "%s uses forward \"fnat\" but %s has no "
+				      "local_addresses", rwhere, where);
+		}
 	}
 }
 

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# FNAT (full NAT) through dplb: the real servers have no route back to the
+# client, because dplb rewrites the source to one of its local addresses.
+#
+#   client 198.18.1.10/24 ──┐
+#   rs1    198.18.2.11/24 ──┤ br0     (rs1, rs2: NO default route)
+#   rs2    198.18.2.12/24 ──┤
+#   lb (af_packet) ─────────┘ dplb 198.18.1.1/24 + 198.18.2.1/24,
+#                             VIP 198.18.1.100:80, FNAT from 198.18.2.5
+#
+# usage: test/lab/test_fnat.sh [BUILD]      (root)
+. "$(dirname "$0")/lib.sh"
+lab_init "${1:-}"
+
+VIP=198.18.1.100 LADDR=198.18.2.5
+lab_add_host client 198.18.1.10/24 || lab_finish
+lab_add_lb lb || lab_finish
+lab_add_realserver rs1 198.18.2.11/24 || lab_finish
+lab_add_realserver rs2 198.18.2.12/24 || lab_finish
+lab_check "rs1 has no route to the client (the point of FNAT)" \
+	sh -c "! ip -n ${LAB_NS[rs1]} route get 198.18.1.10 >/dev/null 2>&1"
+
+lab_dplb_start main "${LAB_NS[lb]}" "
+connections = { max = 65536; };
+interfaces = ( {
+	name = \"lab0\";
+	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
+	addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ];
+	exception = \"$(lab_ifname -tap)\";
+} );
+virtual_servers = ( {
+	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";
+	local_addresses = [ \"$LADDR\" ];
+	real_servers = (
+		{ address = \"198.18.2.11\"; port = 80; forward = \"fnat\"; },
+		{ address = \"198.18.2.12\"; port = 80; forward = \"fnat\"; } );
+} );" || lab_finish
+
+LIST=$(lab_dplbctl ipvsadm -L -n)
+echo "$LIST"
+lab_check_grep "ipvsadm -L -n lists rs1 as FullNat" "^  -> 198\.18\.2\.11:80 +FullNat +1 " "$LIST"
+
+# forget the start-up checks nginx logged (curl from the real servers themselves)
+for f in "$LAB_TMP"/nginx-rs*-80/access.log; do : >"$f"; done
+PCAP=$LAB_TMP/client.pcap
+lab_capture_start client "tcp port 80" "$PCAP" 60
+declare -A seen=()
+fails=0
+for i in $(seq 1 10); do
+	page=$(lab_in client curl -sf -m 5 "http://$VIP/") || { fails=$((fails + 1)); continue; }
+	seen[$page]=$(( ${seen[$page]:-0} + 1 ))
+done
+lab_capture_stop
+lab_check_eq "10 requests through the VIP, none failed" 0 "$fails"
+lab_check_eq "both real servers served (rr)" "5 5" "${seen[rs1]:-0} ${seen[rs2]:-0}"
+
+# the real servers saw dplb's local address, not the client
+CLIENTS=$(cat "$LAB_TMP"/nginx-rs*-80/access.log 2>/dev/null | awk '{ print $1 }' | sort -u | xargs)
+lab_check_eq "nginx logged the FNAT local address as the client" "$LADDR" "$CLIENTS"
+
+SRCS=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src 2>/dev/null | sort -u)
+lab_check_eq "replies reach the client from the VIP only" "$VIP" "$SRCS"
+BAD=$(tshark -r "$PCAP" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+	-Y "ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"" 2>/dev/null | wc -l)
+lab_check_eq "no bad IP/TCP checksum on the client side (tshark validation)" 0 "$BAD"
+
+lab_dplb_stop main
+lab_finish
