@@ -21,6 +21,7 @@ struct lb_local {
 	struct rte_ether_addr port_mac[RTE_MAX_ETHPORTS];
 	rte_be32_t addrs[LB_MAX_LOCAL_ADDRS];	/* network byte order */
 	unsigned int nb_addrs;
+	bool vip_reject;	/* answer VIP ports without a service (RST / ICMP) */
 };
 
 enum lb_verdict {

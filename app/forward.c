@@ -9,6 +9,7 @@
 #include "app/forward.h"
 #include "app/rewrite.h"
 #include "app/svc_table.h"
+#include "pmd-glue/icmp.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "pmd-glue/route.h"
@@ -147,7 +148,8 @@ dest_of(struct lb_service *svc, const struct lb_conn *tmpl)
 
 /* A first packet: schedule it if it opens a flow to a virtual service. */
 static struct lb_conn *
-new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint64_t now)
+new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint64_t now,
+	 bool *vip_miss)
 {
 	const struct lb_svc_snapshot *snap = lb_svc_snapshot_get();
 	struct lb_service *svc = lb_svc_lookup(snap, key->proto, key->daddr, key->dport);
@@ -159,8 +161,8 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 	rte_be16_t lport = 0;
 
 	if (svc == NULL) {
-		lc->stats.drops[lb_svc_is_vip(snap, key->daddr) ? LB_DROP_NO_SERVICE
-								 : LB_DROP_NOT_LOCAL]++;
+		*vip_miss = lb_svc_is_vip(snap, key->daddr);
+		lc->stats.drops[*vip_miss ? LB_DROP_NO_SERVICE : LB_DROP_NOT_LOCAL]++;
 		return NULL;
 	}
 	if (key->proto == IPPROTO_TCP &&
@@ -208,6 +210,116 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 	return c;
 }
 
+/* Queue m back out of the port it came in on; its MACs are already swapped. */
+static void
+send_back(struct lb_lcore *lc, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint16_t port = m->port;
+
+	if (unlikely(port >= RTE_MAX_ETHPORTS || lc->txbuf[port] == NULL)) {
+		drop(lc, m, LB_DROP_NO_ROUTE);
+		return;
+	}
+	eth->src_addr = lb_local.port_mac[port];
+	lc->stats.tx_pkts += rte_eth_tx_buffer(port, (uint16_t)lc->worker_index,
+					       lc->txbuf[port], m);
+}
+
+/*
+ * A VIP port with no service answers as a closed port of a host would (as
+ * kernel LVS does, the VIP being local there): TCP RST, ICMP port
+ * unreachable for UDP. Consumes m.
+ */
+static void
+reject(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
+	const struct lb_port *p = lb_port_by_id(m->port);
+	struct rte_mbuf *err;
+
+	if (info->proto == IPPROTO_TCP) {
+		if (lb_rewrite_tcp_rst(m, info->l3_off) == 0)
+			send_back(lc, m);
+		else
+			rte_pktmbuf_free(m);	/* never answer a RST */
+		return;
+	}
+	err = p == NULL ? NULL : lb_icmp_error(p->pool, m, info->l3_off, ip->dst_addr,
+					       3, 3, 0);	/* port unreachable */
+	rte_pktmbuf_free(m);
+	if (err != NULL)
+		send_back(lc, err);
+}
+
+/*
+ * An ICMP error in transit about a packet of a tracked connection (port
+ * unreachable from a real server, frag-needed from a router): translate it
+ * like the connection's packets and send it to the other side.
+ */
+static void
+forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+		   uint64_t now)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
+	struct lb_pkt_tuple q, inner;
+	struct lb_conn_key key = { 0 };
+	const struct lb_conn *c;
+	uint16_t port_id;
+	rte_be32_t nexthop;
+	enum lb_dir dir;
+	int rc;
+
+	if (lb_svc_is_vip(lb_svc_snapshot_get(), ip->dst_addr) &&
+	    lb_icmp_echo_reply(m, info->l3_off) == 0) {
+		send_back(lc, m);	/* the VIP answers ping, as on an LVS director */
+		return;
+	}
+	rc = lb_pkt_icmp_inner(m, info->l3_off, &q);
+	if (rc != 0) {
+		drop(lc, m, rc == -EINVAL ? LB_DROP_ICMP_BAD : LB_DROP_NOT_LOCAL);
+		return;
+	}
+	/* the quoted packet went the other way: its reverse is our key */
+	key.saddr = q.daddr;
+	key.daddr = q.saddr;
+	key.sport = q.dport;
+	key.dport = q.sport;
+	key.proto = q.proto;
+	c = lb_conn_lookup(lc->worker_index, &key, &dir);
+	if (c == NULL) {
+		drop(lc, m, LB_DROP_ICMP_NO_CONN);
+		return;
+	}
+	if (dir == LB_DIR_OUT) {	/* from the real server's side, to the client */
+		inner = (struct lb_pkt_tuple){ c->in.saddr, c->in.daddr, c->in.sport,
+					       c->in.dport, q.proto };
+		rc = lb_rewrite_icmp_error_inner(m, info->l3_off, c->in.daddr, c->in.saddr,
+						 &inner);
+		if (rc == 0 && lb_route_lookup(c->in.saddr, &port_id, &nexthop) == 0) {
+			send_to(lc, m, port_id, nexthop, now);
+			return;
+		}
+	} else if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT) {	/* to the RS */
+		inner = (struct lb_pkt_tuple){ c->daddr, c->out.daddr, c->dport,
+					       c->out.dport, q.proto };
+		rc = lb_rewrite_icmp_error_inner(m, info->l3_off,
+						 c->fwd == LB_FWD_FNAT ? c->out.daddr
+								       : ip->src_addr,
+						 c->daddr, &inner);
+		if (rc == 0 && lb_route_lookup(c->daddr, &port_id, &nexthop) == 0) {
+			send_to(lc, m, port_id, nexthop, now);
+			return;
+		}
+	} else {
+		forward_in(lc, m, info, c, now);	/* DR/TUN: the RS sees it as sent */
+		return;
+	}
+	drop(lc, m, rc == 0 ? LB_DROP_NO_ROUTE : LB_DROP_ICMP_BAD);
+}
+
 void
 lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
 	   uint64_t now)
@@ -221,6 +333,10 @@ lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 	uint8_t flags;
 	int rc;
 
+	if (info->proto == IPPROTO_ICMP) {
+		forward_icmp_error(lc, m, info, now);
+		return;
+	}
 	if (info->proto != IPPROTO_TCP && info->proto != IPPROTO_UDP) {
 		drop(lc, m, LB_DROP_NOT_LOCAL);
 		return;
@@ -235,9 +351,14 @@ lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 	flags = tcp_flags(m, info);
 	c = lb_conn_lookup(lc->worker_index, &key, &dir);
 	if (c == NULL) {
-		c = new_conn(lc, &key, flags, now);
+		bool vip_miss = false;
+
+		c = new_conn(lc, &key, flags, now, &vip_miss);
 		if (c == NULL) {
-			rte_pktmbuf_free(m);
+			if (vip_miss && lb_local.vip_reject)
+				reject(lc, m, info);
+			else
+				rte_pktmbuf_free(m);
 			return;
 		}
 		dir = LB_DIR_IN;

@@ -76,6 +76,7 @@ conn_init(const struct lb_config *cfg)
 static int
 services_init(const struct lb_config *cfg)
 {
+	lb_local.vip_reject = cfg->vip_reject;
 	return lb_svc_apply(cfg, lb_nb_workers);
 }
 

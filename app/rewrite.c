@@ -4,6 +4,7 @@
  * incremental checksum updates, MACs set. Contracts in app/rewrite.h.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -166,4 +167,58 @@ lb_rewrite_ether(struct rte_mbuf *m, const struct rte_ether_addr *src,
 
 	rte_ether_addr_copy(src, &eth->src_addr);
 	rte_ether_addr_copy(dst, &eth->dst_addr);
+}
+
+int
+lb_rewrite_tcp_rst(struct rte_mbuf *m, uint16_t l3_off)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3_off);
+	uint16_t hlen = rte_ipv4_hdr_len(ip), tlen = rte_be_to_cpu_16(ip->total_length);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((char *)ip + hlen);
+	uint32_t seg_len = tlen - hlen - ((th->data_off >> 4) * 4u);
+	struct rte_ether_addr mac;
+	rte_be32_t a;
+	rte_be16_t p;
+
+	if (th->tcp_flags & RTE_TCP_RST_FLAG)
+		return -EINVAL;
+	if (th->tcp_flags & RTE_TCP_SYN_FLAG)
+		seg_len++;
+	if (th->tcp_flags & RTE_TCP_FIN_FLAG)
+		seg_len++;
+	if (th->tcp_flags & RTE_TCP_ACK_FLAG) {
+		th->sent_seq = th->recv_ack;
+		th->recv_ack = 0;
+		th->tcp_flags = RTE_TCP_RST_FLAG;
+	} else {
+		th->recv_ack = rte_cpu_to_be_32(rte_be_to_cpu_32(th->sent_seq) + seg_len);
+		th->sent_seq = 0;
+		th->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	}
+	p = th->src_port;
+	th->src_port = th->dst_port;
+	th->dst_port = p;
+	th->data_off = 5 << 4;
+	th->rx_win = 0;
+	th->tcp_urp = 0;
+	/* move the TCP header right behind a 20-byte IP header: options go */
+	memmove((char *)ip + sizeof(*ip), th, sizeof(*th));
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*th));
+	ip->fragment_offset = 0;
+	ip->time_to_live = 64;
+	a = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->cksum = 0;
+	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l3_off + sizeof(*ip) + sizeof(*th)));
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	mac = eth->src_addr;
+	eth->src_addr = eth->dst_addr;
+	eth->dst_addr = mac;
+	return 0;
 }

@@ -146,6 +146,25 @@ struct rte_mbuf *lb_icmp_frag_needed(struct rte_mempool *pool,
 				     rte_be32_t src, uint16_t next_hop_mtu);
 
 /*
+ * The general form of lb_icmp_frag_needed: an ICMP error of type/code
+ * (e.g. 3/3 port unreachable) from src about orig, same rules and returns;
+ * mtu goes in the next-hop MTU field (0 for anything but frag-needed).
+ */
+struct rte_mbuf *lb_icmp_error(struct rte_mempool *pool, const struct rte_mbuf *orig,
+			       uint16_t l3_off, rte_be32_t src, uint8_t type, uint8_t code,
+			       uint16_t mtu);
+
+/*
+ * Turn the TCP segment at l3_off (not itself a RST) into the RST a closed
+ * port answers with (RFC 793: seq = its ack if it had ACK, else ack = its
+ * seq + length), in place: addresses, ports and MACs swapped, options and
+ * payload cut, TTL 64, checksums recomputed. The L4 header must have been
+ * checked (lb_pkt_ports). Returns 0, or -EINVAL for a RST (never answered).
+ * Any lcore.
+ */
+int lb_rewrite_tcp_rst(struct rte_mbuf *m, uint16_t l3_off);
+
+/*
  * If the packet at l3_off is an ICMP error (destination unreachable,
  * source quench, time exceeded, parameter problem) quoting a TCP or UDP
  * packet, store the quoted packet's tuple in *inner, as it was sent (so

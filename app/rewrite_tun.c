@@ -130,6 +130,14 @@ struct rte_mbuf *
 lb_icmp_frag_needed(struct rte_mempool *pool, const struct rte_mbuf *orig,
 		    uint16_t l3_off, rte_be32_t src, uint16_t next_hop_mtu)
 {
+	return lb_icmp_error(pool, orig, l3_off, src, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			     next_hop_mtu);
+}
+
+struct rte_mbuf *
+lb_icmp_error(struct rte_mempool *pool, const struct rte_mbuf *orig, uint16_t l3_off,
+	      rte_be32_t src, uint8_t type, uint8_t code, uint16_t mtu)
+{
 	const struct rte_ether_hdr *oeth;
 	const struct rte_ipv4_hdr *oip;
 	struct rte_ether_hdr *eth;
@@ -182,11 +190,11 @@ lb_icmp_frag_needed(struct rte_mempool *pool, const struct rte_mbuf *orig,
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 
 	icmp = (struct rte_icmp_hdr *)(ip + 1);
-	icmp->icmp_type = ICMP_DEST_UNREACH;
-	icmp->icmp_code = ICMP_FRAG_NEEDED;
+	icmp->icmp_type = type;
+	icmp->icmp_code = code;
 	icmp->icmp_cksum = 0;
 	icmp->icmp_ident = 0;				/* unused */
-	icmp->icmp_seq_nb = rte_cpu_to_be_16(next_hop_mtu);	/* RFC 1191 */
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(mtu);	/* RFC 1191; 0 unless frag-needed */
 	memcpy(icmp + 1, oip, quote);
 	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, sizeof(*icmp) + quote);
 

@@ -39,7 +39,8 @@
 	X(NEIGH_MISS,	"neighbour_unresolved") \
 	X(TOO_BIG,	"too_big")		/* over the MTU with DF */ \
 	X(NO_ROUTE,	"no_route_to_real_server") \
-	X(NO_LPORT,	"fnat_no_local_port")	/* FNAT local ports exhausted */
+	X(NO_LPORT,	"fnat_no_local_port")	/* FNAT local ports exhausted */ \
+	X(ICMP_NO_CONN,	"icmp_error_no_connection")
 
 #define LB_DROP_ENUM(name, str) LB_DROP_##name,
 enum lb_drop_reason {

@@ -121,6 +121,7 @@ struct lb_config {
 	unsigned int tcp_timeout;	/* ESTABLISHED, seconds (ipvsadm --set tcp) */
 	unsigned int tcpfin_timeout;	/* FIN_WAIT (--set tcpfin) */
 	unsigned int udp_timeout;	/* UDP (--set udp) */
+	bool vip_reject;		/* VIP port with no service: RST / ICMP (else drop) */
 	struct lb_cfg_service *services; /* nb_services entries, owned */
 	unsigned int nb_services;
 };

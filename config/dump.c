@@ -175,6 +175,7 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	fprintf(out, "connections = {\n\tmax = %u;\n\ttcp_timeout = %u;\n"
 		"\ttcpfin_timeout = %u;\n\tudp_timeout = %u;\n};\n", cfg->conn_max,
 		cfg->tcp_timeout, cfg->tcpfin_timeout, cfg->udp_timeout);
+	fprintf(out, "vip_unknown_port = \"%s\";\n", cfg->vip_reject ? "reject" : "drop");
 	fputs("virtual_servers = (\n", out);
 	for (i = 0; i < cfg->nb_services; i++)
 		dump_service(&cfg->services[i], out, i + 1 == cfg->nb_services);

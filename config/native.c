@@ -19,7 +19,7 @@
 
 static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
-	"virtual_servers", NULL };
+	"virtual_servers", "vip_unknown_port", NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", NULL };
@@ -153,6 +153,23 @@ parse_cli(struct parse_ctx *ctx, const config_setting_t *grp)
 }
 
 /* ---- interfaces ---- */
+/* vip_unknown_port = "reject" | "drop": what a VIP port without a service does. */
+static void
+parse_vip_unknown_port(struct parse_ctx *ctx, const config_setting_t *root)
+{
+	char v[16];
+
+	if (lb_cfg_get_string(ctx, root, "", "vip_unknown_port", v, sizeof(v)) == NULL)
+		return;
+	if (strcmp(v, "reject") == 0)
+		ctx->cfg->vip_reject = true;
+	else if (strcmp(v, "drop") == 0)
+		ctx->cfg->vip_reject = false;
+	else
+		lb_cfg_report(ctx, config_setting_get_member(root, "vip_unknown_port"),
+			      "vip_unknown_port '%s' is not reject or drop", v);
+}
+
 /* Every top-level setting. */
 static void
 parse_root(struct parse_ctx *ctx, const config_setting_t *root)
@@ -179,6 +196,7 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 	if (grp != NULL)
 		lb_cfg_parse_connections(ctx, grp);
 	lb_cfg_parse_services(ctx, root);
+	parse_vip_unknown_port(ctx, root);
 }
 
 /* ---- entry points ---- */
@@ -197,6 +215,7 @@ lb_config_defaults(struct lb_config *cfg)
 	cfg->tcp_timeout = 900;
 	cfg->tcpfin_timeout = 120;
 	cfg->udp_timeout = 300;
+	cfg->vip_reject = true;
 	cfg->eal.huge = LB_HUGE_AUTO;
 	strcpy(cfg->eal.file_prefix, "dplb");
 	strcpy(cfg->cli.listen_addr, "127.0.0.1");

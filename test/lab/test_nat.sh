@@ -44,6 +44,9 @@ virtual_servers = ( {
 	real_servers = (
 		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
 		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
+}, {
+	protocol = \"udp\"; address = \"$VIP\"; port = 9999; scheduler = \"rr\";
+	real_servers = ( { address = \"198.18.2.11\"; port = 9999; forward = \"nat\"; } );
 } );" || lab_finish
 
 LIST=$(lab_dplbctl ipvsadm -L -n)
@@ -98,6 +101,28 @@ lab_check_eq "persistent service: ten fresh client addresses reach both servers"
 	"rs1 rs2" "$(printf '%s\n' "${!pseen[@]}" | sort | xargs)"
 LIST=$(lab_dplbctl ipvsadm -L -n)
 lab_check_grep "ipvsadm -L -n shows the service as persistent 3" "^TCP  $PVIP:80 wlc persistent 3" "$LIST"
+
+# a VIP answers like a host: ping, RST on a TCP port without a service,
+# ICMP port unreachable on such a UDP port
+lab_check "the VIP answers ping" lab_in client ping -n -c 2 -i 0.2 -W 2 $VIP
+start=$(date +%s%N)
+lab_in client curl -s -m 5 -o /dev/null "http://$VIP:81/"
+rc=$? ms=$(( ($(date +%s%N) - start) / 1000000 ))
+lab_check_eq "curl to VIP:81 (no service) is refused at once by a RST (exit 7)" 7 "$rc"
+lab_check "... within 1 s (${ms} ms)" test "$ms" -lt 1000
+UDP_PROBE="import socket,sys
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(3)
+s.connect((sys.argv[1],int(sys.argv[2]))); s.send(b'x')
+try:
+    s.recv(100); print('answer')
+except ConnectionRefusedError: print('refused')
+except socket.timeout: print('timeout')"
+lab_check_eq "UDP to VIP:53 (no service): ICMP port unreachable from dplb" refused \
+	"$(lab_in client "$LAB_PY" -c "$UDP_PROBE" $VIP 53)"
+# rs1 has nothing on UDP 9999: its ICMP error must be translated back to the
+# client as coming from the VIP about VIP:9999, or the client never sees it
+lab_check_eq "UDP VIP:9999 -> rs1 (closed): the real server's ICMP error is translated" \
+	refused "$(lab_in client "$LAB_PY" -c "$UDP_PROBE" $VIP 9999)"
 
 lab_dplb_stop main
 lab_finish

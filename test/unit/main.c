@@ -85,6 +85,7 @@ main(int argc, char **argv)
 	lb_test_register_arp();
 	lb_test_register_rewrite();
 	lb_test_register_sched();
+	lb_test_register_reject();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
