@@ -60,6 +60,40 @@ port_mtu(uint16_t port_id)
 	return p && p->cfg->mtu ? p->cfg->mtu : RTE_ETHER_MTU;
 }
 
+/* Queue m back out of the port it came in on; its MACs are already swapped. */
+static void
+send_back(struct lb_lcore *lc, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint16_t port = m->port;
+
+	if (unlikely(port >= RTE_MAX_ETHPORTS || lc->txbuf[port] == NULL)) {
+		drop(lc, m, LB_DROP_NO_ROUTE);
+		return;
+	}
+	eth->src_addr = lb_local.port_mac[port];
+	lc->stats.tx_pkts += rte_eth_tx_buffer(port, (uint16_t)lc->worker_index,
+					       lc->txbuf[port], m);
+}
+
+/*
+ * The encapsulated packet would exceed the tunnel's MTU and has DF: tell
+ * the client (RFC 1191) from the VIP, as the LVS director's kernel does,
+ * and drop it. Consumes m.
+ */
+static void
+too_big(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+	const struct lb_conn *c, uint16_t mtu)
+{
+	const struct lb_port *p = lb_port_by_id(m->port);
+	struct rte_mbuf *err = p == NULL ? NULL :
+		lb_icmp_frag_needed(p->pool, m, info->l3_off, c->in.daddr, mtu);
+
+	drop(lc, m, LB_DROP_TOO_BIG);
+	if (err != NULL)
+		send_back(lc, err);
+}
+
 /* Client -> real server. */
 static void
 forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
@@ -84,8 +118,12 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 	case LB_FWD_TUN:
 		rc = lb_rewrite_ipip_encap(m, info->l3_off, tunnel_source(port_id), c->daddr,
 					   port_mtu(port_id));
-		if (rc == -EMSGSIZE || rc == -EFBIG) {
-			drop(lc, m, LB_DROP_TOO_BIG);	/* ICMP frag-needed: to do */
+		if (rc == -EMSGSIZE) {
+			too_big(lc, m, info, c, port_mtu(port_id) - LB_IPIP_OVERHEAD);
+			return;
+		}
+		if (rc == -EFBIG) {
+			drop(lc, m, LB_DROP_TOO_BIG);	/* DF clear: fragmenting is to do */
 			return;
 		}
 		break;
@@ -208,22 +246,6 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[LB_DROP_CONN_FULL]++;
 	}
 	return c;
-}
-
-/* Queue m back out of the port it came in on; its MACs are already swapped. */
-static void
-send_back(struct lb_lcore *lc, struct rte_mbuf *m)
-{
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	uint16_t port = m->port;
-
-	if (unlikely(port >= RTE_MAX_ETHPORTS || lc->txbuf[port] == NULL)) {
-		drop(lc, m, LB_DROP_NO_ROUTE);
-		return;
-	}
-	eth->src_addr = lb_local.port_mac[port];
-	lc->stats.tx_pkts += rte_eth_tx_buffer(port, (uint16_t)lc->worker_index,
-					       lc->txbuf[port], m);
 }
 
 /*
