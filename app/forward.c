@@ -43,15 +43,6 @@ send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t ne
 					       lc->txbuf[port_id], m);
 }
 
-/* The TUN source: the box's first address on the port towards the RS. */
-static rte_be32_t
-tunnel_source(uint16_t port_id)
-{
-	const struct lb_port *p = lb_port_by_id(port_id);
-
-	return p && p->cfg->nb_addrs ? rte_cpu_to_be_32(p->cfg->addrs[0].addr) : 0;
-}
-
 static uint16_t
 port_mtu(uint16_t port_id)
 {
@@ -116,7 +107,8 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 				     c->daddr, c->dport);
 		break;
 	case LB_FWD_TUN:
-		rc = lb_rewrite_ipip_encap(m, info->l3_off, tunnel_source(port_id), c->daddr,
+		rc = lb_rewrite_ipip_encap(m, info->l3_off, lb_route_source(port_id, c->daddr),
+					   c->daddr,
 					   port_mtu(port_id));
 		if (rc == -EMSGSIZE) {
 			too_big(lc, m, info, c, port_mtu(port_id) - LB_IPIP_OVERHEAD);

@@ -11,6 +11,7 @@
 #include "pmd-glue/icmp.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "pmd-glue/route.h"
 
 static void
 drop(struct rte_mbuf *m, enum lb_drop_reason r)
@@ -39,10 +40,7 @@ subnet_index(const struct lb_cfg_iface *ifc, rte_be32_t ip)
 	unsigned int i;
 
 	for (i = 0; i < ifc->nb_addrs; i++) {
-		uint8_t len = ifc->addrs[i].prefix_len;
-		uint32_t mask = len == 0 ? 0 : 0xffffffffu << (32 - len);
-
-		if ((a & mask) == (ifc->addrs[i].addr & mask))
+		if (lb_ipv4_in_prefix(a, &ifc->addrs[i]))
 			return (int)i;
 	}
 	return -1;
@@ -124,15 +122,6 @@ lb_local_from_kernel(uint16_t data_port_id, struct rte_mbuf *m)
 	lb_ctrl_tx(m);
 }
 
-/* The interface's address on ip's subnet, else its first one (network order). */
-static rte_be32_t
-source_for(const struct lb_cfg_iface *ifc, rte_be32_t ip)
-{
-	int i = subnet_index(ifc, ip);
-
-	return rte_cpu_to_be_32(ifc->addrs[i < 0 ? 0 : i].addr);
-}
-
 void
 lb_local_arp_probe(uint16_t port_id, rte_be32_t ip)
 {
@@ -141,7 +130,7 @@ lb_local_arp_probe(uint16_t port_id, rte_be32_t ip)
 
 	if (p == NULL || p->cfg->nb_addrs == 0)
 		return;
-	m = lb_arp_build_request(p->pool, &p->mac, source_for(p->cfg, ip), ip);
+	m = lb_arp_build_request(p->pool, &p->mac, lb_route_source(port_id, ip), ip);
 	if (m == NULL) {
 		lb_count_drop(LB_DROP_NO_MBUF);
 		return;

@@ -84,3 +84,17 @@ lb_ipv4_str(uint32_t addr, char *buf, size_t len)
 		 (addr >> 8) & 0xff, addr & 0xff);
 	return buf;
 }
+
+uint32_t
+lb_ipv4_mask(uint8_t prefix_len)
+{
+	return prefix_len == 0 ? 0 : 0xffffffffu << (32 - (prefix_len > 32 ? 32 : prefix_len));
+}
+
+bool
+lb_ipv4_in_prefix(uint32_t addr, const struct lb_cfg_addr *a)
+{
+	uint32_t mask = lb_ipv4_mask(a->prefix_len);
+
+	return (addr & mask) == (a->addr & mask);
+}

@@ -162,6 +162,12 @@ void lb_config_free(struct lb_config *cfg);
 int lb_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *prefix_len,
 			 bool prefix_required);
 
+/* The netmask of a prefix length (host order; 0 for /0). Pure. */
+uint32_t lb_ipv4_mask(uint8_t prefix_len);
+
+/* True when addr is inside a (host order, prefix a/prefix_len). Pure. */
+bool lb_ipv4_in_prefix(uint32_t addr, const struct lb_cfg_addr *a);
+
 /* Format a host-order IPv4 address into buf (>= 16 bytes); returns buf. */
 char *lb_ipv4_str(uint32_t addr, char *buf, size_t len);
 

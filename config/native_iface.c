@@ -198,7 +198,7 @@ parse_iface_gateway(struct parse_ctx *ctx, const config_setting_t *grp,
 {
 	struct lb_cfg_iface *ifc = &ctx->cfg->ifaces[idx];
 	config_setting_t *s = config_setting_get_member(grp, "gateway");
-	uint32_t gw, mask;
+	uint32_t gw;
 	uint8_t plen;
 	char buf[32];
 	unsigned int k;
@@ -219,8 +219,7 @@ parse_iface_gateway(struct parse_ctx *ctx, const config_setting_t *grp,
 		return;
 	}
 	for (k = 0; k < ifc->nb_addrs; k++) {
-		mask = ~0u << (32 - ifc->addrs[k].prefix_len);
-		if (((gw ^ ifc->addrs[k].addr) & mask) == 0) {
+		if (lb_ipv4_in_prefix(gw, &ifc->addrs[k])) {
 			ifc->gateway = gw;
 			return;
 		}

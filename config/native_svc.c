@@ -73,6 +73,19 @@ get_addr(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
 	return true;
 }
 
+/* Is addr inside a subnet of one of the configured interfaces? */
+static bool
+on_some_subnet(const struct lb_config *cfg, uint32_t addr)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < cfg->nb_ifaces; i++)
+		for (k = 0; k < cfg->ifaces[i].nb_addrs; k++)
+			if (lb_ipv4_in_prefix(addr, &cfg->ifaces[i].addrs[k]))
+				return true;
+	return false;
+}
+
 static void
 parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_service *svc,
 	 const char *where)
@@ -107,6 +120,9 @@ parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_servi
 		}
 		rs->fwd = (enum lb_fwd)j;
 	}
+	if (rs->fwd == LB_FWD_DR && !on_some_subnet(ctx->cfg, rs->addr))
+		lb_cfg_report(ctx, grp, "%s: with forward 'dr' the real server must be on the "
+			      "subnet of an interface (only its MAC is rewritten)", where);
 	if ((rs->fwd == LB_FWD_DR || rs->fwd == LB_FWD_TUN) && rs->port != svc->port)
 		lb_cfg_report(ctx, grp, "%s port %u: with forward '%s' the real server gets the "
 			      "service port %u (the packet is not rewritten)", where, rs->port,

@@ -30,12 +30,6 @@ set_sin(struct sockaddr *sa, uint32_t host_addr)
 	sin->sin_addr.s_addr = htonl(host_addr);
 }
 
-static uint32_t
-prefix_mask(uint8_t len)
-{
-	return len == 0 ? 0 : 0xffffffffu << (32 - len);
-}
-
 static void
 write_sysctl(const char *iface, const char *fmt, const char *value)
 {
@@ -82,7 +76,7 @@ configure_kernel(const struct lb_cfg_iface *ifc, const char *name)
 		set_sin(&ifr.ifr_addr, ifc->addrs[a].addr);
 		if (ioctl(fd, SIOCSIFADDR, &ifr) != 0)
 			rc = -errno;
-		set_sin(&ifr.ifr_netmask, prefix_mask(ifc->addrs[a].prefix_len));
+		set_sin(&ifr.ifr_netmask, lb_ipv4_mask(ifc->addrs[a].prefix_len));
 		if (rc == 0 && ioctl(fd, SIOCSIFNETMASK, &ifr) != 0)
 			rc = -errno;
 		if (rc != 0)

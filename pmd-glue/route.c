@@ -17,9 +17,8 @@ lb_route_lookup(rte_be32_t dst, uint16_t *port_id, rte_be32_t *nexthop)
 
 		for (i = 0; i < ifc->nb_addrs; i++) {
 			int len = ifc->addrs[i].prefix_len;
-			uint32_t mask = len == 0 ? 0 : 0xffffffffu << (32 - len);
 
-			if ((a & mask) == (ifc->addrs[i].addr & mask) && len > best_len) {
+			if (lb_ipv4_in_prefix(a, &ifc->addrs[i]) && len > best_len) {
 				best = (int)p;
 				best_len = len;
 			}
@@ -37,4 +36,19 @@ lb_route_lookup(rte_be32_t dst, uint16_t *port_id, rte_be32_t *nexthop)
 			return 0;
 		}
 	return -ENETUNREACH;
+}
+
+rte_be32_t
+lb_route_source(uint16_t port_id, rte_be32_t dst)
+{
+	const struct lb_port *p = lb_port_by_id(port_id);
+	uint32_t a = rte_be_to_cpu_32(dst);
+	unsigned int i;
+
+	if (p == NULL || p->cfg->nb_addrs == 0)
+		return 0;
+	for (i = 0; i < p->cfg->nb_addrs; i++)
+		if (lb_ipv4_in_prefix(a, &p->cfg->addrs[i]))
+			return rte_cpu_to_be_32(p->cfg->addrs[i].addr);
+	return rte_cpu_to_be_32(p->cfg->addrs[0].addr);
 }

@@ -12,4 +12,11 @@
  */
 int lb_route_lookup(rte_be32_t dst, uint16_t *port_id, rte_be32_t *nexthop);
 
+/*
+ * The box's address to use as source towards dst out of port_id: the one
+ * on dst's subnet, else the port's first one (network order; 0 when the
+ * port has none). Any lcore.
+ */
+rte_be32_t lb_route_source(uint16_t port_id, rte_be32_t dst);
+
 #endif

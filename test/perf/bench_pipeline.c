@@ -26,6 +26,7 @@
 #include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_mempool.h>
 #include <rte_tcp.h>
 
 #include "app/conn.h"
@@ -37,22 +38,8 @@
 
 #define DEFAULT_MAX	(1u << 20)	/* connections.max's default */
 #define BEYOND		LB_BURST	/* SYNs sent past the maximum */
-
-enum job_kind { JOB_SYN, JOB_ACK, JOB_MIX };
-
-/* One run of bursts on the worker lcore. */
-struct job {
-	const struct bench_env *env;
-	enum job_kind kind;		/* MIX: client ACK, then the server's reply */
-	enum lb_fwd fwd;		/* the service: NAT or DR */
-	uint64_t first, nb_flows;	/* flows first .. first + nb_flows - 1 */
-	uint64_t nb_pkts;
-	uint64_t stride;		/* visiting order, see bench_stride() */
-	const uint8_t *rs_of;		/* MIX: real server of each flow */
-	uint32_t *burst_cycles;		/* out, per burst when not NULL */
-	uint64_t cycles;		/* out: TSC inside lb_worker_process */
-	int rc;
-};
+#define EXPIRE_BUDGET	32		/* as app/worker.c */
+#define EXPIRE_CALLS	200
 
 enum sc_kind { SC_EST, SC_MIX, SC_NEW };
 
@@ -65,98 +52,18 @@ struct scenario {
 	uint64_t timed;			/* packets timed (NEW: SYNs) */
 };
 
+/* Figures of one scenario. */
+struct result {
+	double cyc, median;		/* TSC per packet, timed region */
+	double fill;			/* connections/s while creating them */
+	uint64_t created;		/* connections after one SYN per flow */
+	uint64_t expire;		/* TSC per lb_conn_expire() call */
+	double cpu;			/* worker's CPU share in the timed region */
+};
+
 static struct bench_env env;
 static uint64_t tsc_hz;
 static bool failed;
-
-static void
-job_frame(const struct job *j, uint64_t i, struct bench_seg *s)
-{
-	const struct bench_env *e = j->env;
-	bool reply = j->kind == JOB_MIX && (i & 1) != 0;
-	uint64_t k = j->kind == JOB_MIX ? i >> 1 : i;
-	uint64_t f = (k % j->nb_flows) * j->stride % j->nb_flows;
-	uint64_t flow = j->first + f;
-
-	s->dst_mac = &e->port_mac;
-	s->tcp_flags = j->kind == JOB_SYN ? RTE_TCP_SYN_FLAG : RTE_TCP_ACK_FLAG;
-	if (reply) {
-		unsigned int r = j->rs_of[f];
-
-		s->src_mac = &e->rs_mac[j->fwd][r];
-		s->saddr = e->rs_addr[j->fwd][r];
-		s->sport = e->rs_port[j->fwd];
-		s->daddr = bench_client_addr(flow);
-		s->dport = bench_client_port(flow);
-	} else {
-		s->src_mac = &e->gw_mac;
-		s->saddr = bench_client_addr(flow);
-		s->sport = bench_client_port(flow);
-		s->daddr = e->vip[j->fwd];
-		s->dport = rte_cpu_to_be_16(BENCH_VPORT);
-	}
-}
-
-/* Worker lcore: the bursts of j, as lb_worker_main would hand them over. */
-static int
-job_run(void *arg)
-{
-	struct job *j = arg;
-	const struct bench_env *e = j->env;
-	struct lb_lcore *lc = &lb_lcores[rte_lcore_id()];
-	unsigned int q = lc->worker_index;
-	struct rte_mbuf *pkts[LB_BURST];
-	uint64_t i = 0, b = 0;
-
-	rte_rcu_qsbr_thread_register(lb_rcu, q);
-	rte_rcu_qsbr_thread_online(lb_rcu, q);
-	while (i < j->nb_pkts) {
-		unsigned int n = (unsigned int)RTE_MIN((uint64_t)LB_BURST, j->nb_pkts - i), k;
-		struct bench_seg seg;
-		uint64_t t0, dt;
-
-		if (rte_pktmbuf_alloc_bulk(e->pool, pkts, n) != 0) {
-			j->rc = -ENOBUFS;
-			break;
-		}
-		for (k = 0; k < n; k++) {
-			job_frame(j, i + k, &seg);
-			bench_frame_build(pkts[k], &seg);
-		}
-		t0 = rte_rdtsc();
-		lb_worker_process(lc, e->port_id, pkts, (uint16_t)n);
-		dt = rte_rdtsc() - t0;
-		j->cycles += dt;
-		if (j->burst_cycles != NULL)
-			j->burst_cycles[b] = (uint32_t)RTE_MIN(dt, (uint64_t)UINT32_MAX);
-		b++;
-		i += n;
-		rte_rcu_qsbr_quiescent(lb_rcu, q);
-	}
-	lc->stats.tx_pkts += rte_eth_tx_buffer_flush(e->port_id, (uint16_t)q,
-						     lc->txbuf[e->port_id]);
-	rte_rcu_qsbr_thread_offline(lb_rcu, q);
-	rte_rcu_qsbr_thread_unregister(lb_rcu, q);
-	return 0;
-}
-
-static int
-launch(struct job *j, enum job_kind kind, enum lb_fwd fwd, uint64_t first,
-       uint64_t nb_flows, uint64_t nb_pkts, bool scatter)
-{
-	*j = (struct job){ .env = &env, .kind = kind, .fwd = fwd, .first = first,
-			   .nb_flows = nb_flows, .nb_pkts = nb_pkts,
-			   .stride = scatter ? bench_stride(nb_flows) : 1,
-			   .rs_of = j->rs_of, .burst_cycles = j->burst_cycles };
-	if (nb_pkts == 0)
-		return 0;
-	if (rte_eal_remote_launch(job_run, j, env.worker_lcore) != 0)
-		return -EBUSY;
-	rte_eal_wait_lcore(env.worker_lcore);
-	if (j->rc != 0)
-		fprintf(stderr, "bench_pipeline: worker: %s\n", strerror(-j->rc));
-	return j->rc;
-}
 
 /* The real server each NAT flow was given, for its replies. Control lcore. */
 static int
@@ -215,8 +122,7 @@ check_drops(const struct lb_lcore_stats *s0, const struct lb_lcore_stats *s1,
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s %" PRIu64 "%s",
 					off ? ", " : "", lb_drop_name(i), d,
 					i == LB_DROP_CONN_FULL && d == expect_full ?
-					" (expected: past the maximum)" :
-					i == LB_DROP_CONN_FULL ? " (UNEXPECTED)" : " (UNEXPECTED)");
+					"" : " (UNEXPECTED)");
 	}
 	if (tx + dropped != rx || s1->to_control != s0->to_control) {
 		ok = false;
@@ -249,86 +155,145 @@ print_header(void)
 	       "TX buffer + null PMD tx_burst freeing the mbufs); not timed: mbuf alloc, "
 	       "frame writing\n");
 	printf("  services: NAT and DR, wlc, %u real servers each; flows visited in "
-	       "scattered order; frames hot in cache\n\n", BENCH_NB_RS);
-	printf("%-17s %9s %9s %8s %7s %6s %10s %10s %7s %7s  %s\n", "scenario", "conns",
-	       "max", "cyc/pkt", "median", "Mpps", "newconn/s", "fill c/s", "B/conn",
-	       "heap B", "drops");
+	       "scattered order; frames hot in cache\n", BENCH_NB_RS);
+	printf("  cyc/pkt: mean over the timed region, median: of bursts; Mpps = TSC Hz / "
+	       "cyc/pkt; newconn/s: SYNs, table 90 -> 95 %% full;\n"
+	       "  fill c/s: creating the table (0 -> conns); cpu%%: worker's share of the core "
+	       "(< 99: another process ran there, figures inflated);\n"
+	       "  expire: TSC per lb_conn_expire(budget %u) call, made once per poll by "
+	       "lb_worker_main (not in cyc/pkt);\n"
+	       "  B/conn: lb_conn_bytes_per_conn(); heap B: heap taken by lb_conn_init / "
+	       "connections.max\n\n", EXPIRE_BUDGET);
+	printf("%-15s %8s %8s %7s %6s %5s %9s %8s %4s %7s %6s %6s  %s\n", "scenario",
+	       "conns", "max", "cyc/pkt", "median", "Mpps", "newconn/s", "fill c/s", "cpu%",
+	       "expire", "B/conn", "heap B", "drops (timed region)");
 	fflush(stdout);
+}
+
+/* NEW: SYNs up to connections.max, then past it; insertions that failed below it. */
+static int
+fill_to_max(const struct scenario *sc, struct job *j, uint64_t *failures)
+{
+	uint64_t from = sc->conns + sc->timed;
+	int rc;
+
+	rc = bench_launch(&env, j, JOB_SYN, sc->fwd, from, sc->capacity - from,
+			  sc->capacity - from, false);
+	*failures = sc->capacity - lb_conn_count();
+	if (rc == 0)
+		rc = bench_launch(&env, j, JOB_SYN, sc->fwd, sc->capacity, BEYOND, BEYOND, false);
+	return rc;
+}
+
+/* Create the connections, make them ESTABLISHED, time the scenario's packets. */
+static int
+run_timed(const struct scenario *sc, struct job *j, struct result *r)
+{
+	uint64_t nb_bursts = (sc->timed + LB_BURST - 1) / LB_BURST;
+	uint32_t *bursts = calloc(nb_bursts, sizeof(*bursts));
+	uint8_t *rs_of = sc->kind == SC_MIX ? malloc(sc->conns) : NULL;
+	int rc = bursts == NULL || (sc->kind == SC_MIX && rs_of == NULL) ? -ENOMEM : 0;
+
+	if (rc == 0)
+		rc = bench_launch(&env, j, JOB_SYN, sc->fwd, 0, sc->conns, sc->conns,
+				  false);
+	r->fill = j->cycles ? (double)sc->conns * tsc_hz / j->cycles : 0;
+	r->created = lb_conn_count();
+	if (rc == 0 && sc->kind != SC_NEW)	/* every connection ESTABLISHED */
+		rc = bench_launch(&env, j, JOB_ACK, sc->fwd, 0, sc->conns, sc->conns,
+				  false);
+	if (rc == 0 && sc->kind == SC_MIX)
+		rc = learn_servers(sc, rs_of);
+	j->rs_of = rs_of;
+	j->burst_cycles = bursts;
+	if (rc == 0 && sc->kind == SC_NEW)
+		rc = bench_launch(&env, j, JOB_SYN, sc->fwd, sc->conns, sc->timed, sc->timed,
+				  false);
+	else if (rc == 0)
+		rc = bench_launch(&env, j, sc->kind == SC_MIX ? JOB_MIX : JOB_ACK, sc->fwd, 0,
+				  sc->conns, sc->timed, true);
+	r->cyc = (double)j->cycles / sc->timed;
+	r->cpu = j->cpu_share;
+	if (rc == 0) {
+		qsort(bursts, nb_bursts, sizeof(*bursts), cmp_u32);
+		r->median = (double)bursts[nb_bursts / 2] / LB_BURST;
+	}
+	j->burst_cycles = NULL;
+	free(bursts);
+	free(rs_of);
+	return rc;
 }
 
 static void
 run(const struct scenario *sc)
 {
-	struct lb_lcore_stats s0, s1;
-	uint64_t heap, timed_pkts, nb_bursts, expect_full = 0;
-	double cyc, median, fill;
-	uint32_t *bursts = NULL;
-	uint8_t *rs_of = NULL;
+	struct lb_lcore_stats s0, s1, s2;
+	struct result r = { 0 };
 	struct job j = { 0 };
-	char drops[512];
+	char drops[512], fill[512] = "", rate[16];
+	uint64_t heap, failures = 0;
 	int rc;
 
 	fprintf(stderr, "  %s, %" PRIu64 " connections ...\n", sc->name, sc->conns);
 	if (bench_tables_reset(&env, sc->capacity, &heap) != 0) {
-		printf("%-17s %9" PRIu64 " %9" PRIu64 "  skipped: no memory for the table "
+		printf("%-15s %8" PRIu64 " %8" PRIu64 "  skipped: no memory for the table "
 		       "(give EAL more with --mem / hugepages)\n", sc->name, sc->conns,
 		       sc->capacity);
 		return;
 	}
 	lb_stats_total(&s0);
-	rc = launch(&j, JOB_SYN, sc->fwd, 0, sc->conns, sc->conns, false);
-	fill = j.cycles ? (double)sc->conns * tsc_hz / j.cycles : 0;
-	if (rc == 0 && lb_conn_count() != sc->conns)
-		fprintf(stderr, "  %" PRIu64 " SYNs made %u connections\n", sc->conns,
-			lb_conn_count());
-	timed_pkts = sc->timed;
-	nb_bursts = (timed_pkts + LB_BURST - 1) / LB_BURST;
-	bursts = calloc(nb_bursts, sizeof(*bursts));
-	if (sc->kind == SC_MIX)
-		rs_of = malloc(sc->conns);
-	if (bursts == NULL || (sc->kind == SC_MIX && rs_of == NULL))
-		rc = -ENOMEM;
-	if (rc == 0 && sc->kind != SC_NEW)	/* every connection ESTABLISHED */
-		rc = launch(&j, JOB_ACK, sc->fwd, 0, sc->conns, sc->conns, false);
-	if (rc == 0 && sc->kind == SC_MIX)
-		rc = learn_servers(sc, rs_of);
-	j.rs_of = rs_of;
-	j.burst_cycles = bursts;
-	if (rc == 0 && sc->kind == SC_NEW)
-		rc = launch(&j, JOB_SYN, sc->fwd, sc->conns, timed_pkts, timed_pkts, false);
-	else if (rc == 0)
-		rc = launch(&j, sc->kind == SC_MIX ? JOB_MIX : JOB_ACK, sc->fwd, 0, sc->conns,
-			    timed_pkts, true);
-	cyc = (double)j.cycles / timed_pkts;
-	j.burst_cycles = NULL;
-	if (rc == 0 && sc->kind == SC_NEW) {	/* fill up to the maximum, then past it */
-		uint64_t from = sc->conns + timed_pkts;
-
-		rc = launch(&j, JOB_SYN, sc->fwd, from, sc->capacity - from,
-			    sc->capacity - from, false);
-		if (rc == 0)
-			rc = launch(&j, JOB_SYN, sc->fwd, sc->capacity, BEYOND, BEYOND, false);
-		expect_full = BEYOND;
-	}
+	rc = run_timed(sc, &j, &r);
 	lb_stats_total(&s1);
-	if (rc != 0) {
-		printf("%-17s %9" PRIu64 "  failed: %s\n", sc->name, sc->conns, strerror(-rc));
-		failed = true;
-	} else {
-		qsort(bursts, nb_bursts, sizeof(*bursts), cmp_u32);
-		median = (double)bursts[nb_bursts / 2] / LB_BURST;
-		if (!check_drops(&s0, &s1, expect_full, drops, sizeof(drops)))
+	r.expire = bench_expire_cost(&env, EXPIRE_BUDGET, EXPIRE_CALLS);
+	if (rc == 0 && sc->kind == SC_NEW) {
+		rc = fill_to_max(sc, &j, &failures);
+		lb_stats_total(&s2);
+		if (!check_drops(&s1, &s2, failures + BEYOND, fill, sizeof(fill)) || failures) {
 			failed = true;
-		printf("%-17s %9" PRIu64 " %9" PRIu64 " %8.1f %7.1f %6.2f %10s %10.0f %7zu %7.0f  %s\n",
-		       sc->name, sc->conns, sc->capacity, cyc, median, tsc_hz / cyc / 1e6,
-		       "", fill, lb_conn_bytes_per_conn(), (double)heap / sc->capacity, drops);
-		if (sc->kind == SC_NEW)
-			printf("%-17s %9s %9s %8s %7s %6s %10.0f\n", "", "", "", "", "", "",
-			       tsc_hz / cyc);
+			snprintf(fill + strlen(fill), sizeof(fill) - strlen(fill),
+				 "; %" PRIu64 " insertion(s) FAILED below connections.max",
+				 failures);
+		}
 	}
+	if (rc != 0) {
+		printf("%-15s %8" PRIu64 "  failed: %s\n", sc->name, sc->conns, strerror(-rc));
+		failed = true;
+		return;
+	}
+	if (r.created != sc->conns || !check_drops(&s0, &s1, 0, drops, sizeof(drops)))
+		failed = true;
+	if (sc->kind == SC_NEW)
+		snprintf(rate, sizeof(rate), "%.0f", tsc_hz / r.cyc);
+	else
+		snprintf(rate, sizeof(rate), "-");
+	printf("%-15s %8" PRIu64 " %8" PRIu64 " %7.1f %6.1f %5.2f %9s %8.0f %4.0f %7" PRIu64
+	       " %6zu %6.0f  %s\n", sc->name, r.created, sc->capacity, r.cyc, r.median,
+	       tsc_hz / r.cyc / 1e6, rate, r.fill, r.cpu * 100, r.expire,
+	       lb_conn_bytes_per_conn(), (double)heap / sc->capacity, drops);
+	if (fill[0] != '\0')
+		printf("%-15s   then SYNs up to connections.max and %u past it: %s\n", "",
+		       BEYOND, fill);
 	fflush(stdout);
-	free(bursts);
-	free(rs_of);
+}
+
+/* What a connection costs in memory, and the expiry scan of an empty table. */
+static void
+print_notes(uint64_t capacity)
+{
+	struct rte_mempool_objsz sz;
+	uint64_t heap, empty = 0;
+
+	rte_mempool_calc_obj_size(sizeof(struct lb_conn), 0, &sz);
+	printf("\n  memory: struct lb_conn is %zu B in a %u B mempool element (header %u, "
+	       "trailer %u); heap B also counts the hash's\n  key slots, buckets, free-slot "
+	       "ring and RCU defer queue, all sized for 2 keys per connection (DR uses 1)\n",
+	       sizeof(struct lb_conn), sz.total_size, sz.header_size, sz.trailer_size);
+	if (bench_tables_reset(&env, capacity, &heap) == 0)
+		empty = bench_expire_cost(&env, EXPIRE_BUDGET, 4);
+	printf("  expiry: lb_conn_expire(budget %u) on an empty table of connections.max "
+	       "%" PRIu64 ": %" PRIu64 " cycles per call (%.0f us),\n  paid by every "
+	       "lb_worker_main poll while the table is (nearly) empty\n", EXPIRE_BUDGET,
+	       capacity, empty, empty * 1e6 / tsc_hz);
 }
 
 static int
@@ -346,6 +311,8 @@ parse(int argc, char **argv, struct bench_opts *o)
 			o->mem = argv[i] + 6;
 		else if (strncmp(argv[i], "--lcores=", 9) == 0)
 			o->lcores = argv[i] + 9;
+		else if (strncmp(argv[i], "--only=", 7) == 0)
+			o->only = argv[i] + 7;
 		else
 			return -EINVAL;
 	}
@@ -372,6 +339,7 @@ main(int argc, char **argv)
 		{ "DR established", LB_FWD_DR, SC_EST, 50000, 65536, 1 << 17 },
 		{ "NAT new conns", LB_FWD_NAT, SC_NEW, 58982, 65536, 3276 },
 	}, huge[] = {
+		{ "NAT established", LB_FWD_NAT, SC_EST, 1000000, m, 4u << 20 },
 		{ "NAT established", LB_FWD_NAT, SC_EST, big, big, big },
 		{ "DR established", LB_FWD_DR, SC_EST, big, big, big },
 	};
@@ -397,7 +365,7 @@ main(int argc, char **argv)
 		need_mb = lb_eal_memory_need_mb(&probe);
 		avail_mb = bench_mem_available_mb();
 		if (avail_mb < need_mb * 3 / 2 + 1024) {
-			printf("%-17s %9" PRIu64 "  skipped: needs about %" PRIu64 " MB, the "
+			printf("%-15s %8" PRIu64 "  skipped: needs about %" PRIu64 " MB, the "
 			       "system has %" PRIu64 " MB available\n", "10M connections", big,
 			       need_mb, avail_mb);
 			return 0;
@@ -409,7 +377,10 @@ main(int argc, char **argv)
 	tsc_hz = rte_get_tsc_hz();
 	print_header();
 	for (i = 0; i < n; i++)
-		run(&set[i]);
+		if (o.only == NULL || strstr(set[i].name, o.only) != NULL)
+			run(&set[i]);
+	if (!o.big)
+		print_notes(set[0].capacity);
 	if (failed)
 		printf("\nFAILED: packets were dropped for a reason the scenario does not "
 		       "expect (see drops above)\n");

@@ -39,6 +39,7 @@ struct bench_env {
 struct bench_opts {
 	const char *mem;		/* "auto", "huge", "nohuge" */
 	const char *lcores;		/* EAL -l: control lcore, then the worker */
+	const char *only;		/* scenarios whose name holds this, NULL = all */
 	bool quick;			/* small tables (smoke tests, valgrind) */
 	bool big;			/* the 10-million-connection rows only */
 };
@@ -59,6 +60,42 @@ int bench_setup(struct bench_env *env, const struct bench_opts *o, uint64_t max_
  * table took. Workers stopped. Returns 0 or -errno.
  */
 int bench_tables_reset(struct bench_env *env, uint64_t capacity, uint64_t *heap_bytes);
+
+enum job_kind {
+	JOB_SYN,			/* one SYN per packet: new connections */
+	JOB_ACK,			/* client ACKs: established flows */
+	JOB_MIX,			/* client ACK, then a real server's reply (NAT) */
+};
+
+/* One run of bursts on the worker lcore. */
+struct job {
+	const struct bench_env *env;
+	enum job_kind kind;
+	enum lb_fwd fwd;		/* the service: NAT or DR */
+	uint64_t first, nb_flows;	/* flows first .. first + nb_flows - 1 */
+	uint64_t nb_pkts;
+	uint64_t stride;		/* visiting order, see bench_stride() */
+	const uint8_t *rs_of;		/* MIX: real server index of each flow */
+	uint32_t *burst_cycles;		/* out, per burst when not NULL */
+	uint64_t cycles;		/* out: TSC inside lb_worker_process */
+	double cpu_share;		/* out: worker thread's CPU time / wall time */
+	int rc;
+};
+
+/*
+ * Run nb_pkts packets of kind for flows first.. on the worker lcore and wait
+ * for it: bursts of LB_BURST fresh mbufs, each timed around
+ * lb_worker_process(), then the TX buffer flushed. scatter: visit flows in
+ * bench_stride() order, else in order. j->rs_of and j->burst_cycles are
+ * kept; the rest is reset. Control lcore. Returns 0 or -errno.
+ */
+int bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind,
+		 enum lb_fwd fwd, uint64_t first, uint64_t nb_flows, uint64_t nb_pkts,
+		 bool scatter);
+
+/* TSC per lb_conn_expire(worker 0, now, budget) call, mean of calls. */
+uint64_t bench_expire_cost(const struct bench_env *env, unsigned int budget,
+			   unsigned int calls);
 
 /* Take everything down in reverse order. */
 void bench_teardown(struct bench_env *env);

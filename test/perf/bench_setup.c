@@ -4,6 +4,7 @@
  * then per scenario a fresh connection table and services -- the modules of
  * app/main.c in its order, without the control loop and the CLI.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -109,6 +110,28 @@ make_config(struct bench_env *env)
 	return 0;
 }
 
+/* EAL leaves /var/run/dpdk/PREFIX behind even with --no-shconf: remove it. */
+static void
+remove_runtime_dir(void)
+{
+	char dir[128], path[512];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", eal_prefix);
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 /* EAL on hugepages when they hold what max_conns needs, else --no-huge. */
 static int
 eal_start(struct bench_env *env, const struct bench_opts *o, const char *prog)
@@ -133,8 +156,9 @@ eal_start(struct bench_env *env, const struct bench_opts *o, const char *prog)
 	}
 	snprintf(eal_prefix, sizeof(eal_prefix), "dplb-bench-%d", (int)getpid());
 	snprintf(eal_lcores, sizeof(eal_lcores), "%s", o->lcores);
+	/* 22.11: --no-huge implies legacy memory, which --in-memory refuses */
+	argv[argc++] = env->hugepages ? "--in-memory" : "--no-shconf";
 	argv[argc++] = "--no-pci";
-	argv[argc++] = "--in-memory";
 	argv[argc++] = "--file-prefix";
 	argv[argc++] = eal_prefix;
 	argv[argc++] = "-l";
@@ -146,6 +170,7 @@ eal_start(struct bench_env *env, const struct bench_opts *o, const char *prog)
 		fprintf(stderr, "bench_pipeline: EAL init failed (%s, need %u MB): %s\n",
 			env->hugepages ? "hugepages" : "--no-huge", need,
 			rte_strerror(rte_errno));
+		remove_runtime_dir();
 		return -ENOMEM;
 	}
 	return 0;
@@ -223,4 +248,5 @@ bench_teardown(struct bench_env *env)
 	lb_lcores_term();
 	lb_config_free(&env->cfg);
 	rte_eal_cleanup();
+	remove_runtime_dir();
 }

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The pipeline benchmark's worker lcore: bursts of frames into lb_worker_process(). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_tcp.h>
+
+#include "app/conn.h"
+#include "app/lcore.h"
+#include "app/worker.h"
+#include "test/perf/bench_frames.h"
+#include "test/perf/bench_pipeline.h"
+
+static uint64_t
+clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+job_frame(const struct job *j, uint64_t i, struct bench_seg *s)
+{
+	const struct bench_env *e = j->env;
+	bool reply = j->kind == JOB_MIX && (i & 1) != 0;
+	/* a reply belongs to another flow than the request before it */
+	uint64_t k = j->kind == JOB_MIX ? (i >> 1) + (reply ? j->nb_flows / 2 : 0) : i;
+	uint64_t f = (k % j->nb_flows) * j->stride % j->nb_flows;
+	uint64_t flow = j->first + f;
+
+	s->dst_mac = &e->port_mac;
+	s->tcp_flags = j->kind == JOB_SYN ? RTE_TCP_SYN_FLAG : RTE_TCP_ACK_FLAG;
+	if (reply) {
+		unsigned int r = j->rs_of[f];
+
+		s->src_mac = &e->rs_mac[j->fwd][r];
+		s->saddr = e->rs_addr[j->fwd][r];
+		s->sport = e->rs_port[j->fwd];
+		s->daddr = bench_client_addr(flow);
+		s->dport = bench_client_port(flow);
+	} else {
+		s->src_mac = &e->gw_mac;
+		s->saddr = bench_client_addr(flow);
+		s->sport = bench_client_port(flow);
+		s->daddr = e->vip[j->fwd];
+		s->dport = rte_cpu_to_be_16(BENCH_VPORT);
+	}
+}
+
+/* Worker lcore: the bursts of j, as lb_worker_main would hand them over. */
+static int
+job_run(void *arg)
+{
+	struct job *j = arg;
+	const struct bench_env *e = j->env;
+	struct lb_lcore *lc = &lb_lcores[rte_lcore_id()];
+	unsigned int q = lc->worker_index;
+	struct rte_mbuf *pkts[LB_BURST];
+	uint64_t i = 0, b = 0, wall = clock_ns(CLOCK_MONOTONIC);
+	uint64_t cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+
+	rte_rcu_qsbr_thread_register(lb_rcu, q);
+	rte_rcu_qsbr_thread_online(lb_rcu, q);
+	while (i < j->nb_pkts) {
+		unsigned int n = (unsigned int)RTE_MIN((uint64_t)LB_BURST, j->nb_pkts - i), k;
+		struct bench_seg seg;
+		uint64_t t0, dt;
+
+		if (rte_pktmbuf_alloc_bulk(e->pool, pkts, n) != 0) {
+			j->rc = -ENOBUFS;
+			break;
+		}
+		for (k = 0; k < n; k++) {
+			job_frame(j, i + k, &seg);
+			bench_frame_build(pkts[k], &seg);
+		}
+		t0 = rte_rdtsc();
+		lb_worker_process(lc, e->port_id, pkts, (uint16_t)n);
+		dt = rte_rdtsc() - t0;
+		j->cycles += dt;
+		if (j->burst_cycles != NULL)
+			j->burst_cycles[b] = (uint32_t)RTE_MIN(dt, (uint64_t)UINT32_MAX);
+		b++;
+		i += n;
+		rte_rcu_qsbr_quiescent(lb_rcu, q);
+	}
+	lc->stats.tx_pkts += rte_eth_tx_buffer_flush(e->port_id, (uint16_t)q,
+						     lc->txbuf[e->port_id]);
+	rte_rcu_qsbr_thread_offline(lb_rcu, q);
+	rte_rcu_qsbr_thread_unregister(lb_rcu, q);
+	cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;
+	wall = clock_ns(CLOCK_MONOTONIC) - wall;
+	j->cpu_share = wall ? (double)cpu / wall : 1;
+	return 0;
+}
+
+int
+bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind, enum lb_fwd fwd,
+	     uint64_t first, uint64_t nb_flows, uint64_t nb_pkts, bool scatter)
+{
+	*j = (struct job){ .env = env, .kind = kind, .fwd = fwd, .first = first,
+			   .nb_flows = nb_flows, .nb_pkts = nb_pkts,
+			   .stride = scatter ? bench_stride(nb_flows) : 1,
+			   .rs_of = j->rs_of, .burst_cycles = j->burst_cycles };
+	if (nb_pkts == 0)
+		return 0;
+	if (rte_eal_remote_launch(job_run, j, env->worker_lcore) != 0)
+		return -EBUSY;
+	rte_eal_wait_lcore(env->worker_lcore);
+	if (j->rc != 0)
+		fprintf(stderr, "bench_pipeline: worker: %s\n", strerror(-j->rc));
+	return j->rc;
+}
+
+struct expire_arg {
+	unsigned int budget, calls;
+	uint64_t cycles;
+};
+
+/* Worker lcore: lb_conn_expire() called as lb_worker_main calls it. */
+static int
+expire_run(void *arg)
+{
+	struct expire_arg *a = arg;
+	uint64_t now = rte_rdtsc(), t0 = rte_rdtsc();
+	unsigned int i;
+
+	for (i = 0; i < a->calls; i++)
+		lb_conn_expire(0, now, a->budget);
+	a->cycles = (rte_rdtsc() - t0) / a->calls;
+	return 0;
+}
+
+uint64_t
+bench_expire_cost(const struct bench_env *env, unsigned int budget, unsigned int calls)
+{
+	struct expire_arg a = { budget, calls, 0 };
+
+	if (rte_eal_remote_launch(expire_run, &a, env->worker_lcore) == 0)
+		rte_eal_wait_lcore(env->worker_lcore);
+	return a.cycles;
+}

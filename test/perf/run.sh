@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Run dplb's benchmarks and print their tables (`make bench`):
+#   test/perf/run.sh [BUILD]
+# bench_sched: ns per scheduling decision, pinned to one CPU.
+# bench_pipeline: lb_worker_process() on one worker lcore (the last CPU,
+#   the control lcore on the one before), then the 10-million-connection
+#   rows in a second process (it skips them itself when memory is short).
+# The figures never fail the run. Exit status: 1 when the pipeline saw
+# packets dropped for a reason its scenario does not expect, 2 when a
+# benchmark could not run, else 0.
+set -u
+
+BUILD=${1:-build}
+PERF="$BUILD/test/perf"
+NCPU=$(nproc)
+WORKER=$((NCPU - 1))
+CONTROL=$((NCPU > 1 ? NCPU - 2 : 0))
+status=0
+
+for b in bench_sched bench_pipeline; do
+	if [ ! -x "$PERF/$b" ]; then
+		echo "run.sh: $PERF/$b not found: build first (ninja -C $BUILD)" >&2
+		exit 2
+	fi
+done
+if [ "$NCPU" -lt 2 ]; then
+	echo "run.sh: bench_pipeline needs 2 CPUs (a control and a worker lcore); this box has 1" >&2
+	exit 2
+fi
+
+# Percent of all CPUs busy over one second, from /proc/stat.
+cpu_busy() {
+	local a b
+	a=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat)
+	sleep 1
+	b=$(awk '/^cpu / { print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat)
+	echo "$a $b" | awk '{ busy = $3 - $1; idle = $4 - $2;
+		print (busy + idle) ? int(100 * busy / (busy + idle)) : 0 }'
+}
+
+# Say so when something else is running: figures would be inflated.
+check_quiet() {
+	local busy
+	busy=$(cpu_busy)
+	if [ "$busy" -gt 10 ]; then
+		echo "note: the CPUs were ${busy}% busy before the run; other processes inflate" \
+			"the figures (cpu% column):"
+		ps -eo pcpu=,psr=,pid=,comm= --sort=-pcpu | head -4 |
+			awk '{ printf "      %5s%% cpu %s  pid %s  %s\n", $1, $2, $3, $4 }'
+	fi
+}
+
+echo "== bench_sched (taskset -c $WORKER)"
+taskset -c "$WORKER" "$PERF/bench_sched" 50 || status=2
+echo
+
+echo "== bench_pipeline (EAL lcores $CONTROL,$WORKER)"
+check_quiet
+"$PERF/bench_pipeline" --lcores="$CONTROL,$WORKER" 2>/dev/null
+rc=$?
+if [ "$rc" -eq 2 ]; then
+	# hugepages may have gone between the check and EAL init: once more without
+	echo "bench_pipeline could not start; again with --no-huge"
+	"$PERF/bench_pipeline" --lcores="$CONTROL,$WORKER" --mem=nohuge 2>/dev/null
+	rc=$?
+fi
+[ "$rc" -gt "$status" ] && status=$rc
+echo
+
+echo "== bench_pipeline --conns-10m"
+"$PERF/bench_pipeline" --lcores="$CONTROL,$WORKER" --conns-10m 2>/dev/null
+rc=$?
+[ "$rc" -gt "$status" ] && status=$rc
+exit "$status"
