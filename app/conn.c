@@ -206,6 +206,25 @@ update_overload(const struct lb_conn *c)
 	lb_dest_update_overload(&d);
 }
 
+/* A zeroed entry from worker's pool, bound to real server d of svc. */
+static struct lb_conn *
+conn_alloc(struct conn_table *t, unsigned int worker, const struct lb_service *svc,
+	   const struct lb_dest *d)
+{
+	struct lb_conn *c;
+
+	if (rte_mempool_get(t->pool, (void **)&c) != 0)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->daddr = d->addr;
+	c->dport = d->port;
+	c->fwd = d->fwd;
+	c->owner = (uint8_t)worker;
+	c->dest = d->state;
+	c->svc = svc->state;
+	return c;
+}
+
 static void
 template_key(struct lb_conn_key *k, const struct lb_service *svc, rte_be32_t caddr)
 {
@@ -260,16 +279,10 @@ lb_conn_template_create(unsigned int worker, const struct lb_service *svc,
 	struct conn_table *t = &tables[worker];
 	struct lb_conn *c;
 
-	if (rte_mempool_get(t->pool, (void **)&c) != 0)
+	c = conn_alloc(t, worker, svc, d);
+	if (c == NULL)
 		return NULL;
-	memset(c, 0, sizeof(*c));
 	template_key(&c->in, svc, caddr);
-	c->daddr = d->addr;
-	c->dport = d->port;
-	c->fwd = d->fwd;
-	c->owner = (uint8_t)worker;
-	c->dest = d->state;
-	c->svc = svc->state;
 	c->is_template = true;
 	c->controlled = 1;
 	c->timeout_s = svc->timeout;
@@ -292,16 +305,10 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	struct conn_table *t = &tables[worker];
 	struct lb_conn *c;
 
-	if (rte_mempool_get(t->pool, (void **)&c) != 0)
+	c = conn_alloc(t, worker, svc, d);
+	if (c == NULL)
 		return NULL;
-	memset(c, 0, sizeof(*c));
 	c->in = *in;
-	c->daddr = d->addr;
-	c->dport = d->port;
-	c->fwd = d->fwd;
-	c->owner = (uint8_t)worker;
-	c->dest = d->state;
-	c->svc = svc->state;
 	c->u_threshold = d->u_threshold;
 	c->l_threshold = d->l_threshold;
 	c->tmpl = tmpl;		/* its reference now belongs to c */
