@@ -120,9 +120,7 @@ lb_conn_init(unsigned int nb_workers, unsigned int max_conns,
 	unsigned int per = (max_conns + nb_workers - 1) / nb_workers, w;
 
 	memcpy(timeouts.tcp, tcp_defaults, sizeof(tcp_defaults));
-	timeouts.tcp[LB_TCP_ESTABLISHED] = cfg->tcp_timeout;
-	timeouts.tcp[LB_TCP_FIN_WAIT] = cfg->tcpfin_timeout;
-	timeouts.udp = cfg->udp_timeout;
+	lb_conn_set_timeouts(cfg);
 	tsc_hz = rte_get_tsc_hz();
 	if (per < 64)
 		per = 64;
@@ -429,6 +427,14 @@ lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget)
 		removed++;
 	}
 	return removed;
+}
+
+void
+lb_conn_set_timeouts(const struct lb_config *cfg)
+{
+	__atomic_store_n(&timeouts.tcp[LB_TCP_ESTABLISHED], cfg->tcp_timeout, __ATOMIC_RELAXED);
+	__atomic_store_n(&timeouts.tcp[LB_TCP_FIN_WAIT], cfg->tcpfin_timeout, __ATOMIC_RELAXED);
+	__atomic_store_n(&timeouts.udp, cfg->udp_timeout, __ATOMIC_RELAXED);
 }
 
 unsigned int

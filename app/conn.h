@@ -152,6 +152,12 @@ void lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_
  */
 unsigned int lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget);
 
+/*
+ * Apply cfg's tcp/tcpfin/udp timeouts (ipvsadm --set) to connections from
+ * their next packet on. Control lcore; workers read them without locks.
+ */
+void lb_conn_set_timeouts(const struct lb_config *cfg);
+
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);
 

@@ -77,6 +77,7 @@ static int
 services_init(const struct lb_config *cfg)
 {
 	lb_local.vip_reject = cfg->vip_reject;
+	lb_cli_set_config(&config);	/* ipvsadm edits the running config */
 	return lb_svc_apply(cfg, lb_nb_workers);
 }
 

@@ -7,11 +7,20 @@
 #include "app/conn.h"
 #include "app/stats.h"
 #include "app/svc_table.h"
+#include "cli/ipvsadm.h"
 #include "cli/server.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 
-#define MAX_ARGS 16
+#define MAX_ARGS 32
+
+static struct lb_config *running_config;
+
+void
+lb_cli_set_config(struct lb_config *cfg)
+{
+	running_config = cfg;
+}
 
 struct command {
 	const char *words;		/* fixed leading words */
@@ -51,32 +60,16 @@ cmd_neigh(int argc, char **argv, FILE *out)
 static int
 cmd_ipvsadm(int argc, char **argv, FILE *out)
 {
-	bool list = false, numeric = false, stats = false;
-	int i;
+	struct lb_ipvs_cmd cmd;
+	char err[200];
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-L") == 0 || strcmp(argv[i], "-l") == 0 ||
-		    strcmp(argv[i], "--list") == 0)
-			list = true;
-		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--numeric") == 0)
-			numeric = true;
-		else if (strcmp(argv[i], "--stats") == 0)
-			stats = true;
-		else if (strcmp(argv[i], "-Ln") == 0)
-			list = numeric = true;
-		else {
-			fprintf(out, "error: ipvsadm: option '%s' is not supported yet "
-				"(only -L -n [--stats])\n", argv[i]);
-			return -EINVAL;
-		}
-	}
-	(void)numeric;	/* addresses are always printed numerically */
-	if (argc > 0 && !list) {
-		fprintf(out, "error: ipvsadm: only -L is supported yet\n");
+	if (running_config == NULL)
+		return -EINVAL;
+	if (lb_ipvsadm_parse(argc, argv, &cmd, err, sizeof(err)) != 0) {
+		fprintf(out, "error: ipvsadm: %s\n", err);
 		return -EINVAL;
 	}
-	lb_svc_show(out, stats);
-	return 0;
+	return lb_ipvsadm_exec(running_config, &cmd, out);
 }
 
 static int
@@ -89,7 +82,8 @@ cmd_conns(int argc, char **argv, FILE *out)
 }
 
 static const struct command commands[] = {
-	{ "ipvsadm", "ipvsadm -L -n [--stats]  the virtual service table", cmd_ipvsadm },
+	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set",
+	  cmd_ipvsadm },
 	{ "show connections", "show connections    how many connections are tracked", cmd_conns },
 	{ "show stats", "show stats          packet counters and drops by reason", cmd_stats },
 	{ "show interfaces", "show interfaces     data ports, addresses, link, NIC counters",

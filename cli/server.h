@@ -20,6 +20,9 @@
 /* Listen on cfg->cli. Control lcore. Returns 0 or -errno (logged). */
 int lb_cli_init(const struct lb_config *cfg);
 
+/* The running config that ipvsadm commands edit. Control lcore, at start. */
+void lb_cli_set_config(struct lb_config *cfg);
+
 /* Close the listener and every session. */
 void lb_cli_term(void);
 

@@ -152,6 +152,14 @@ int lb_config_load_native(const char *path, struct lb_config *cfg,
 int lb_config_parse_native(const char *name, const char *text,
 			   struct lb_config *cfg, struct lb_cfg_errors *err);
 
+/*
+ * Check that real server rs fits service svc and the interfaces of cfg
+ * (DR on-link, DR/TUN on the service port, FNAT with local addresses).
+ * Returns 0, or -EINVAL with the reason in msg. Pure.
+ */
+int lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
+		    const struct lb_cfg_rs *rs, char *msg, size_t len);
+
 /* Print cfg in native syntax; the output loads back to an equal config. */
 void lb_config_dump(const struct lb_config *cfg, FILE *out);
 

@@ -10,6 +10,7 @@
  *       { address = "198.18.2.11"; port = 80; weight = 1; forward = "nat";
  *         upper_threshold = 0; lower_threshold = 0; } ); } );
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,13 +87,35 @@ on_some_subnet(const struct lb_config *cfg, uint32_t addr)
 	return false;
 }
 
+int
+lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
+		const struct lb_cfg_rs *rs, char *msg, size_t len)
+{
+	if (rs->fwd == LB_FWD_DR && !on_some_subnet(cfg, rs->addr)) {
+		snprintf(msg, len, "with forward 'dr' the real server must be on the subnet of "
+			 "an interface (only its MAC is rewritten)");
+		return -EINVAL;
+	}
+	if ((rs->fwd == LB_FWD_DR || rs->fwd == LB_FWD_TUN) && rs->port != svc->port) {
+		snprintf(msg, len, "port %u: with forward '%s' the real server gets the service "
+			 "port %u (the packet is not rewritten)", rs->port, fwd_names[rs->fwd],
+			 svc->port);
+		return -EINVAL;
+	}
+	if (rs->fwd == LB_FWD_FNAT && svc->nb_laddrs == 0) {
+		snprintf(msg, len, "forward 'fnat' needs local_addresses on the service");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void
 parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_service *svc,
 	 const char *where)
 {
 	struct lb_cfg_rs *rs = &svc->rs[svc->nb_rs];
 	unsigned int port = svc->port, j;
-	char fwd[16] = "nat";
+	char fwd[16] = "nat", msg[160];
 
 	memset(rs, 0, sizeof(*rs));
 	rs->line = config_setting_source_line(grp);
@@ -120,13 +143,8 @@ parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_servi
 		}
 		rs->fwd = (enum lb_fwd)j;
 	}
-	if (rs->fwd == LB_FWD_DR && !on_some_subnet(ctx->cfg, rs->addr))
-		lb_cfg_report(ctx, grp, "%s: with forward 'dr' the real server must be on the "
-			      "subnet of an interface (only its MAC is rewritten)", where);
-	if ((rs->fwd == LB_FWD_DR || rs->fwd == LB_FWD_TUN) && rs->port != svc->port)
-		lb_cfg_report(ctx, grp, "%s port %u: with forward '%s' the real server gets the "
-			      "service port %u (the packet is not rewritten)", where, rs->port,
-			      fwd_names[rs->fwd], svc->port);
+	if (lb_cfg_check_rs(ctx->cfg, svc, rs, msg, sizeof(msg)) != 0)
+		lb_cfg_report(ctx, grp, "%s: %s", where, msg);
 	for (j = 0; j < svc->nb_rs; j++)
 		if (svc->rs[j].addr == rs->addr && svc->rs[j].port == rs->port) {
 			lb_cfg_report(ctx, grp, "%s duplicates real server %u (line %d)", where, j,
@@ -249,7 +267,7 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 	struct lb_cfg_service *svc = &ctx->cfg->services[idx];
 	config_setting_t *list, *e;
 	char where[32], rwhere[80];
-	unsigned int j, before;
+	unsigned int j;
 	int i, n;
 
 	memset(svc, 0, sizeof(*svc));
@@ -284,13 +302,7 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 			lb_cfg_report(ctx, e, "%s must be a group { address = ...; }", rwhere);
 			continue;
 		}
-		before = svc->nb_rs;
 		parse_rs(ctx, e, svc, rwhere);
-		if (svc->nb_rs > before && svc->rs[before].fwd == LB_FWD_FNAT &&
-		    svc->nb_laddrs == 0) {
-			lb_cfg_report(ctx, e, "%s uses forward \"fnat\" but %s has no "
-				      "local_addresses", rwhere, where);
-		}
 	}
 }
 

@@ -86,6 +86,7 @@ main(int argc, char **argv)
 	lb_test_register_rewrite();
 	lb_test_register_sched();
 	lb_test_register_reject();
+	lb_test_register_ipvsadm();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

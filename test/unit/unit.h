@@ -19,6 +19,7 @@ void lb_test_register_arp(void);
 void lb_test_register_rewrite(void);
 void lb_test_register_sched(void);
 void lb_test_register_reject(void);
+void lb_test_register_ipvsadm(void);
 
 /* A small mbuf pool created once EAL is up (--no-huge, no NIC). */
 extern struct rte_mempool *lb_test_pool;

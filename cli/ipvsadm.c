@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ipvsadm commands against the running services: edit the config, republish. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/conn.h"
+#include "app/lcore.h"
+#include "app/svc_table.h"
+#include "cli/ipvsadm.h"
+
+static int
+find_svc(const struct lb_config *cfg, const struct lb_cfg_service *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nb_services; i++)
+		if (cfg->services[i].proto == k->proto && cfg->services[i].vip == k->vip &&
+		    cfg->services[i].port == k->port)
+			return (int)i;
+	return -1;
+}
+
+static int
+find_rs(const struct lb_cfg_service *svc, uint32_t addr, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < svc->nb_rs; i++)
+		if (svc->rs[i].addr == addr && svc->rs[i].port == port)
+			return (int)i;
+	return -1;
+}
+
+static int
+error(FILE *out, int rc, const char *msg)
+{
+	fprintf(out, "error: %s\n", msg);
+	return rc;
+}
+
+/* Publish cfg's services; on failure put back the copy taken before the edit. */
+static int
+publish(struct lb_config *cfg, struct lb_cfg_service *saved, unsigned int nb_saved, FILE *out)
+{
+	int rc = lb_svc_apply(cfg, lb_nb_workers);
+
+	if (rc == 0) {
+		free(saved);
+		return 0;
+	}
+	free(cfg->services);
+	cfg->services = saved;
+	cfg->nb_services = nb_saved;
+	return error(out, rc, "the new service table could not be built; nothing changed "
+		     "(see the log)");
+}
+
+static int
+edit_service(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, int idx, FILE *out)
+{
+	struct lb_cfg_service *s;
+
+	switch (cmd->op) {
+	case LB_IPVS_ADD_SVC:
+		if (idx >= 0)
+			return error(out, -EEXIST, "Service already exists");
+		if (cfg->nb_services == LB_MAX_SERVICES)
+			return error(out, -ENOSPC, "too many services");
+		s = realloc(cfg->services, (cfg->nb_services + 1) * sizeof(*s));
+		if (s == NULL)
+			return error(out, -ENOMEM, "Memory allocation problem");
+		cfg->services = s;
+		s[cfg->nb_services++] = cmd->svc;
+		return 0;
+	case LB_IPVS_EDIT_SVC:	/* options not given go back to their defaults */
+		s = &cfg->services[idx];
+		memcpy(s->sched, cmd->svc.sched, sizeof(s->sched));
+		s->flags = cmd->svc.flags;
+		s->persistence = cmd->svc.persistence;
+		s->netmask = cmd->svc.netmask;
+		return 0;
+	case LB_IPVS_DEL_SVC:
+		memmove(&cfg->services[idx], &cfg->services[idx + 1],
+			(cfg->nb_services - idx - 1) * sizeof(cfg->services[0]));
+		cfg->nb_services--;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int
+edit_server(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, int idx, FILE *out)
+{
+	struct lb_cfg_service *s = &cfg->services[idx];
+	struct lb_cfg_rs rs = cmd->rs;
+	char msg[160];
+	int r;
+
+	if (rs.port == 0)
+		rs.port = s->port;
+	r = find_rs(s, rs.addr, rs.port);
+	if (cmd->op == LB_IPVS_DEL_RS) {
+		if (r < 0)
+			return error(out, -ENOENT, "No such destination");
+		memmove(&s->rs[r], &s->rs[r + 1], (s->nb_rs - r - 1) * sizeof(s->rs[0]));
+		s->nb_rs--;
+		return 0;
+	}
+	if (cmd->op == LB_IPVS_ADD_RS && r >= 0)
+		return error(out, -EEXIST, "Destination already exists");
+	if (cmd->op == LB_IPVS_EDIT_RS && r < 0)
+		return error(out, -ENOENT, "No such destination");
+	if (lb_cfg_check_rs(cfg, s, &rs, msg, sizeof(msg)) != 0)
+		return error(out, -EINVAL, msg);
+	if (cmd->op == LB_IPVS_ADD_RS) {
+		if (s->nb_rs == LB_MAX_RS)
+			return error(out, -ENOSPC, "too many real servers for this service");
+		r = (int)s->nb_rs++;
+	}
+	s->rs[r] = rs;
+	return 0;
+}
+
+/* ipvsadm -S: the rules as ipvsadm lines, always numeric. */
+static void
+save(const struct lb_config *cfg, FILE *out)
+{
+	static const char *const fwd[] = { "-m", "-g", "-i", "--fullnat" };
+	char a[16], b[16];
+	unsigned int i, j;
+
+	for (i = 0; i < cfg->nb_services; i++) {
+		const struct lb_cfg_service *s = &cfg->services[i];
+		const char *p = s->proto == IPPROTO_UDP ? "-u" : "-t";
+
+		lb_ipv4_str(s->vip, a, sizeof(a));
+		fprintf(out, "-A %s %s:%u -s %s", p, a, s->port, s->sched);
+		if (s->flags & LB_SVC_F_PERSISTENT)
+			fprintf(out, " -p %u", s->persistence);
+		if (s->netmask != 0xffffffff)
+			fprintf(out, " -M %s", lb_ipv4_str(s->netmask, b, sizeof(b)));
+		fputc('\n', out);
+		for (j = 0; j < s->nb_rs; j++)
+			fprintf(out, "-a %s %s:%u -r %s:%u %s -w %u\n", p, a, s->port,
+				lb_ipv4_str(s->rs[j].addr, b, sizeof(b)), s->rs[j].port,
+				fwd[s->rs[j].fwd], s->rs[j].weight);
+	}
+}
+
+int
+lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
+{
+	struct lb_cfg_service *saved;
+	unsigned int nb_saved = cfg->nb_services;
+	int idx, rc;
+
+	switch (cmd->op) {
+	case LB_IPVS_LIST:
+		lb_svc_show(out, cmd->stats);
+		return 0;
+	case LB_IPVS_SAVE:
+		save(cfg, out);
+		return 0;
+	case LB_IPVS_SET:
+		if (cmd->timeouts[0])
+			cfg->tcp_timeout = cmd->timeouts[0];
+		if (cmd->timeouts[1])
+			cfg->tcpfin_timeout = cmd->timeouts[1];
+		if (cmd->timeouts[2])
+			cfg->udp_timeout = cmd->timeouts[2];
+		lb_conn_set_timeouts(cfg);
+		return 0;
+	default:
+		break;
+	}
+	idx = cmd->op == LB_IPVS_CLEAR ? -1 : find_svc(cfg, &cmd->svc);
+	if (idx < 0 && cmd->op != LB_IPVS_ADD_SVC && cmd->op != LB_IPVS_CLEAR)
+		return error(out, -ENOENT, "Service not defined");
+	saved = malloc((nb_saved ? nb_saved : 1) * sizeof(*saved));
+	if (saved == NULL)
+		return error(out, -ENOMEM, "Memory allocation problem");
+	if (nb_saved)
+		memcpy(saved, cfg->services, nb_saved * sizeof(*saved));
+	if (cmd->op == LB_IPVS_CLEAR) {
+		cfg->nb_services = 0;
+		rc = 0;
+	} else if (cmd->op == LB_IPVS_ADD_SVC || cmd->op == LB_IPVS_EDIT_SVC ||
+		   cmd->op == LB_IPVS_DEL_SVC) {
+		rc = edit_service(cfg, cmd, idx, out);
+	} else {
+		rc = edit_server(cfg, cmd, idx, out);
+	}
+	if (rc != 0) {
+		memcpy(cfg->services, saved, nb_saved * sizeof(*saved));
+		cfg->nb_services = nb_saved;
+		free(saved);
+		return rc;
+	}
+	return publish(cfg, saved, nb_saved, out);
+}

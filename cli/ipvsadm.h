@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_CLI_IPVSADM_H
+#define LB_CLI_IPVSADM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config/config.h"
+
+/* The command an ipvsadm(8) line asks for. */
+enum lb_ipvs_op {
+	LB_IPVS_LIST = 0,	/* -L / -l (the default with no command) */
+	LB_IPVS_ADD_SVC,	/* -A */
+	LB_IPVS_EDIT_SVC,	/* -E */
+	LB_IPVS_DEL_SVC,	/* -D */
+	LB_IPVS_CLEAR,		/* -C */
+	LB_IPVS_ADD_RS,		/* -a */
+	LB_IPVS_EDIT_RS,	/* -e */
+	LB_IPVS_DEL_RS,		/* -d */
+	LB_IPVS_SAVE,		/* -S */
+	LB_IPVS_SET,		/* --set tcp tcpfin udp */
+};
+
+struct lb_ipvs_cmd {
+	enum lb_ipvs_op op;
+	bool has_svc;			/* -t/-u given */
+	struct lb_cfg_service svc;	/* proto, vip, port, sched, flags, persistence, netmask */
+	bool has_rs;			/* -r given */
+	struct lb_cfg_rs rs;		/* addr, port (0 = the service's), fwd, weight, -x, -y */
+	bool numeric, stats;
+	unsigned int timeouts[3];	/* --set tcp tcpfin udp (0 = unchanged) */
+};
+
+/*
+ * Parse ipvsadm arguments (argv[0] is the first option, not "ipvsadm")
+ * into cmd with ipvsadm's defaults: scheduler wlc, persistence 300 s when
+ * -p has no value, netmask 255.255.255.255, forwarding -g (route), weight 1.
+ * Pure. Returns 0, or -EINVAL with a message naming the bad argument in err.
+ */
+int lb_ipvsadm_parse(int argc, char **argv, struct lb_ipvs_cmd *cmd, char *err,
+		     size_t errlen);
+
+/*
+ * Run cmd against the running services (cfg is the running config, kept
+ * in step): edits republish the service snapshot; listings print
+ * ipvsadm's formats. Messages as ipvsadm prints them ("Service not
+ * defined", "Destination already exists"). Control lcore. Returns 0 or
+ * -errno (message in out).
+ */
+int lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out);
+
+#endif

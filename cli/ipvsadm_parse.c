@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ipvsadm(8) command lines -> struct lb_ipvs_cmd. No state, no I/O. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/ipvsadm.h"
+#include "sched/sched.h"
+
+#define DEFAULT_PERSISTENCE 300	/* ipvsadm's -p with no value */
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* "a.b.c.d:port" (port optional when port_optional). */
+static int
+parse_addr_port(const char *s, uint32_t *addr, uint16_t *port, bool port_optional)
+{
+	char buf[32], *colon, *end;
+	uint8_t len;
+	long p;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	colon = strchr(buf, ':');
+	if (colon == NULL) {
+		if (!port_optional)
+			return -EINVAL;
+		*port = 0;
+	} else {
+		*colon = '\0';
+		p = strtol(colon + 1, &end, 10);
+		if (*end != '\0' || colon[1] == '\0' || p < 1 || p > 65535)
+			return -EINVAL;
+		*port = (uint16_t)p;
+	}
+	return lb_parse_ipv4_prefix(buf, addr, &len, false) == 0 && *addr != 0 ? 0 : -EINVAL;
+}
+
+static int
+parse_uint(const char *s, unsigned long max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int
+parse_flags(const char *s, uint32_t *flags)
+{
+	static const struct { const char *name; uint32_t flag; } names[] = {
+		{ "sh-fallback", LB_SVC_F_SH_FALLBACK }, { "sh-port", LB_SVC_F_SH_PORT },
+		{ "mh-fallback", LB_SVC_F_MH_FALLBACK }, { "mh-port", LB_SVC_F_MH_PORT },
+	};
+	char buf[128], *save = NULL, *w;
+	unsigned int i;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < 4 && strcmp(w, names[i].name) != 0; i++)
+			;
+		if (i == 4)
+			return -EINVAL;
+		*flags |= names[i].flag;
+	}
+	return 0;
+}
+
+/* The command letter or long name of argv[i], or 0. */
+static int
+command_of(const char *a)
+{
+	static const struct { const char *l; int c; } longs[] = {
+		{ "--add-service", 'A' }, { "--edit-service", 'E' }, { "--delete-service", 'D' },
+		{ "--clear", 'C' }, { "--add-server", 'a' }, { "--edit-server", 'e' },
+		{ "--delete-server", 'd' }, { "--list", 'L' }, { "--save", 'S' }, { "--set", 's' },
+	};
+	unsigned int i;
+
+	if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] == '\0' && strchr("AEDCaedLlS", a[1]))
+		return a[1] == 'l' ? 'L' : a[1];
+	for (i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
+		if (strcmp(a, longs[i].l) == 0)
+			return longs[i].c;
+	return 0;
+}
+
+static enum lb_ipvs_op
+op_of(int c)
+{
+	switch (c) {
+	case 'A': return LB_IPVS_ADD_SVC;
+	case 'E': return LB_IPVS_EDIT_SVC;
+	case 'D': return LB_IPVS_DEL_SVC;
+	case 'C': return LB_IPVS_CLEAR;
+	case 'a': return LB_IPVS_ADD_RS;
+	case 'e': return LB_IPVS_EDIT_RS;
+	case 'd': return LB_IPVS_DEL_RS;
+	case 'S': return LB_IPVS_SAVE;
+	case 's': return LB_IPVS_SET;
+	default: return LB_IPVS_LIST;
+	}
+}
+
+/* One option (and its value, when it takes one) at argv[*i]. */
+static int
+parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, size_t len)
+{
+	const char *o = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	bool has_value = v != NULL && v[0] != '-';
+
+#define NEED_VALUE() do {						\
+		if (!has_value)						\
+			return fail(err, len, "option %s needs a value", o);	\
+		(*i)++;							\
+	} while (0)
+	if (!strcmp(o, "-t") || !strcmp(o, "--tcp-service") || !strcmp(o, "-u") ||
+	    !strcmp(o, "--udp-service")) {
+		NEED_VALUE();
+		cmd->svc.proto = o[1] == 't' || o[2] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+		if (parse_addr_port(v, &cmd->svc.vip, &cmd->svc.port, false) != 0)
+			return fail(err, len, "illegal virtual server address[:port] '%s'", v);
+		cmd->has_svc = true;
+	} else if (!strcmp(o, "-s") || !strcmp(o, "--scheduler")) {
+		NEED_VALUE();
+		if (lb_sched_find(v) == NULL)
+			return fail(err, len, "Scheduler not found: %s (one of: %s)", v,
+				    lb_sched_names());
+		snprintf(cmd->svc.sched, sizeof(cmd->svc.sched), "%s", v);
+	} else if (!strcmp(o, "-p") || !strcmp(o, "--persistent")) {
+		cmd->svc.flags |= LB_SVC_F_PERSISTENT;
+		cmd->svc.persistence = DEFAULT_PERSISTENCE;
+		if (has_value) {
+			(*i)++;
+			if (parse_uint(v, 2678400, &cmd->svc.persistence) != 0 ||
+			    cmd->svc.persistence == 0)
+				return fail(err, len, "illegal timeout for persistent service '%s'", v);
+		}
+	} else if (!strcmp(o, "-M") || !strcmp(o, "--netmask")) {
+		uint8_t plen;
+
+		NEED_VALUE();
+		if (lb_parse_ipv4_prefix(v, &cmd->svc.netmask, &plen, false) != 0 ||
+		    cmd->svc.netmask == 0 || (~cmd->svc.netmask & (~cmd->svc.netmask + 1)) != 0)
+			return fail(err, len, "illegal persistence netmask '%s'", v);
+	} else if (!strcmp(o, "-b") || !strcmp(o, "--sched-flags")) {
+		NEED_VALUE();
+		if (parse_flags(v, &cmd->svc.flags) != 0)
+			return fail(err, len, "invalid scheduler flag in '%s' (sh-fallback, sh-port, "
+				    "mh-fallback, mh-port)", v);
+	} else if (!strcmp(o, "-r") || !strcmp(o, "--real-server")) {
+		NEED_VALUE();
+		if (parse_addr_port(v, &cmd->rs.addr, &cmd->rs.port, true) != 0)
+			return fail(err, len, "illegal real server address[:port] '%s'", v);
+		cmd->has_rs = true;
+	} else if (!strcmp(o, "-g") || !strcmp(o, "--gatewaying")) {
+		cmd->rs.fwd = LB_FWD_DR;
+	} else if (!strcmp(o, "-i") || !strcmp(o, "--ipip")) {
+		cmd->rs.fwd = LB_FWD_TUN;
+	} else if (!strcmp(o, "-m") || !strcmp(o, "--masquerading")) {
+		cmd->rs.fwd = LB_FWD_NAT;
+	} else if (!strcmp(o, "--fullnat")) {
+		cmd->rs.fwd = LB_FWD_FNAT;
+	} else if (!strcmp(o, "-w") || !strcmp(o, "--weight")) {
+		NEED_VALUE();
+		if (parse_uint(v, 65535, &cmd->rs.weight) != 0)
+			return fail(err, len, "illegal weight specified '%s' (0-65535)", v);
+	} else if (!strcmp(o, "-x") || !strcmp(o, "--u-threshold")) {
+		NEED_VALUE();
+		if (parse_uint(v, INT32_MAX, &cmd->rs.u_threshold) != 0)
+			return fail(err, len, "illegal u_threshold specified '%s'", v);
+	} else if (!strcmp(o, "-y") || !strcmp(o, "--l-threshold")) {
+		NEED_VALUE();
+		if (parse_uint(v, INT32_MAX, &cmd->rs.l_threshold) != 0)
+			return fail(err, len, "illegal l_threshold specified '%s'", v);
+	} else if (!strcmp(o, "-n") || !strcmp(o, "--numeric")) {
+		cmd->numeric = true;
+	} else if (!strcmp(o, "--stats")) {
+		cmd->stats = true;
+	} else {
+		return fail(err, len, "unknown or unsupported option '%s'", o);
+	}
+#undef NEED_VALUE
+	return 0;
+}
+
+int
+lb_ipvsadm_parse(int argc, char **argv, struct lb_ipvs_cmd *cmd, char *err, size_t errlen)
+{
+	int i, c, commands = 0, rc;
+
+	memset(cmd, 0, sizeof(*cmd));
+	snprintf(cmd->svc.sched, sizeof(cmd->svc.sched), "wlc");
+	cmd->svc.netmask = 0xffffffff;
+	cmd->rs.fwd = LB_FWD_DR;	/* ipvsadm's default: -g */
+	cmd->rs.weight = 1;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-Ln") || !strcmp(argv[i], "-nL")) {
+			cmd->op = LB_IPVS_LIST;
+			cmd->numeric = true;
+			commands++;
+			continue;
+		}
+		c = command_of(argv[i]);
+		if (c != 0) {
+			if (commands++ > 0)
+				return fail(err, errlen, "only one command at a time ('%s')", argv[i]);
+			cmd->op = op_of(c);
+			if (c == 's') {
+				unsigned int k;
+
+				for (k = 0; k < 3; k++)
+					if (i + 1 >= argc ||
+					    parse_uint(argv[++i], 2147483, &cmd->timeouts[k]) != 0)
+						return fail(err, errlen, "--set needs three timeouts: "
+							    "tcp tcpfin udp (seconds, 0 = unchanged)");
+			}
+			continue;
+		}
+		rc = parse_option(argc, argv, &i, cmd, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	switch (cmd->op) {
+	case LB_IPVS_ADD_SVC: case LB_IPVS_EDIT_SVC: case LB_IPVS_DEL_SVC:
+		if (!cmd->has_svc)
+			return fail(err, errlen, "this command needs -t|-u VIP:port");
+		break;
+	case LB_IPVS_ADD_RS: case LB_IPVS_EDIT_RS: case LB_IPVS_DEL_RS:
+		if (!cmd->has_svc || !cmd->has_rs)
+			return fail(err, errlen, "this command needs -t|-u VIP:port and -r RIP[:port]");
+		break;
+	default:
+		break;
+	}
+	if (cmd->rs.u_threshold != 0 && cmd->rs.l_threshold > cmd->rs.u_threshold)
+		return fail(err, errlen, "l_threshold %u is above u_threshold %u",
+			    cmd->rs.l_threshold, cmd->rs.u_threshold);
+	return 0;
+}

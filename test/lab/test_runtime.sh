@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Services changed at runtime with ipvsadm commands through dplbctl (as an
+# LVS script with IPVSADM=dplbctl would), while a client keeps requesting:
+# nothing fails that was not sent to a removed server.
+#
+#   client 198.18.1.10/24, dplb 198.18.1.1/24 + 198.18.2.1/24,
+#   rs1 198.18.2.11, rs2 198.18.2.12 (gateway dplb), VIP 198.18.1.100:80 NAT
+#
+# usage: test/lab/test_runtime.sh [BUILD]      (root)
+. "$(dirname "$0")/lib.sh"
+lab_init "${1:-}"
+
+VIP=198.18.1.100
+lab_add_host client 198.18.1.10/24 || lab_finish
+lab_add_lb lb || lab_finish
+lab_add_realserver rs1 198.18.2.11/24 198.18.2.1 || lab_finish
+lab_add_realserver rs2 198.18.2.12/24 198.18.2.1 || lab_finish
+lab_dplb_start main "${LAB_NS[lb]}" "
+connections = { max = 65536; };
+interfaces = ( {
+	name = \"lab0\";
+	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
+	addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ];
+	exception = \"$(lab_ifname -tap)\";
+} );" || lab_finish
+
+IPVSADM=lab_dplbctl	# what an existing LVS script would set
+lab_check "ipvsadm -A -t $VIP:80 -s rr" $IPVSADM -A -t $VIP:80 -s rr
+lab_check "ipvsadm -a rs1 -m" $IPVSADM -a -t $VIP:80 -r 198.18.2.11:80 -m -w 1
+lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh | grep -q '^198.18.2.11 '"
+lab_check_eq "one real server: curl reaches rs1" rs1 "$(lab_in client curl -sf -m 5 http://$VIP/)"
+lab_check "ipvsadm -a rs2 -m" $IPVSADM -a -t $VIP:80 -r 198.18.2.12:80 -m -w 1
+lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh | grep -q '^198.18.2.12 '"
+declare -A seen=()
+for i in $(seq 1 10); do
+	p=$(lab_in client curl -sf -m 5 http://$VIP/) && seen[$p]=$(( ${seen[$p]:-0} + 1 ))
+done
+lab_check_eq "two real servers: rr splits 10 requests 5/5" "5 5" "${seen[rs1]:-0} ${seen[rs2]:-0}"
+
+# mistakes answer as ipvsadm does, and exit non-zero
+OUT=$($IPVSADM -a -t $VIP:80 -r 198.18.2.12:80 -m 2>&1); rc=$?
+lab_check_eq "adding rs2 again fails" 1 "$rc"
+lab_check_grep "... with 'Destination already exists'" "Destination already exists" "$OUT"
+OUT=$($IPVSADM -D -t 198.18.1.99:80 2>&1); rc=$?
+lab_check_eq "deleting an unknown service fails" 1 "$rc"
+lab_check_grep "... with 'Service not defined'" "Service not defined" "$OUT"
+OUT=$($IPVSADM -a -t $VIP:80 -r 198.18.9.9 -g 2>&1); rc=$?
+lab_check_eq "a DR real server off every subnet is refused" 1 "$rc"
+lab_check_grep "... saying why" "must be on the subnet" "$OUT"
+
+# edits under load: a bounded request loop runs while servers come and go
+LOG=$LAB_TMP/loop.log
+lab_bg "${LAB_NS[client]}" "$LOG" sh -c "for i in \$(seq 1 150); do
+	curl -s -m 3 -o /dev/null -w '%{http_code}\n' http://$VIP/; sleep 0.02; done"
+LOOP=$LAB_LAST_PID
+sleep 0.5
+lab_check "under load: ipvsadm -d rs1" $IPVSADM -d -t $VIP:80 -r 198.18.2.11:80
+sleep 0.5
+lab_check "under load: ipvsadm -a rs1 again" $IPVSADM -a -t $VIP:80 -r 198.18.2.11:80 -m
+sleep 0.5
+lab_check "under load: ipvsadm -E -s wlc" $IPVSADM -E -t $VIP:80 -s wlc
+sleep 0.5
+lab_check "under load: ipvsadm -e rs2 -w 3" $IPVSADM -e -t $VIP:80 -r 198.18.2.12:80 -m -w 3
+lab_wait_until 30 sh -c "! kill -0 $LOOP 2>/dev/null"
+lab_check_eq "150 requests during the edits, all answered 200" 150 "$(grep -c '^200$' "$LOG")"
+
+LIST=$($IPVSADM -L -n)
+echo "$LIST"
+lab_check_grep "the table shows wlc" "^TCP  $VIP:80 wlc" "$LIST"
+lab_check_grep "... and rs2 with weight 3" "^  -> 198\.18\.2\.12:80 +Masq +3 " "$LIST"
+SAVE=$($IPVSADM -S -n)
+lab_check_eq "ipvsadm -S prints the rules" "-A -t $VIP:80 -s wlc
+-a -t $VIP:80 -r 198.18.2.12:80 -m -w 3
+-a -t $VIP:80 -r 198.18.2.11:80 -m -w 1" "$SAVE"
+
+lab_check "ipvsadm --set 900 120 300" $IPVSADM --set 900 120 300
+lab_check "ipvsadm -A a second service on the VIP (:8080)" $IPVSADM -A -t $VIP:8080 -s rr
+lab_check "ipvsadm -D the first service" $IPVSADM -D -t $VIP:80
+lab_in client curl -s -m 5 -o /dev/null http://$VIP/
+lab_check_eq "the deleted service's port is refused by a RST (curl exit 7)" 7 "$?"
+lab_check "ipvsadm -D the last service on the VIP" $IPVSADM -D -t $VIP:8080
+before=$(lab_stat drop_no_route)
+lab_in client curl -s -m 2 -o /dev/null http://$VIP/
+lab_check_eq "with no service left the VIP is gone: curl times out (exit 28)" 28 "$?"
+lab_check "... and dplb counted the packets as no_route" test "$(lab_stat drop_no_route)" -gt "$before"
+lab_check "ipvsadm -C" $IPVSADM -C
+lab_check_eq "ipvsadm -S after -C is empty" "" "$($IPVSADM -S -n)"
+
+lab_dplb_stop main
+lab_finish
