@@ -9,6 +9,7 @@
 #include "app/control.h"
 #include "app/lcore.h"
 #include "app/local.h"
+#include "app/svc_table.h"
 #include "cli/server.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
@@ -25,6 +26,7 @@ housekeeping_cb(struct rte_timer *t, void *arg)
 	lb_ports_poll_link();
 	lb_neigh_age(rte_get_tsc_cycles(), lb_local_arp_probe);
 	lb_local_resolve_dests();
+	lb_svc_estimate();
 }
 
 int

@@ -28,6 +28,16 @@ struct lb_counters {
 	uint64_t inbytes, outbytes;
 } __rte_cache_aligned;
 
+/*
+ * Rates as `ipvsadm --rate` shows them: connections, packets and bytes per
+ * second, averaged like LVS's estimator (every 2 s, new = old + (sample -
+ * old) / 4). Written by the control lcore only.
+ */
+struct lb_rate_est {
+	uint64_t last[5];		/* conns, inpkts, outpkts, inbytes, outbytes */
+	double rate[5];
+};
+
 /* Real-server state shared by every worker and every snapshot. */
 struct lb_dest_state {
 	int32_t activeconns;		/* atomics: ESTABLISHED TCP connections */
@@ -35,6 +45,7 @@ struct lb_dest_state {
 	int32_t persistconns;		/* atomics: persistence templates */
 	uint32_t flags;			/* atomics: LB_DEST_F_* */
 	uint32_t refcnt;		/* control lcore only: snapshots using it */
+	struct lb_rate_est est;		/* control lcore only */
 	struct lb_counters stats[LB_MAX_WORKERS];
 };
 
@@ -55,6 +66,7 @@ struct lb_dest {
 
 struct lb_svc_state {
 	uint32_t refcnt;		/* control lcore only */
+	struct lb_rate_est est;		/* control lcore only */
 	struct lb_counters stats[LB_MAX_WORKERS];
 };
 

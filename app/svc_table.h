@@ -54,10 +54,16 @@ int lb_svc_apply(const struct lb_config *cfg, unsigned int nb_workers);
 /* Free the snapshot and every state object. Workers stopped. */
 void lb_svc_term(void);
 
-/*
- * Print the table as `ipvsadm -L -n` does (with_stats: as `-L -n --stats`).
- * Control lcore.
- */
-void lb_svc_show(FILE *out, bool with_stats);
+enum lb_svc_view {
+	LB_SVC_VIEW_PLAIN = 0,	/* ipvsadm -L -n */
+	LB_SVC_VIEW_STATS,	/* ipvsadm -L -n --stats */
+	LB_SVC_VIEW_RATE,	/* ipvsadm -L -n --rate */
+};
+
+/* Print the table as `ipvsadm -L -n` does in that view. Control lcore. */
+void lb_svc_show(FILE *out, enum lb_svc_view view);
+
+/* Update the rate estimators; call once a second. Control lcore. */
+void lb_svc_estimate(void);
 
 #endif

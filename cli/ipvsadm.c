@@ -159,7 +159,8 @@ lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
 
 	switch (cmd->op) {
 	case LB_IPVS_LIST:
-		lb_svc_show(out, cmd->stats);
+		lb_svc_show(out, cmd->rate ? LB_SVC_VIEW_RATE :
+			    cmd->stats ? LB_SVC_VIEW_STATS : LB_SVC_VIEW_PLAIN);
 		return 0;
 	case LB_IPVS_SAVE:
 		save(cfg, out);

@@ -28,7 +28,7 @@ struct lb_ipvs_cmd {
 	struct lb_cfg_service svc;	/* proto, vip, port, sched, flags, persistence, netmask */
 	bool has_rs;			/* -r given */
 	struct lb_cfg_rs rs;		/* addr, port (0 = the service's), fwd, weight, -x, -y */
-	bool numeric, stats;
+	bool numeric, stats, rate;
 	unsigned int timeouts[3];	/* --set tcp tcpfin udp (0 = unchanged) */
 };
 

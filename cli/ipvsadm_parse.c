@@ -195,6 +195,8 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 		cmd->numeric = true;
 	} else if (!strcmp(o, "--stats")) {
 		cmd->stats = true;
+	} else if (!strcmp(o, "--rate")) {
+		cmd->rate = true;
 	} else {
 		return fail(err, len, "unknown or unsupported option '%s'", o);
 	}

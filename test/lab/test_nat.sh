@@ -74,6 +74,10 @@ lab_check_eq "rr: rs2 served half" 10 "${seen[rs2]:-0}"
 STATS=$(lab_dplbctl ipvsadm -L -n --stats)
 echo "$STATS"
 lab_check_grep "--stats counts 20 connections on the service" "TCP  $VIP:80 +20 " "$STATS"
+# --rate: the 2-second estimator sees the burst (CPS > 0) within a few seconds
+rate_seen() { lab_dplbctl ipvsadm -L -n --rate | awk -v s="$VIP:80" '$2 == s && $3 > 0 { f = 1 } END { exit !f }'; }
+lab_check "--rate shows connections per second for the service" lab_wait_until 6 rate_seen
+lab_dplbctl ipvsadm -L -n --rate
 
 # what reached the client came from the VIP only, checksums valid
 SRCS=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src 2>/dev/null | sort -u)
