@@ -65,6 +65,7 @@ struct lb_conn {
 	uint32_t controlled;		/* templates: connections using it (atomics);
 					 * LB_TMPL_DEAD once being removed */
 	uint32_t timeout_s;		/* templates: the service's -p timeout */
+	uint32_t slot;			/* owner only: index in its table's dense list */
 	bool is_template;
 };
 

@@ -90,14 +90,9 @@ static void
 forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
 	   const struct lb_conn *c, uint64_t now)
 {
-	uint16_t port_id;
-	rte_be32_t nexthop;
+	const uint16_t port_id = c->out_port;	/* routed when the service was built */
 	int rc = 0;
 
-	if (lb_route_lookup(c->daddr, &port_id, &nexthop) != 0) {
-		drop(lc, m, LB_DROP_NO_ROUTE);
-		return;
-	}
 	switch (c->fwd) {
 	case LB_FWD_NAT:
 		rc = lb_rewrite_dnat(m, info->l3_off, c->daddr, c->dport);
@@ -120,14 +115,13 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		}
 		break;
 	case LB_FWD_DR:
-		nexthop = c->daddr;	/* the RS holds the VIP: only the MAC changes */
-		break;
+		break;	/* the RS holds the VIP: only the MAC changes */
 	}
 	if (rc != 0) {
 		drop(lc, m, LB_DROP_L4_TRUNC);
 		return;
 	}
-	send_to(lc, m, port_id, nexthop, now);
+	send_to(lc, m, port_id, c->nexthop, now);
 }
 
 /* Real server -> client (NAT/FNAT replies). */

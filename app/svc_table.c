@@ -218,9 +218,11 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 			break;
 		d->state->refcnt++;
 		s->nb_dests++;
-		if (lb_route_lookup(d->addr, &d->port_id, &d->nexthop) != 0)
+		if (lb_route_lookup(d->addr, &d->port_id, &d->nexthop) != 0) {
+			d->port_id = UINT16_MAX;	/* packets to it: drop_no_route */
 			LOG(WARNING, "real server %u of service %u: no interface or gateway "
 			    "reaches it", i, c->port);
+		}
 	}
 	if (s->sched->init_service != NULL && s->sched->init_service(s, nb_workers) != 0) {
 		LOG(ERR, "scheduler %s cannot take service on port %u", c->sched, c->port);

@@ -77,9 +77,13 @@ job_run(void *arg)
 			j->rc = -ENOBUFS;
 			break;
 		}
-		for (k = 0; k < n; k++) {
+		for (k = 0; k < n && j->rc == 0; k++) {
 			job_frame(j, i + k, &seg);
-			bench_frame_build(pkts[k], &seg);
+			j->rc = bench_frame_build(pkts[k], &seg);
+		}
+		if (j->rc != 0) {
+			rte_pktmbuf_free_bulk(pkts, n);
+			break;
 		}
 		t0 = rte_rdtsc();
 		lb_worker_process(lc, e->port_id, pkts, (uint16_t)n);

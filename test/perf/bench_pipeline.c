@@ -14,7 +14,13 @@
  * frees the mbufs). Not timed: allocating the mbufs and writing the frames.
  *
  * Usage: bench_pipeline [--quick] [--conns-10m] [--mem=auto|huge|nohuge]
- *                       [--lcores=0-1]
+ *                       [--lcores=0-1] [--only=NAME]
+ *   --quick      small tables (smoke test, valgrind: use --mem=nohuge there)
+ *   --conns-10m  only the 10-million-connection rows (and a 1M reference row
+ *                in the same memory mode); skipped when memory is short
+ *   --mem        hugepages when free ones hold the run (auto), or force
+ *   --lcores     EAL -l: the control lcore, then the worker lcore
+ *   --only       the scenarios whose name contains NAME
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -345,12 +351,13 @@ main(int argc, char **argv)
 	};
 	const struct scenario *set = normal;
 	size_t n = RTE_DIM(normal), i;
+	struct lb_config probe = { .mbufs_per_port = 4095, .nb_ifaces = 1 };
 	uint64_t need_mb, avail_mb;
 	struct bench_opts o;
 
 	if (parse(argc, argv, &o) != 0) {
 		fprintf(stderr, "usage: bench_pipeline [--quick] [--conns-10m] "
-			"[--mem=auto|huge|nohuge] [--lcores=0-1]\n");
+			"[--mem=auto|huge|nohuge] [--lcores=0-1] [--only=NAME]\n");
 		return 2;
 	}
 	if (o.quick) {
@@ -359,9 +366,7 @@ main(int argc, char **argv)
 	} else if (o.big) {
 		set = huge;
 		n = RTE_DIM(huge);
-		struct lb_config probe = { .conn_max = (unsigned int)big,
-					   .mbufs_per_port = 4095, .nb_ifaces = 1 };
-
+		probe.conn_max = (unsigned int)big;
 		need_mb = lb_eal_memory_need_mb(&probe);
 		avail_mb = bench_mem_available_mb();
 		if (avail_mb < need_mb * 3 / 2 + 1024) {
