@@ -4,7 +4,6 @@
  * then per scenario a fresh connection table and services -- the modules of
  * app/main.c in its order, without the control loop and the CLI.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -18,6 +17,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "test/eal_scratch.h"
 #include "app/conn.h"
 #include "app/eal_args.h"
 #include "app/lcore.h"
@@ -110,28 +110,6 @@ make_config(struct bench_env *env)
 	return 0;
 }
 
-/* EAL leaves /var/run/dpdk/PREFIX behind even with --no-shconf: remove it. */
-static void
-remove_runtime_dir(void)
-{
-	char dir[128], path[512];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", eal_prefix);
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 /* EAL on hugepages when they hold what max_conns needs, else --no-huge. */
 static int
 eal_start(struct bench_env *env, const struct bench_opts *o, const char *prog)
@@ -170,7 +148,7 @@ eal_start(struct bench_env *env, const struct bench_opts *o, const char *prog)
 		fprintf(stderr, "bench_pipeline: EAL init failed (%s, need %u MB): %s\n",
 			env->hugepages ? "hugepages" : "--no-huge", need,
 			rte_strerror(rte_errno));
-		remove_runtime_dir();
+		lb_test_eal_scratch_remove(eal_prefix);
 		return -ENOMEM;
 	}
 	return 0;
@@ -248,5 +226,5 @@ bench_teardown(struct bench_env *env)
 	lb_lcores_term();
 	lb_config_free(&env->cfg);
 	rte_eal_cleanup();
-	remove_runtime_dir();
+	lb_test_eal_scratch_remove(eal_prefix);
 }

@@ -6,13 +6,13 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 
+#include "test/eal_scratch.h"
 #include "test/unit/unit.h"
 
 struct rte_mempool *lb_test_pool;
@@ -32,28 +32,6 @@ lb_test_mbuf(const void *data, uint16_t len)
 	}
 	memcpy(p, data, len);
 	return m;
-}
-
-/* EAL leaves /var/run/dpdk/PREFIX behind even with --no-shconf: remove it. */
-static void
-remove_runtime_dir(const char *prefix)
-{
-	char dir[128], path[512];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", prefix);
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
 }
 
 int
@@ -93,6 +71,6 @@ main(int argc, char **argv)
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	rte_eal_cleanup();
-	remove_runtime_dir(prefix);
+	lb_test_eal_scratch_remove(prefix);
 	return failures ? 1 : 0;
 }
