@@ -11,6 +11,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
+#include <rte_prefetch.h>
 #include <rte_tcp.h>
 #include <netinet/in.h>
 
@@ -200,6 +201,35 @@ lb_conn_lookup(unsigned int worker, const struct lb_conn_key *key, enum lb_dir *
 		if (w != worker && rte_hash_lookup_data(tables[w].hash, key, &data) >= 0)
 			return decode(data, dir);
 	return NULL;
+}
+
+void
+lb_conn_lookup_bulk(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
+		    struct lb_conn **conns, enum lb_dir *dirs)
+{
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t hits = 0;
+	unsigned int i, w;
+
+	if (worker < nb_tables && n > 0 &&
+	    rte_hash_lookup_bulk_data(tables[worker].hash, (const void **)keys, n, &hits,
+				      data) < 0)
+		hits = 0;
+	for (i = 0; i < n; i++) {
+		void *d;
+
+		if (hits & (1ULL << i)) {
+			conns[i] = decode(data[i], &dirs[i]);
+			rte_prefetch0(conns[i]);
+			continue;
+		}
+		conns[i] = NULL;
+		for (w = 0; w < nb_tables; w++)
+			if (w != worker && rte_hash_lookup_data(tables[w].hash, keys[i], &d) >= 0) {
+				conns[i] = decode(d, &dirs[i]);
+				break;
+			}
+	}
 }
 
 static void

@@ -97,6 +97,15 @@ struct lb_conn *lb_conn_lookup(unsigned int worker, const struct lb_conn_key *ke
 			       enum lb_dir *dir);
 
 /*
+ * lb_conn_lookup for n keys (n <= 64) at once: the caller's own table with
+ * one bulk lookup whose bucket reads overlap, the connections found
+ * prefetched, then the other tables for the keys not found. conns[i] is
+ * NULL when key i has no connection. Lock-free; worker lcores.
+ */
+void lb_conn_lookup_bulk(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
+			 struct lb_conn **conns, enum lb_dir *dirs);
+
+/*
  * Create a connection for a new flow in worker's table: key `in` as the
  * client sent it, to real server d of service svc. For NAT/FNAT the reply
  * key is derived (FNAT local address/port given in laddr/lport, else

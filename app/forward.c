@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The forwarding path: connection lookup, scheduling, rewrite, next hop. */
 #include <netinet/in.h>
+#include <string.h>
 
 #include <rte_ip.h>
 #include <rte_tcp.h>
@@ -328,40 +329,51 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	drop(lc, m, rc == 0 ? LB_DROP_NO_ROUTE : LB_DROP_ICMP_BAD);
 }
 
-void
-lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
-	   uint64_t now)
+bool
+lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+		   struct lb_fwd_pkt *p, uint64_t now)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
-	struct lb_conn_key key = { .proto = info->proto };
-	struct lb_counters *sc, *dc;
-	struct lb_conn *c;
-	enum lb_dir dir;
-	uint8_t flags;
 	int rc;
 
 	if (info->proto == IPPROTO_ICMP) {
 		forward_icmp_error(lc, m, info, now);
-		return;
+		return false;
 	}
 	if (info->proto != IPPROTO_TCP && info->proto != IPPROTO_UDP) {
 		drop(lc, m, LB_DROP_NOT_LOCAL);
-		return;
+		return false;
 	}
-	rc = lb_pkt_ports(m, info->l3_off, &key.sport, &key.dport);
+	memset(&p->key, 0, sizeof(p->key));
+	rc = lb_pkt_ports(m, info->l3_off, &p->key.sport, &p->key.dport);
 	if (rc != 0) {
 		drop(lc, m, rc == -ENOENT ? LB_DROP_FRAGMENT : LB_DROP_L4_TRUNC);
-		return;
+		return false;
 	}
-	key.saddr = ip->src_addr;
-	key.daddr = ip->dst_addr;
-	flags = tcp_flags(m, info);
-	c = lb_conn_lookup(lc->worker_index, &key, &dir);
+	p->m = m;
+	p->info = *info;
+	p->key.proto = info->proto;
+	p->key.saddr = ip->src_addr;
+	p->key.daddr = ip->dst_addr;
+	p->flags = tcp_flags(m, info);
+	return true;
+}
+
+void
+lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
+		enum lb_dir dir, uint64_t now)
+{
+	const struct lb_pkt_info *info = &p->info;
+	struct rte_mbuf *m = p->m;
+	struct lb_counters *sc, *dc;
+
+	if (c == NULL)	/* maybe created by an earlier packet of this burst */
+		c = lb_conn_lookup(lc->worker_index, &p->key, &dir);
 	if (c == NULL) {
 		bool vip_miss = false;
 
-		c = new_conn(lc, &key, flags, now, &vip_miss);
+		c = new_conn(lc, &p->key, p->flags, now, &vip_miss);
 		if (c == NULL) {
 			if (vip_miss && lb_local.vip_reject)
 				reject(lc, m, info);
@@ -371,7 +383,7 @@ lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		}
 		dir = LB_DIR_IN;
 	}
-	lb_conn_seen(c, dir, flags, now);
+	lb_conn_seen(c, dir, p->flags, now);
 	sc = &c->svc->stats[lc->worker_index];
 	dc = &c->dest->stats[lc->worker_index];
 	if (dir == LB_DIR_IN) {
@@ -387,4 +399,19 @@ lb_forward(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		dc->outbytes += info->l3_len;
 		forward_out(lc, m, info, c, now);
 	}
+}
+
+void
+lb_forward_burst(struct lb_lcore *lc, struct lb_fwd_pkt *p, unsigned int n, uint64_t now)
+{
+	const struct lb_conn_key *keys[LB_BURST];
+	struct lb_conn *conns[LB_BURST];
+	enum lb_dir dirs[LB_BURST];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		keys[i] = &p[i].key;
+	lb_conn_lookup_bulk(lc->worker_index, keys, n, conns, dirs);
+	for (i = 0; i < n; i++)
+		lb_forward_conn(lc, &p[i], conns[i], dirs[i], now);
 }

@@ -29,7 +29,8 @@ lb_worker_process(struct lb_lcore *lc, uint16_t port_id,
 		  struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *ctrl[LB_BURST];
-	unsigned int nb_ctrl = 0, sent, i;
+	struct lb_fwd_pkt fwd[LB_BURST];
+	unsigned int nb_ctrl = 0, nb_fwd = 0, sent, i;
 	const uint64_t now = rte_rdtsc();
 
 	for (i = 0; i < n; i++) {
@@ -50,7 +51,12 @@ lb_worker_process(struct lb_lcore *lc, uint16_t port_id,
 			reason = LB_DROP_RING_FULL;
 			break;
 		case LB_VERDICT_FORWARD:
-			lb_forward(lc, m, &info, now);
+			if (unlikely(nb_fwd == RTE_DIM(fwd))) {	/* bursts over LB_BURST */
+				lb_forward_burst(lc, fwd, nb_fwd, now);
+				nb_fwd = 0;
+			}
+			if (lb_forward_prepare(lc, m, &info, &fwd[nb_fwd], now))
+				nb_fwd++;
 			continue;
 		case LB_VERDICT_DROP:
 			break;
@@ -59,6 +65,8 @@ lb_worker_process(struct lb_lcore *lc, uint16_t port_id,
 		rte_pktmbuf_free(m);
 	}
 	lc->stats.rx_pkts += n;
+	if (nb_fwd > 0)
+		lb_forward_burst(lc, fwd, nb_fwd, now);
 	if (nb_ctrl == 0)
 		return;
 	sent = rte_ring_sp_enqueue_burst(lc->to_control, (void **)ctrl, nb_ctrl, NULL);
