@@ -41,10 +41,7 @@ this machine, and everything is removed at the end.
 EOF
 
 say "Building the lab: a client, two real servers, a switch, the LB's namespace"
-lab_add_host client 198.18.1.10/24 >/dev/null || lab_finish
-lab_add_lb lb >/dev/null || lab_finish
-lab_add_realserver rs1 198.18.2.11/24 198.18.2.1 >/dev/null || lab_finish
-lab_add_realserver rs2 198.18.2.12/24 198.18.2.1 >/dev/null || lab_finish
+lab_add_nat_hosts 198.18.2.1 >/dev/null || lab_finish
 CL=${LAB_NS[client]} LB=${LAB_NS[lb]}
 note "client: namespace $CL, interface ${LAB_IF[client]}, 198.18.1.10/24"
 note "rs1, rs2: nginx answering \"rs1\" / \"rs2\"; their gateway is dplb (198.18.2.1)"
@@ -52,19 +49,11 @@ note "LB: namespace $LB; dplb drives ${LAB_IF[lb]} (no address, ARP off,"
 note "strict rp_filter: the namespace's kernel must leave that port to dplb)"
 
 say "Starting dplb with this configuration"
-IFACES="
-interfaces = ( {
-	name = \"lab0\";
-	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
-	addresses = [ \"$BOX/24\", \"198.18.2.1/24\" ];
-	exception = \"$(lab_ifname -tap)\";
-} );"
+IFACES=$(lab_lb_interfaces $BOX/24 198.18.2.1/24)
 SERVICES="
 virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";
-	real_servers = (
-		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
-		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
+	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
 } );"
 # Builds from before virtual services reject the section: demo without it.
 echo "$IFACES$SERVICES" >"$LAB_TMP/probe.conf"
@@ -79,11 +68,11 @@ grep -E '^(port|exception|cli|dplb):' "${DPLB_LOG[main]}" | sed 's/^/      /'
 CTL=(ip netns exec "$LB" "$DPLBCTL" -s "127.0.0.1:${DPLB_PORT[main]}")
 
 say "1. The client pings the box. dplb answers ARP and ICMP echo itself."
-lab_capture_start client "arp or icmp" "$LAB_TMP/demo.pcap" 30 >/dev/null
+lab_capture client "${LAB_IF[client]}" "arp or icmp" "$LAB_TMP/demo.pcap" 30 >/dev/null
 show ip netns exec "$CL" ping -n -c 3 -i 0.3 $BOX
-lab_capture_stop
+lab_captures_stop
 note "What crossed the wire (tshark on the client's interface):"
-tshark -n -r "$LAB_TMP/demo.pcap" 2>/dev/null | sed 's/^/      /'
+lab_tshark "$LAB_TMP/demo.pcap" | sed 's/^/      /'
 note "The client's ARP table now holds dplb's MAC:"
 show ip netns exec "$CL" ip neigh show $BOX
 
@@ -98,7 +87,7 @@ if [ $LB_DEMO -eq 1 ]; then
 	say "3. Load balancing: HTTP to the virtual service $VIP:80 (LVS-NAT, round robin)"
 	note "dplb picks a real server per connection and rewrites addresses both ways;"
 	note "the client only ever talks to $VIP. Six requests:"
-	lab_wait_until 10 eval "lab_dplbctl show neigh | grep -q '^198.18.2.12 '"
+	lab_dplb_wait_neigh 198.18.2.12
 	for _ in 1 2 3 4 5 6; do
 		show ip netns exec "$CL" curl -sS -m 5 http://$VIP/
 	done

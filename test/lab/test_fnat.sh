@@ -15,27 +15,16 @@
 lab_init "${1:-}"
 
 VIP=198.18.1.100 LADDR=198.18.2.5
-lab_add_host client 198.18.1.10/24 || lab_finish
-lab_add_lb lb || lab_finish
-lab_add_realserver rs1 198.18.2.11/24 || lab_finish
-lab_add_realserver rs2 198.18.2.12/24 || lab_finish
+lab_add_nat_hosts || lab_finish	# no gateway
 lab_check "rs1 has no route to the client (the point of FNAT)" \
 	sh -c "! ip -n ${LAB_NS[rs1]} route get 198.18.1.10 >/dev/null 2>&1"
 
-lab_dplb_start main "${LAB_NS[lb]}" "
-connections = { max = 65536; };
-interfaces = ( {
-	name = \"lab0\";
-	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
-	addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ];
-	exception = \"$(lab_ifname -tap)\";
-} );
+lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
+$(lab_lb_interfaces 198.18.1.1/24 198.18.2.1/24)
 virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";
 	local_addresses = [ \"$LADDR\" ];
-	real_servers = (
-		{ address = \"198.18.2.11\"; port = 80; forward = \"fnat\"; },
-		{ address = \"198.18.2.12\"; port = 80; forward = \"fnat\"; } );
+	$(lab_real_servers fnat 80 198.18.2.11 198.18.2.12)
 } );" || lab_finish
 
 LIST=$(lab_dplbctl ipvsadm -L -n)
@@ -45,26 +34,20 @@ lab_check_grep "ipvsadm -L -n lists rs1 as FullNat" "^  -> 198\.18\.2\.11:80 +Fu
 # forget the start-up checks nginx logged (curl from the real servers themselves)
 for f in "$LAB_TMP"/nginx-rs*-80/access.log; do : >"$f"; done
 PCAP=$LAB_TMP/client.pcap
-lab_capture_start client "tcp port 80" "$PCAP" 60
-declare -A seen=()
-fails=0
-for i in $(seq 1 10); do
-	page=$(lab_in client curl -sf -m 5 "http://$VIP/") || { fails=$((fails + 1)); continue; }
-	seen[$page]=$(( ${seen[$page]:-0} + 1 ))
-done
-lab_capture_stop
-lab_check_eq "10 requests through the VIP, none failed" 0 "$fails"
-lab_check_eq "both real servers served (rr)" "5 5" "${seen[rs1]:-0} ${seen[rs2]:-0}"
+lab_capture client "${LAB_IF[client]}" "tcp port 80" "$PCAP" || lab_finish
+lab_requests client 10 "http://$VIP/"
+lab_captures_stop
+lab_check_eq "10 requests through the VIP, none failed" 0 "$LAB_FAILS"
+lab_check_eq "both real servers served (rr)" "5 5" "${LAB_SEEN[rs1]:-0} ${LAB_SEEN[rs2]:-0}"
 
 # the real servers saw dplb's local address, not the client
 CLIENTS=$(cat "$LAB_TMP"/nginx-rs*-80/access.log 2>/dev/null | awk '{ print $1 }' | sort -u | xargs)
 lab_check_eq "nginx logged the FNAT local address as the client" "$LADDR" "$CLIENTS"
 
-SRCS=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src 2>/dev/null | sort -u)
+SRCS=$(lab_tshark "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src | sort -u)
 lab_check_eq "replies reach the client from the VIP only" "$VIP" "$SRCS"
-BAD=$(tshark -r "$PCAP" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
-	-Y "ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"" 2>/dev/null | wc -l)
-lab_check_eq "no bad IP/TCP checksum on the client side (tshark validation)" 0 "$BAD"
+lab_check_eq "no bad IP/TCP checksum on the client side (tshark validation)" 0 \
+	"$(lab_bad_checksums "$PCAP")"
 
 lab_dplb_stop main
 lab_finish

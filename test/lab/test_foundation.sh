@@ -25,19 +25,13 @@ lab_add_realserver rs1 198.18.1.21/24 || lab_finish
 lab_check "client reaches real server rs1 over the bridge (lab sanity)" \
 	lab_in client curl -sf -m 5 http://198.18.1.21/ && lab_check_eq "rs1 page" rs1 "$LAB_OUT"
 
-lab_dplb_start main "${LAB_NS[lb]}" "
-interfaces = ( {
-	name = \"lab0\";
-	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
-	addresses = [ \"$BOX/24\" ];
-	exception = \"$(lab_ifname -tap)\";
-} );" || lab_finish
+lab_dplb_start main "${LAB_NS[lb]}" "$(lab_lb_interfaces $BOX/24)" || lab_finish
 DPLB_MAC=$(lab_dplb_mac lab0)
 echo "dplb's port: mac $DPLB_MAC, exception TAP $(lab_ifname -tap)"
 
 # Everything the client sees from here to the end of (c) goes to a pcap.
 PCAP=$LAB_TMP/client.pcap
-lab_capture_start client "arp or icmp or tcp port 8080" "$PCAP" 60
+lab_capture client "${LAB_IF[client]}" "arp or icmp or tcp port 8080" "$PCAP" || lab_finish
 
 # (b) ping, which also makes the client ARP for the box: (a)
 lab_check "(b) client pings dplb at $BOX" \
@@ -63,10 +57,9 @@ lab_check_eq "(c) 5 HTTP requests to $BOX:8080 answered by the LB's kernel" 5 "$
 lab_check_ge "kernel dropped frames that arrived on the veth (rp_filter)" 1 \
 	"$(lab_in lb nstat -asz TcpExtIPReversePathFilter | awk '$1 == "TcpExtIPReversePathFilter" { print $2 }')"
 
-lab_capture_stop
-# Dissect what the client saw. Checksum verification is off by default in
-# tshark for IP and TCP; status 1 means "Good".
-tsh() { tshark -n -r "$PCAP" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "$@" 2>/dev/null; }
+lab_captures_stop
+# Dissect what the client saw (checksum status 1 means "Good").
+tsh() { lab_tshark "$PCAP" "$@"; }
 n_req=$(tsh -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $BOX" | wc -l)
 n_rep=$(tsh -Y "arp.opcode == 2 && arp.src.proto_ipv4 == $BOX" | wc -l)
 lab_check_ge "(a) client sent ARP requests for $BOX" 1 "$n_req"

@@ -20,33 +20,20 @@ lab_init "${1:-}"
 
 VIP=198.18.1.100
 PVIP=198.18.1.101		# wlc, persistence 3 s (the classic LVS-NAT seed)
-lab_add_host client 198.18.1.10/24 || lab_finish
-lab_add_lb lb || lab_finish
-lab_add_realserver rs1 198.18.2.11/24 198.18.2.1 || lab_finish
-lab_add_realserver rs2 198.18.2.12/24 198.18.2.1 || lab_finish
+lab_add_nat_hosts 198.18.2.1 || lab_finish
 
-lab_dplb_start main "${LAB_NS[lb]}" "
-connections = { max = 65536; };
-interfaces = ( {
-	name = \"lab0\";
-	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
-	addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ];
-	exception = \"$(lab_ifname -tap)\";
-} );
+lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
+$(lab_lb_interfaces 198.18.1.1/24 198.18.2.1/24)
 virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";
-	real_servers = (
-		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
-		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
+	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
 }, {
 	protocol = \"tcp\"; address = \"$PVIP\"; port = 80; scheduler = \"wlc\";
 	persistence = 3;
-	real_servers = (
-		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
-		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
+	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
 }, {
 	protocol = \"udp\"; address = \"$VIP\"; port = 9999; scheduler = \"rr\";
-	real_servers = ( { address = \"198.18.2.11\"; port = 9999; forward = \"nat\"; } );
+	$(lab_real_servers nat 9999 198.18.2.11)
 } );" || lab_finish
 
 LIST=$(lab_dplbctl ipvsadm -L -n)
@@ -56,20 +43,15 @@ lab_check_grep "ipvsadm -L -n lists rs1 as Masq, weight 1" "^  -> 198\.18\.2\.11
 lab_check_grep "ipvsadm -L -n lists rs2 as Masq, weight 1" "^  -> 198\.18\.2\.12:80 +Masq +1 " "$LIST"
 
 # the real servers' ARP entries are resolved by dplb within a few seconds
-lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh | grep -q '^198.18.2.12 '"
+lab_dplb_wait_neigh 198.18.2.12
 
 PCAP=$LAB_TMP/client.pcap
-lab_capture_start client "tcp port 80" "$PCAP" 60
-declare -A seen=()
-fails=0
-for i in $(seq 1 20); do
-	page=$(lab_in client curl -sf -m 5 "http://$VIP/") || { fails=$((fails + 1)); continue; }
-	seen[$page]=$(( ${seen[$page]:-0} + 1 ))
-done
-lab_capture_stop
-lab_check_eq "20 requests through the VIP, none failed" 0 "$fails"
-lab_check_eq "rr: rs1 served half" 10 "${seen[rs1]:-0}"
-lab_check_eq "rr: rs2 served half" 10 "${seen[rs2]:-0}"
+lab_capture client "${LAB_IF[client]}" "tcp port 80" "$PCAP" || lab_finish
+lab_requests client 20 "http://$VIP/"
+lab_captures_stop
+lab_check_eq "20 requests through the VIP, none failed" 0 "$LAB_FAILS"
+lab_check_eq "rr: rs1 served half" 10 "${LAB_SEEN[rs1]:-0}"
+lab_check_eq "rr: rs2 served half" 10 "${LAB_SEEN[rs2]:-0}"
 
 STATS=$(lab_dplbctl ipvsadm -L -n --stats)
 echo "$STATS"
@@ -80,13 +62,12 @@ lab_check "--rate shows connections per second for the service" lab_wait_until 6
 lab_dplbctl ipvsadm -L -n --rate
 
 # what reached the client came from the VIP only, checksums valid
-SRCS=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src 2>/dev/null | sort -u)
+SRCS=$(lab_tshark "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src | sort -u)
 lab_check_eq "replies reach the client from the VIP only" "$VIP" "$SRCS"
-BAD=$(tshark -r "$PCAP" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
-	-Y "ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"" 2>/dev/null | wc -l)
-TOTAL=$(tshark -r "$PCAP" -Y "tcp.srcport == 80" 2>/dev/null | wc -l)
+TOTAL=$(lab_tshark "$PCAP" -Y "tcp.srcport == 80" | wc -l)
 lab_check_ge "tshark saw the masqueraded replies" 20 "$TOTAL"
-lab_check_eq "no bad IP/TCP checksum among $TOTAL replies (tshark validation)" 0 "$BAD"
+lab_check_eq "no bad IP/TCP checksum among $TOTAL replies (tshark validation)" 0 \
+	"$(lab_bad_checksums "$PCAP")"
 
 # persistence: one client keeps its real server; fresh clients spread (wlc)
 first=$(lab_in client curl -sf -m 5 "http://$PVIP/")

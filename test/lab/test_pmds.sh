@@ -131,7 +131,7 @@ if pmd_start pcap "net_pcap0,rx_pcap=$IN,tx_pcap=$OUT" 198.18.6.1/24; then
 	done
 	lab_check_grep "pcap: dplb sent 2 answers (ARP reply, echo reply)" "^tx_packets 2$" "$STATS"
 	lab_dplb_stop pcap	# closing the port flushes the tx pcap
-	tsh() { tshark -n -r "$OUT" -o ip.check_checksum:TRUE "$@" 2>/dev/null; }
+	tsh() { lab_tshark "$OUT" "$@"; }
 	lab_check_eq "pcap: tx file holds dplb's ARP reply for 198.18.6.1" 1 \
 		"$(tsh -Y 'arp.opcode == 2 && arp.src.proto_ipv4 == 198.18.6.1 && arp.dst.hw_mac == 02:00:00:00:06:0a' | wc -l)"
 	lab_check_eq "pcap: tx file holds an echo reply with good checksums" "1	1" \

@@ -13,31 +13,19 @@
 lab_init "${1:-}"
 
 VIP=198.18.1.100
-lab_add_host client 198.18.1.10/24 || lab_finish
-lab_add_lb lb || lab_finish
-lab_add_realserver rs1 198.18.2.11/24 198.18.2.1 || lab_finish
-lab_add_realserver rs2 198.18.2.12/24 198.18.2.1 || lab_finish
-lab_dplb_start main "${LAB_NS[lb]}" "
-connections = { max = 65536; };
-interfaces = ( {
-	name = \"lab0\";
-	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
-	addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ];
-	exception = \"$(lab_ifname -tap)\";
-} );" || lab_finish
+lab_add_nat_hosts 198.18.2.1 || lab_finish
+lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
+$(lab_lb_interfaces 198.18.1.1/24 198.18.2.1/24)" || lab_finish
 
 IPVSADM=lab_dplbctl	# what an existing LVS script would set
 lab_check "ipvsadm -A -t $VIP:80 -s rr" $IPVSADM -A -t $VIP:80 -s rr
 lab_check "ipvsadm -a rs1 -m" $IPVSADM -a -t $VIP:80 -r 198.18.2.11:80 -m -w 1
-lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh | grep -q '^198.18.2.11 '"
+lab_dplb_wait_neigh 198.18.2.11
 lab_check_eq "one real server: curl reaches rs1" rs1 "$(lab_in client curl -sf -m 5 http://$VIP/)"
 lab_check "ipvsadm -a rs2 -m" $IPVSADM -a -t $VIP:80 -r 198.18.2.12:80 -m -w 1
-lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh | grep -q '^198.18.2.12 '"
-declare -A seen=()
-for i in $(seq 1 10); do
-	p=$(lab_in client curl -sf -m 5 http://$VIP/) && seen[$p]=$(( ${seen[$p]:-0} + 1 ))
-done
-lab_check_eq "two real servers: rr splits 10 requests 5/5" "5 5" "${seen[rs1]:-0} ${seen[rs2]:-0}"
+lab_dplb_wait_neigh 198.18.2.12
+lab_requests client 10 "http://$VIP/"
+lab_check_eq "two real servers: rr splits 10 requests 5/5" "5 5" "${LAB_SEEN[rs1]:-0} ${LAB_SEEN[rs2]:-0}"
 
 # mistakes answer as ipvsadm does, and exit non-zero
 OUT=$($IPVSADM -a -t $VIP:80 -r 198.18.2.12:80 -m 2>&1); rc=$?

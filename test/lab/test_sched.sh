@@ -10,30 +10,17 @@
 lab_init "${1:-}"
 
 VIP=198.18.1.100 N=3000
-lab_add_host client 198.18.1.10/24 || lab_finish
-lab_add_lb lb || lab_finish
-lab_add_realserver rs1 198.18.2.11/24 198.18.2.1 || lab_finish
-lab_add_realserver rs2 198.18.2.12/24 198.18.2.1 || lab_finish
-lab_dplb_start main "${LAB_NS[lb]}" "
-connections = { max = 65536; };
-interfaces = ( {
-	name = \"lab0\";
-	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
-	addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ];
-	exception = \"$(lab_ifname -tap)\";
-} );
+lab_add_nat_hosts 198.18.2.1 || lab_finish
+lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
+$(lab_lb_interfaces 198.18.1.1/24 198.18.2.1/24)
 virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"wrr\";
-	real_servers = (
-		{ address = \"198.18.2.11\"; port = 80; weight = 3; forward = \"nat\"; },
-		{ address = \"198.18.2.12\"; port = 80; weight = 1; forward = \"nat\"; } );
+	$(lab_real_servers nat 80 198.18.2.11=3 198.18.2.12=1)
 }, {
 	protocol = \"tcp\"; address = \"198.18.1.101\"; port = 80; scheduler = \"sh\";
-	real_servers = (
-		{ address = \"198.18.2.11\"; port = 80; forward = \"nat\"; },
-		{ address = \"198.18.2.12\"; port = 80; forward = \"nat\"; } );
+	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
 } );" || lab_finish
-lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh | grep -q '^198.18.2.12 '"
+lab_dplb_wait_neigh 198.18.2.12
 for f in "$LAB_TMP"/nginx-rs*-80/access.log; do : >"$f"; done
 
 start=$SECONDS

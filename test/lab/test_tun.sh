@@ -38,23 +38,6 @@ N=20
 TDEV=$(lab_ifname -tun)
 RESPONDERS=()
 
-# cap_start NS IFACE FILTER FILE: tshark in the background (at most 60 s),
-# its pid in CAP_PID; waits (bounded) until it captures.
-cap_start() {
-	lab_bg "$1" "$4.log" tshark -q -n -i "$2" -f "$3" -a duration:60 -w "$4"
-	CAP_PID=$LAB_LAST_PID
-	lab_wait_until 15 grep -q "Capturing on" "$4.log" || {
-		lab_fail "tshark starts on $2" "$(cat "$4.log")"
-		return 1
-	}
-}
-
-tsh() {	# PCAP ARGS...: tshark with IP and TCP checksum validation on
-	local f=$1
-	shift
-	tshark -n -r "$f" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "$@" 2>/dev/null
-}
-
 lab_add_host client 198.18.1.10/24 || lab_finish
 lab_add_lb lb || lab_finish
 
@@ -115,19 +98,11 @@ add_tun_rs() {	# NAME ADDR/LEN
 add_tun_rs rs1 198.18.1.31/24 || lab_finish
 add_tun_rs rs2 198.18.1.32/24 || lab_finish
 
-lab_dplb_start main "${LAB_NS[lb]}" "
-connections = { max = 65536; };
-interfaces = ( {
-	name = \"lab0\";
-	device = \"net_af_packet0,iface=${LAB_IF[lb]}\";
-	addresses = [ \"$BOX/24\" ];
-	exception = \"$(lab_ifname -tap)\";
-} );
+lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
+$(lab_lb_interfaces $BOX/24)
 virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";
-	real_servers = (
-		{ address = \"198.18.1.31\"; port = 80; weight = 1; forward = \"tun\"; },
-		{ address = \"198.18.1.32\"; port = 80; weight = 1; forward = \"tun\"; } );
+	$(lab_real_servers tun 80 198.18.1.31=1 198.18.1.32=1)
 } );" || lab_finish
 DPLB_MAC=$(lab_dplb_mac lab0)
 echo "dplb mac $DPLB_MAC, rs1 mac $(lab_mac rs1), rs2 mac $(lab_mac rs2)"
@@ -139,33 +114,22 @@ lab_check_grep "ipvsadm -L -n lists rs1 as Tunnel, weight 1" "^  -> 198\.18\.1\.
 lab_check_grep "ipvsadm -L -n lists rs2 as Tunnel, weight 1" "^  -> 198\.18\.1\.32:80 +Tunnel +1 " "$LIST"
 
 # dplb resolves the real servers' MACs by itself within a few seconds
-lab_wait_until 10 sh -c "ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh |
-	grep -q '^198.18.1.31 ' && ip netns exec ${LAB_NS[lb]} $DPLBCTL -s 127.0.0.1:${DPLB_PORT[main]} show neigh |
-	grep -q '^198.18.1.32 '"
+lab_dplb_wait_neigh 198.18.1.31 198.18.1.32
 
 # Captures: the switch port towards dplb, the client, both real servers.
 PC_LB=$LAB_TMP/swlb.pcap PC_CL=$LAB_TMP/client.pcap
 PC_RS1=$LAB_TMP/rs1.pcap PC_RS2=$LAB_TMP/rs2.pcap
-cap_start "${LAB_NS[sw]}" "$(lab_ifname _lb)" "tcp port 80 or ip proto 4" "$PC_LB" || lab_finish
-CAPS=("$CAP_PID")
-cap_start "${LAB_NS[client]}" "${LAB_IF[client]}" "tcp port 80 or arp or icmp" "$PC_CL" || lab_finish
-CAPS+=("$CAP_PID")
-cap_start "${LAB_NS[rs1]}" "${LAB_IF[rs1]}" "ip proto 4 or tcp port 80" "$PC_RS1" || lab_finish
-CAPS+=("$CAP_PID")
-cap_start "${LAB_NS[rs2]}" "${LAB_IF[rs2]}" "ip proto 4 or tcp port 80" "$PC_RS2" || lab_finish
-CAPS+=("$CAP_PID")
-sleep 0.5	# "Capturing on" comes just before the capture really runs
+rs_tshark() { lab_tshark "$PC_RS1" "$@"; lab_tshark "$PC_RS2" "$@"; }	# both, one output
+lab_capture sw "$(lab_ifname _lb)" "tcp port 80 or ip proto 4" "$PC_LB" || lab_finish
+lab_capture client "${LAB_IF[client]}" "tcp port 80 or arp or icmp" "$PC_CL" || lab_finish
+lab_capture rs1 "${LAB_IF[rs1]}" "ip proto 4 or tcp port 80" "$PC_RS1" || lab_finish
+lab_capture rs2 "${LAB_IF[rs2]}" "ip proto 4 or tcp port 80" "$PC_RS2" || lab_finish
 
 # (1) N requests through the VIP (with no decapsulation: a few SYNs only)
-declare -A seen=()
-fails=0
 if [ "$MODE" = none ]; then
 	for _ in 1 2 3 4; do lab_in client curl -sf -m 1.5 -o /dev/null "http://$VIP/"; done
 else
-	for _ in $(seq 1 $N); do
-		page=$(lab_in client curl -sf -m 5 "http://$VIP/") || { fails=$((fails + 1)); continue; }
-		seen[$page]=$(( ${seen[$page]:-0} + 1 ))
-	done
+	lab_requests client $N "http://$VIP/"
 fi
 STATS=$(lab_dplbctl ipvsadm -L -n --stats)
 
@@ -206,16 +170,15 @@ if [ "$MODE" != none ]; then
 		"http://$VIP/")
 fi
 
-sleep 0.5	# let the last frames reach the captures
-for pid in "${CAPS[@]}"; do lab_stop_pid "$pid" INT 10 >/dev/null; done
+lab_captures_stop
 
 echo "$STATS"
 if [ "$MODE" = none ]; then
 	lab_skip "curl through the VIP end to end" "$WHY"
 else
-	lab_check_eq "$N requests through the VIP, none failed ($MODE decapsulation)" 0 "$fails"
-	lab_check_eq "rr: rs1 served half" $((N / 2)) "${seen[rs1]:-0}"
-	lab_check_eq "rr: rs2 served half" $((N / 2)) "${seen[rs2]:-0}"
+	lab_check_eq "$N requests through the VIP, none failed ($MODE decapsulation)" 0 "$LAB_FAILS"
+	lab_check_eq "rr: rs1 served half" $((N / 2)) "${LAB_SEEN[rs1]:-0}"
+	lab_check_eq "rr: rs2 served half" $((N / 2)) "${LAB_SEEN[rs2]:-0}"
 	lab_check_grep "--stats counts $N connections on the service" "^TCP  $VIP:80 +$N " "$STATS"
 	# Conns InPkts OutPkts InBytes OutBytes: TUN sees no reply, OutPkts is 0
 	lab_check_grep "--stats: no packet out (replies bypass dplb)" \
@@ -223,17 +186,13 @@ else
 fi
 
 # Only the director answers ARP for the VIP.
-ARP_REQ=$(tsh "$PC_CL" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $VIP" | wc -l)
-ARP_REP=$(tsh "$PC_CL" -Y "arp.opcode == 2 && arp.src.proto_ipv4 == $VIP" -T fields -e arp.src.hw_mac)
-lab_check_ge "client: asked ARP for the VIP" 1 "$ARP_REQ"
-lab_check_eq "client: one ARP reply per request for the VIP, all from dplb's MAC" \
-	"$(for _ in $(seq "$ARP_REQ"); do echo "$DPLB_MAC"; done)" "$ARP_REP"
+lab_check_vip_arp "$PC_CL" $VIP "$DPLB_MAC"
 
 # The tunnel packets on the real servers' links. Per frame: outer,inner
 # values of the IP fields (occurrence=a), the inner TCP's.
 check_ipip() {	# NAME ADDR PCAP
 	local name=$1 addr=$2 pcap=$3 lines bad
-	lines=$(tsh "$pcap" -Y "ip.proto == 4" -T fields -E occurrence=a -E separator=' ' \
+	lines=$(lab_tshark "$pcap" -Y "ip.proto == 4" -T fields -E occurrence=a -E separator=' ' \
 		-e eth.src -e ip.src -e ip.dst -e ip.proto -e ip.checksum.status -e ip.len \
 		-e ip.flags.df -e tcp.dstport -e tcp.checksum.status -e frame.len -e eth.trailer -e eth.padding)
 	lab_check_ge "$name: tshark decodes IPIP packets (ip.proto == 4)" \
@@ -264,10 +223,9 @@ check_ipip rs2 198.18.1.32 "$PC_RS2"
 fields=(-T fields -E occurrence=l -e ip.src -e ip.dst -e ip.id -e ip.ttl -e ip.checksum
 	-e tcp.srcport -e tcp.seq_raw -e tcp.ack_raw -e tcp.flags -e tcp.len -e tcp.checksum)
 # (all that fit into the tunnel: the too-big ones are checked below)
-SENT=$(tsh "$PC_CL" -Y "!icmp && ip.dst == $VIP && tcp.dstport == 80 && !(tcp.srcport == $SHORT_SPORT) &&
+SENT=$(lab_tshark "$PC_CL" -Y "!icmp && ip.dst == $VIP && tcp.dstport == 80 && !(tcp.srcport == $SHORT_SPORT) &&
 	ip.len <= 1480" "${fields[@]}" | sort)
-GOT=$( (tsh "$PC_RS1" -Y "ip.proto == 4 && !(tcp.srcport == $SHORT_SPORT)" "${fields[@]}"
-	tsh "$PC_RS2" -Y "ip.proto == 4 && !(tcp.srcport == $SHORT_SPORT)" "${fields[@]}") | sort)
+GOT=$(rs_tshark -Y "ip.proto == 4 && !(tcp.srcport == $SHORT_SPORT)" "${fields[@]}" | sort)
 if [ -n "$SENT" ] && [ "$SENT" = "$GOT" ]; then
 	lab_pass "the inner packets are the client's $(wc -l <<<"$SENT") packets, unchanged"
 else
@@ -276,41 +234,32 @@ else
 fi
 
 # The padded short SYN with IP options: one IPIP packet, inner intact.
-SHORT=$( (tsh "$PC_RS1" -Y "ip.proto == 4 && tcp.srcport == $SHORT_SPORT && tcp.flags.syn == 1" -T fields \
+SHORT=$(rs_tshark -Y "ip.proto == 4 && tcp.srcport == $SHORT_SPORT && tcp.flags.syn == 1" -T fields \
 		-E occurrence=a -E separator=' ' -e ip.hdr_len -e ip.len -e ip.id -e frame.len \
-		-e eth.trailer -e eth.padding -e ip.checksum.status -e tcp.checksum.status -e ip.opt.type
-	tsh "$PC_RS2" -Y "ip.proto == 4 && tcp.srcport == $SHORT_SPORT && tcp.flags.syn == 1" -T fields \
-		-E occurrence=a -E separator=' ' -e ip.hdr_len -e ip.len -e ip.id -e frame.len \
-		-e eth.trailer -e eth.padding -e ip.checksum.status -e tcp.checksum.status -e ip.opt.type) |
+		-e eth.trailer -e eth.padding -e ip.checksum.status -e tcp.checksum.status -e ip.opt.type |
 	awk '{ split($3, id, ","); $3 = id[2]; print }')
 lab_check_grep "padded SYN with IP options: tunnelled once, inner 24-byte header and options kept, outer length 64, frame 78 (no padding), checksums good" \
 	"^20,24 64,44 $SHORT_ID 78 1,1 1 1,1,1,0$" "$SHORT"
 
 # Replies: none crosses the LB's link; at the client they come from the
 # VIP with valid checksums.
-REPLIES=$(tsh "$PC_LB" -Y "tcp.srcport == 80" | wc -l)
+REPLIES=$(lab_tshark "$PC_LB" -Y "tcp.srcport == 80" | wc -l)
 # (those that fit into the tunnel: the too-big ones are checked below)
-ARRIVE=$(tsh "$PC_LB" -Y "!icmp && !(ip.proto == 4) && ip.dst == $VIP && tcp.dstport == 80 &&
+ARRIVE=$(lab_tshark "$PC_LB" -Y "!icmp && !(ip.proto == 4) && ip.dst == $VIP && tcp.dstport == 80 &&
 	eth.dst == $DPLB_MAC && ip.len <= 1480" | wc -l)
-ENCAP=$(tsh "$PC_LB" -Y "ip.proto == 4 && ip.src == $BOX && eth.src == $DPLB_MAC" | wc -l)
+ENCAP=$(lab_tshark "$PC_LB" -Y "ip.proto == 4 && ip.src == $BOX && eth.src == $DPLB_MAC" | wc -l)
 lab_check_ge "LB link: the client's packets to the VIP arrive at dplb" 3 "$ARRIVE"
 lab_check_eq "LB link: each that fits leaves again as an IPIP packet from dplb" "$ARRIVE" "$ENCAP"
 if [ "$MODE" = none ]; then
 	lab_skip "replies go straight from the real servers to the client" "$WHY"
 else
 	lab_check_eq "LB link: no packet with tcp.srcport == 80 (replies go direct)" 0 "$REPLIES"
-	SRCS=$(tsh "$PC_CL" -Y "tcp.srcport == 80" -T fields -e ip.src | sort -u)
-	lab_check_eq "client: replies come from the VIP only" "$VIP" "$SRCS"
-	TOTAL=$(tsh "$PC_CL" -Y "tcp.srcport == 80" | wc -l)
-	GOOD=$(tsh "$PC_CL" -Y "tcp.srcport == 80 && ip.checksum.status == \"Good\" &&
-		tcp.checksum.status == \"Good\"" | wc -l)
-	lab_check_ge "client: tshark saw the replies" $((N * 3)) "$TOTAL"
-	lab_check_eq "client: all $TOTAL replies have good IP and TCP checksums" "$TOTAL" "$GOOD"
+	lab_check_vip_replies "$PC_CL" $VIP $((N * 3))
 
 	# DF/MTU: frag-needed back to the client, and the retry gets through
 	# (from the VIP, as kernel LVS does, or from dplb's own address; the
 	# quoted packet must be the client's)
-	FN=$(tsh "$PC_CL" -Y "icmp.type == 3 && icmp.code == 4 && (ip.src == $BOX || ip.src == $VIP) &&
+	FN=$(lab_tshark "$PC_CL" -Y "icmp.type == 3 && icmp.code == 4 && (ip.src == $BOX || ip.src == $VIP) &&
 		ip.dst == 198.18.1.10 && eth.src == $DPLB_MAC" -T fields -E occurrence=f \
 		-e icmp.mtu -e ip.checksum.status -e icmp.checksum.status | sort -u)
 	lab_check_eq "a request too big for the tunnel: dplb sends ICMP frag-needed (mtu 1480, checksums good)" \

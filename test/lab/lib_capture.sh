@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# dplb network-namespace lab, sourced by lib.sh: packet captures. Start
+# any number of tshark captures on any lab namespace and interface
+# (lab_capture), stop them all (lab_captures_stop; lab_cleanup ends any
+# still running), read them with checksum validation on (lab_tshark,
+# lab_bad_checksums), and the checks the DR and TUN tests both make on the
+# client's capture (lab_check_vip_arp, lab_check_vip_replies).
+#
+# tshark checks no IP, TCP or UDP checksum unless asked to; lab_tshark
+# asks, so ip/tcp/udp.checksum.status is "Good" (1) or "Bad" (0).
+
+LAB_CAPS=()			# pids of the captures running
+
+# lab_capture NAME IFACE FILTER FILE [MAX_S]: tshark on IFACE in host NAME's
+# namespace ("sw": the switch's), capture filter FILTER, into FILE, for at
+# most MAX_S (60) seconds. Returns once it captures (bounded; FAIL if
+# tshark does not start).
+lab_capture() {
+	local log="$4.log"
+	lab_bg "${LAB_NS[$1]}" "$log" tshark -q -n -i "$2" -f "$3" -a "duration:${5:-60}" -w "$4"
+	LAB_CAPS+=("$LAB_LAST_PID")
+	# "Capturing on" comes just before the capture really runs, and before
+	# tshark checks FILTER: give it a moment, then it must still be running.
+	if ! lab_wait_until 15 grep -q "Capturing on" "$log" || ! sleep 0.5 ||
+	   ! kill -0 "$LAB_LAST_PID" 2>/dev/null; then
+		lab_fail "tshark starts on $2 (filter: $3)" "$(cat "$log")"
+		return 1
+	fi
+}
+
+# lab_captures_stop: end every capture running (SIGINT: tshark writes out
+# what it caught), up to 10 s for all of them; then their FILEs are whole.
+lab_captures_stop() {
+	local pid
+	[ ${#LAB_CAPS[@]} -gt 0 ] || return 0
+	sleep 0.5	# let the last frames reach the captures
+	for pid in "${LAB_CAPS[@]}"; do kill -INT "$pid" 2>/dev/null; done
+	lab_wait_until 10 eval "! kill -0 ${LAB_CAPS[*]}"
+	for pid in "${LAB_CAPS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	LAB_CAPS=()
+	return 0
+}
+
+# lab_tshark PCAP ARGS...: tshark reading PCAP (no name resolution) with
+# IP, TCP and UDP checksum validation on; its complaints are dropped.
+lab_tshark() {
+	local f=$1
+	shift
+	tshark -n -r "$f" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+		-o udp.check_checksum:TRUE "$@" 2>/dev/null
+}
+
+lab_bad_checksums() {	# PCAP: how many frames have a bad IP/TCP/UDP checksum
+	lab_tshark "$1" -Y 'ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
+		udp.checksum.status == "Bad"' | wc -l
+}
+
+# lab_check_vip_arp PCAP VIP MAC: two checks on a capture of the client's
+# link: the client asked ARP for VIP, and got exactly one reply to each
+# request, every one from MAC (dplb's: no real server answered too).
+lab_check_vip_arp() {
+	local req rep
+	req=$(lab_tshark "$1" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == $2" | wc -l)
+	rep=$(lab_tshark "$1" -Y "arp.opcode == 2 && arp.src.proto_ipv4 == $2" -T fields -e arp.src.hw_mac)
+	lab_check_ge "client: asked ARP for the VIP" 1 "$req"
+	lab_check_eq "client: one ARP reply per request for the VIP, all from dplb's MAC" \
+		"$(for _ in $(seq "$req"); do echo "$3"; done)" "$rep"
+}
+
+# lab_check_vip_replies PCAP VIP MIN: three checks on a capture of the
+# client's link: the HTTP replies (tcp.srcport == 80) come from VIP only,
+# there are at least MIN, and every one has good IP and TCP checksums.
+lab_check_vip_replies() {
+	local total good
+	lab_check_eq "client: replies come from the VIP only" "$2" \
+		"$(lab_tshark "$1" -Y "tcp.srcport == 80" -T fields -e ip.src | sort -u)"
+	total=$(lab_tshark "$1" -Y "tcp.srcport == 80" | wc -l)
+	good=$(lab_tshark "$1" -Y 'tcp.srcport == 80 && ip.checksum.status == "Good" &&
+		tcp.checksum.status == "Good"' | wc -l)
+	lab_check_ge "client: tshark saw the replies" "$3" "$total"
+	lab_check_eq "client: all $total replies have good IP and TCP checksums" "$total" "$good"
+}
