@@ -2,6 +2,7 @@
 /* The service table as ipvsadm -L prints it: plain, --stats, --rate. */
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/svc_table.h"
@@ -75,10 +76,26 @@ lb_svc_estimate(void)
 	}
 }
 
-/* One line of numbers: counters (--stats) or rates (--rate). */
+/* ipvsadm's print_largenum: 9 columns, scaled with K/M/G/T past 8 digits. */
 static void
-numbers(FILE *out, const char *lead, const char *ap, const struct lb_counters *c,
-	const struct lb_rate_est *e, enum lb_svc_view view)
+largenum(FILE *out, uint64_t i)
+{
+	if (i < 100000000ULL)
+		fprintf(out, "%9" PRIu64, i);
+	else if (i < 1000000000ULL)
+		fprintf(out, "%8" PRIu64 "K", i / 1000);
+	else if (i < 100000000000ULL)
+		fprintf(out, "%8" PRIu64 "M", i / 1000000);
+	else if (i < 100000000000000ULL)
+		fprintf(out, "%8" PRIu64 "G", i / UINT64_C(1000000000));
+	else
+		fprintf(out, "%8" PRIu64 "T", i / UINT64_C(1000000000000));
+}
+
+/* One line of numbers after name (already padded): --stats or --rate. */
+static void
+numbers(FILE *out, const struct lb_counters *c, const struct lb_rate_est *e,
+	enum lb_svc_view view)
 {
 	uint64_t t[5];
 	unsigned int i;
@@ -88,58 +105,118 @@ numbers(FILE *out, const char *lead, const char *ap, const struct lb_counters *c
 	else
 		for (i = 0; i < 5; i++)
 			t[i] = (uint64_t)(e->rate[i] + 0.5);
-	fprintf(out, "%s%-*s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
-		"\n", lead, lead[0] == ' ' ? 28 : 30, ap, t[0], t[1], t[2], t[3], t[4]);
+	for (i = 0; i < 5; i++)
+		largenum(out, t[i]);
+	fputc('\n', out);
+}
+
+/* ipvsadm's order: protocol, address, port (services); address, port (servers). */
+static int
+cmp_services(const void *a, const void *b)
+{
+	const struct lb_service *x = *(const struct lb_service *const *)a;
+	const struct lb_service *y = *(const struct lb_service *const *)b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->vip != y->vip)
+		return rte_be_to_cpu_32(x->vip) < rte_be_to_cpu_32(y->vip) ? -1 : 1;
+	return (int)rte_be_to_cpu_16(x->vport) - (int)rte_be_to_cpu_16(y->vport);
+}
+
+static int
+cmp_dests(const void *a, const void *b)
+{
+	const struct lb_dest *x = *(const struct lb_dest *const *)a;
+	const struct lb_dest *y = *(const struct lb_dest *const *)b;
+
+	if (x->addr != y->addr)
+		return rte_be_to_cpu_32(x->addr) < rte_be_to_cpu_32(y->addr) ? -1 : 1;
+	return (int)rte_be_to_cpu_16(x->port) - (int)rte_be_to_cpu_16(y->port);
+}
+
+/* " (sh-fallback,sh-port)" as ipvsadm prints scheduler flags. */
+static void
+sched_flags(FILE *out, uint32_t flags)
+{
+	static const struct { uint32_t f; const char *name; } names[] = {
+		{ LB_SVC_F_SH_FALLBACK, "sh-fallback" }, { LB_SVC_F_SH_PORT, "sh-port" },
+		{ LB_SVC_F_MH_FALLBACK, "mh-fallback" }, { LB_SVC_F_MH_PORT, "mh-port" },
+	};
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RTE_DIM(names); i++)
+		if (flags & names[i].f)
+			fprintf(out, "%s%s", n++ ? "," : " (", names[i].name);
+	if (n)
+		fputc(')', out);
+}
+
+static void
+show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view)
+{
+	const struct lb_dest *dests[LB_MAX_RS];
+	char ap[32], name[48];
+	unsigned int j;
+
+	addr_port(ap, sizeof(ap), s->vip, s->vport);
+	snprintf(name, sizeof(name), "%s  %s", s->proto == IPPROTO_UDP ? "UDP" : "TCP", ap);
+	if (view != LB_SVC_VIEW_PLAIN) {
+		fprintf(out, "%-33s", name);
+		numbers(out, s->state->stats, &s->state->est, view);
+	} else {
+		fprintf(out, "%s %s", name, s->sched->name);
+		sched_flags(out, s->flags);
+		if (s->flags & LB_SVC_F_PERSISTENT)
+			fprintf(out, " persistent %u", s->timeout);
+		if ((s->flags & LB_SVC_F_PERSISTENT) && s->netmask != 0xffffffff) {
+			char m[16];
+
+			fprintf(out, " mask %s", lb_ipv4_str(rte_be_to_cpu_32(s->netmask), m, sizeof(m)));
+		}
+		fputc('\n', out);
+	}
+	for (j = 0; j < s->nb_dests; j++)
+		dests[j] = &s->dests[j];
+	qsort(dests, s->nb_dests, sizeof(dests[0]), cmp_dests);
+	for (j = 0; j < s->nb_dests; j++) {
+		const struct lb_dest *d = dests[j];
+
+		addr_port(ap, sizeof(ap), d->addr, d->port);
+		ap[28] = '\0';		/* ipvsadm cuts the name to its column */
+		if (view != LB_SVC_VIEW_PLAIN) {
+			fprintf(out, "  -> %-28s", ap);
+			numbers(out, d->state->stats, &d->state->est, view);
+		} else {
+			fprintf(out, "  -> %-28s %-7s %-6d %-10d %-10d\n", ap, fwd_name(d->fwd),
+				d->weight,
+				__atomic_load_n(&d->state->activeconns, __ATOMIC_RELAXED),
+				__atomic_load_n(&d->state->inactconns, __ATOMIC_RELAXED));
+		}
+	}
 }
 
 void
 lb_svc_show(FILE *out, enum lb_svc_view view)
 {
 	const struct lb_svc_snapshot *snap = lb_svc_current;
-	unsigned int i, j;
-	char ap[32], lead[8];
+	const struct lb_service *svcs[LB_MAX_SERVICES];
+	unsigned int i, n = snap != NULL ? snap->nb_services : 0;
 
 	fprintf(out, "IP Virtual Server version 1.2.1 (size=4096)\n");
 	if (view == LB_SVC_VIEW_STATS)
-		fprintf(out, "Prot LocalAddress:Port               Conns   InPkts  OutPkts"
-			"  InBytes OutBytes\n  -> RemoteAddress:Port\n");
+		fprintf(out, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
+			"Prot LocalAddress:Port", "Conns", "InPkts", "OutPkts", "InBytes",
+			"OutBytes");
 	else if (view == LB_SVC_VIEW_RATE)
-		fprintf(out, "Prot LocalAddress:Port                 CPS    InPPS   OutPPS"
-			"    InBPS   OutBPS\n  -> RemoteAddress:Port\n");
+		fprintf(out, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
+			"Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS");
 	else
 		fprintf(out, "Prot LocalAddress:Port Scheduler Flags\n"
 			"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
-	for (i = 0; snap != NULL && i < snap->nb_services; i++) {
-		const struct lb_service *s = snap->services[i];
-		const char *proto = s->proto == IPPROTO_UDP ? "UDP" : "TCP";
-
-		addr_port(ap, sizeof(ap), s->vip, s->vport);
-		if (view != LB_SVC_VIEW_PLAIN) {
-			snprintf(lead, sizeof(lead), "%s  ", proto);
-			numbers(out, lead, ap, s->state->stats, &s->state->est, view);
-		} else {
-			fprintf(out, "%s  %s %s", proto, ap, s->sched->name);
-			if (s->flags & LB_SVC_F_PERSISTENT)
-				fprintf(out, " persistent %u", s->timeout);
-			if (s->netmask != 0xffffffff) {
-				char m[16];
-
-				fprintf(out, " mask %s",
-					lb_ipv4_str(rte_be_to_cpu_32(s->netmask), m, sizeof(m)));
-			}
-			fputc('\n', out);
-		}
-		for (j = 0; j < s->nb_dests; j++) {
-			const struct lb_dest *d = &s->dests[j];
-
-			addr_port(ap, sizeof(ap), d->addr, d->port);
-			if (view != LB_SVC_VIEW_PLAIN)
-				numbers(out, "  -> ", ap, d->state->stats, &d->state->est, view);
-			else
-				fprintf(out, "  -> %-28s %-7s %-6d %-10d %-10d\n", ap,
-					fwd_name(d->fwd), d->weight,
-					__atomic_load_n(&d->state->activeconns, __ATOMIC_RELAXED),
-					__atomic_load_n(&d->state->inactconns, __ATOMIC_RELAXED));
-		}
-	}
+	for (i = 0; i < n; i++)
+		svcs[i] = snap->services[i];
+	qsort(svcs, n, sizeof(svcs[0]), cmp_services);
+	for (i = 0; i < n; i++)
+		show_service(out, svcs[i], view);
 }

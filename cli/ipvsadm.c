@@ -124,29 +124,83 @@ edit_server(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, int idx, FILE 
 	return 0;
 }
 
-/* ipvsadm -S: the rules as ipvsadm lines, always numeric. */
+static int
+cmp_svc(const void *a, const void *b)
+{
+	const struct lb_cfg_service *x = *(const struct lb_cfg_service *const *)a;
+	const struct lb_cfg_service *y = *(const struct lb_cfg_service *const *)b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->vip != y->vip)
+		return x->vip < y->vip ? -1 : 1;
+	return (int)x->port - (int)y->port;
+}
+
+static int
+cmp_rs(const void *a, const void *b)
+{
+	const struct lb_cfg_rs *x = *(const struct lb_cfg_rs *const *)a;
+	const struct lb_cfg_rs *y = *(const struct lb_cfg_rs *const *)b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (int)x->port - (int)y->port;
+}
+
+static void
+save_flags(FILE *out, uint32_t flags)
+{
+	static const struct { uint32_t f; const char *name; } names[] = {
+		{ LB_SVC_F_SH_FALLBACK, "sh-fallback" }, { LB_SVC_F_SH_PORT, "sh-port" },
+		{ LB_SVC_F_MH_FALLBACK, "mh-fallback" }, { LB_SVC_F_MH_PORT, "mh-port" },
+	};
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].f)
+			fprintf(out, "%s%s", n++ ? "," : " -b ", names[i].name);
+}
+
+/* ipvsadm -S: the rules as ipvsadm lines, numeric, in ipvsadm's order. */
 static void
 save(const struct lb_config *cfg, FILE *out)
 {
 	static const char *const fwd[] = { "-m", "-g", "-i", "--fullnat" };
+	const struct lb_cfg_service *svcs[LB_MAX_SERVICES];
+	const struct lb_cfg_rs *rs[LB_MAX_RS];
 	char a[16], b[16];
 	unsigned int i, j;
 
+	for (i = 0; i < cfg->nb_services; i++)
+		svcs[i] = &cfg->services[i];
+	qsort(svcs, cfg->nb_services, sizeof(svcs[0]), cmp_svc);
 	for (i = 0; i < cfg->nb_services; i++) {
-		const struct lb_cfg_service *s = &cfg->services[i];
+		const struct lb_cfg_service *s = svcs[i];
 		const char *p = s->proto == IPPROTO_UDP ? "-u" : "-t";
 
 		lb_ipv4_str(s->vip, a, sizeof(a));
 		fprintf(out, "-A %s %s:%u -s %s", p, a, s->port, s->sched);
-		if (s->flags & LB_SVC_F_PERSISTENT)
+		save_flags(out, s->flags);
+		if (s->flags & LB_SVC_F_PERSISTENT) {
 			fprintf(out, " -p %u", s->persistence);
-		if (s->netmask != 0xffffffff)
-			fprintf(out, " -M %s", lb_ipv4_str(s->netmask, b, sizeof(b)));
+			if (s->netmask != 0xffffffff)
+				fprintf(out, " -M %s", lb_ipv4_str(s->netmask, b, sizeof(b)));
+		}
 		fputc('\n', out);
 		for (j = 0; j < s->nb_rs; j++)
-			fprintf(out, "-a %s %s:%u -r %s:%u %s -w %u\n", p, a, s->port,
-				lb_ipv4_str(s->rs[j].addr, b, sizeof(b)), s->rs[j].port,
-				fwd[s->rs[j].fwd], s->rs[j].weight);
+			rs[j] = &s->rs[j];
+		qsort(rs, s->nb_rs, sizeof(rs[0]), cmp_rs);
+		for (j = 0; j < s->nb_rs; j++) {
+			fprintf(out, "-a %s %s:%u -r %s:%u %s -w %u", p, a, s->port,
+				lb_ipv4_str(rs[j]->addr, b, sizeof(b)), rs[j]->port,
+				fwd[rs[j]->fwd], rs[j]->weight);
+			if (rs[j]->u_threshold)
+				fprintf(out, " -x %u", rs[j]->u_threshold);
+			if (rs[j]->l_threshold)
+				fprintf(out, " -y %u", rs[j]->l_threshold);
+			fputc('\n', out);
+		}
 	}
 }
 

@@ -60,8 +60,8 @@ lab_check_grep "the table shows wlc" "^TCP  $VIP:80 wlc" "$LIST"
 lab_check_grep "... and rs2 with weight 3" "^  -> 198\.18\.2\.12:80 +Masq +3 " "$LIST"
 SAVE=$($IPVSADM -S -n)
 lab_check_eq "ipvsadm -S prints the rules" "-A -t $VIP:80 -s wlc
--a -t $VIP:80 -r 198.18.2.12:80 -m -w 3
--a -t $VIP:80 -r 198.18.2.11:80 -m -w 1" "$SAVE"
+-a -t $VIP:80 -r 198.18.2.11:80 -m -w 1
+-a -t $VIP:80 -r 198.18.2.12:80 -m -w 3" "$SAVE"
 
 lab_check "ipvsadm --set 900 120 300" $IPVSADM --set 900 120 300
 lab_check "ipvsadm -A a second service on the VIP (:8080)" $IPVSADM -A -t $VIP:8080 -s rr
@@ -75,6 +75,46 @@ lab_check_eq "with no service left the VIP is gone: curl times out (exit 28)" 28
 lab_check "... and dplb counted the packets as no_route" test "$(lab_stat drop_no_route)" -gt "$before"
 lab_check "ipvsadm -C" $IPVSADM -C
 lab_check_eq "ipvsadm -S after -C is empty" "" "$($IPVSADM -S -n)"
+
+# A classic LVS-NAT setup script, unchanged but for IPVSADM, and ipvsadm's
+# -L -n output byte for byte (formats from ipvsadm's print_service_entry)
+WRAP=$LAB_TMP/dplbctl
+printf '#!/bin/sh\nexec ip netns exec %s %s -s 127.0.0.1:%s "$@"\n' \
+	"${LAB_NS[lb]}" "$DPLBCTL" "${DPLB_PORT[main]}" >"$WRAP"
+chmod +x "$WRAP"
+cat >"$LAB_TMP/lvs-nat.sh" <<EOS
+#!/bin/sh
+set -e
+IPVSADM=\${IPVSADM:-/sbin/ipvsadm}
+\$IPVSADM -C
+\$IPVSADM -A -t $VIP:80 -s wlc -p 3
+\$IPVSADM -a -t $VIP:80 -r 198.18.2.12:80 -m -w 1
+\$IPVSADM -a -t $VIP:80 -r 198.18.2.11:80 -m -w 1
+EOS
+lab_check "a classic LVS-NAT script runs with IPVSADM=dplbctl" \
+	env IPVSADM="$WRAP" sh "$LAB_TMP/lvs-nat.sh"
+WANT=$( {
+	echo "IP Virtual Server version 1.2.1 (size=4096)"
+	echo "Prot LocalAddress:Port Scheduler Flags"
+	echo "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn"
+	echo "TCP  $VIP:80 wlc persistent 3"
+	printf '  -> %-28s %-7s %-6d %-10u %-10u\n' 198.18.2.11:80 Masq 1 0 0
+	printf '  -> %-28s %-7s %-6d %-10u %-10u\n' 198.18.2.12:80 Masq 1 0 0
+} )
+lab_check_eq "ipvsadm -L -n is byte for byte ipvsadm's" "$WANT" "$("$WRAP" -L -n)"
+WANT=$( {
+	echo "IP Virtual Server version 1.2.1 (size=4096)"
+	printf '%-33s %8s %8s %8s %8s %8s\n' "Prot LocalAddress:Port" Conns InPkts OutPkts InBytes OutBytes
+	echo "  -> RemoteAddress:Port"
+	printf '%-33s%9u%9u%9u%9u%9u\n' "TCP  $VIP:80" 0 0 0 0 0
+	printf '  -> %-28s%9u%9u%9u%9u%9u\n' 198.18.2.11:80 0 0 0 0 0
+	printf '  -> %-28s%9u%9u%9u%9u%9u\n' 198.18.2.12:80 0 0 0 0 0
+} )
+lab_check_eq "ipvsadm -L -n --stats is byte for byte ipvsadm's" "$WANT" "$("$WRAP" -L -n --stats)"
+SAVED=$("$WRAP" -S -n)
+lab_check "ipvsadm -S | -R round trip: -C, replay -S, same -S" sh -c \
+	"'$WRAP' -C && echo \"\$0\" | while read -r line; do '$WRAP' \$line || exit 1; done && \
+	 [ \"\$('$WRAP' -S -n)\" = \"\$0\" ]" "$SAVED"
 
 lab_dplb_stop main
 lab_finish
