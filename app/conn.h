@@ -24,8 +24,11 @@
 
 #include "app/service.h"
 
-/* Flow key, network byte order; 16 bytes, padding zeroed. */
-struct lb_conn_key {
+/*
+ * Flow key, network byte order; 16 bytes, padding zeroed, 8-byte aligned
+ * (rte_hash_crc reads it 8 bytes at a time).
+ */
+struct __rte_aligned(8) lb_conn_key {
 	rte_be32_t saddr, daddr;
 	rte_be16_t sport, dport;
 	uint8_t proto;

@@ -65,6 +65,8 @@ main(int argc, char **argv)
 	lb_test_register_sched();
 	lb_test_register_reject();
 	lb_test_register_ipvsadm();
+	lb_test_register_vrrp();
+	lb_test_register_health();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

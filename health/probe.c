@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Non-blocking TCP_CHECK / HTTP_GET driver over kernel sockets. See probe.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "health/probe.h"
+
+enum { STAGE_IDLE, STAGE_CONNECTING, STAGE_SENDING, STAGE_READING };
+
+#define RECV_BUF	4096
+#define RECV_ROUNDS	16	/* bound the work per probe per poll */
+
+int
+lb_health_probe_init(struct lb_health_probe *p, enum lb_health_probe_kind kind,
+		     const struct sockaddr *dst, socklen_t dst_len,
+		     const struct sockaddr *src, socklen_t src_len,
+		     const struct lb_health_http_check *http, struct lb_health_rs *rs,
+		     const struct lb_health_timing *t, uint64_t now, uint32_t rnd)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const void *a;
+	uint16_t port;
+	int n;
+
+	if (dst_len > sizeof(p->dst) || src_len > sizeof(p->src) ||
+	    (dst->sa_family != AF_INET && dst->sa_family != AF_INET6) ||
+	    (kind == LB_HEALTH_PROBE_HTTP && http == NULL))
+		return -EINVAL;
+	memset(p, 0, offsetof(struct lb_health_probe, req));
+	p->kind = kind;
+	memcpy(&p->dst, dst, dst_len);
+	p->dst_len = dst_len;
+	if (src != NULL && src_len > 0) {
+		memcpy(&p->src, src, src_len);
+		p->src_len = src_len;
+	}
+	p->http = http;
+	p->rs = rs;
+	p->fd = -1;
+	p->stage = STAGE_IDLE;
+	p->resp.md = NULL;
+	if (kind == LB_HEALTH_PROBE_HTTP) {
+		if (dst->sa_family == AF_INET) {
+			a = &((const struct sockaddr_in *)dst)->sin_addr;
+			port = ntohs(((const struct sockaddr_in *)dst)->sin_port);
+		} else {
+			a = &((const struct sockaddr_in6 *)dst)->sin6_addr;
+			port = ntohs(((const struct sockaddr_in6 *)dst)->sin6_port);
+		}
+		inet_ntop(dst->sa_family, a, addr, sizeof(addr));
+		n = lb_health_http_request(p->req, sizeof(p->req), http->proto, http->path,
+					   http->vhost, addr, dst->sa_family == AF_INET6, port);
+		if (n < 0)
+			return -EINVAL;
+		p->req_len = (size_t)n;
+	}
+	lb_health_checker_init(rs, &p->chk, t, now, rnd);
+	return 0;
+}
+
+void
+lb_health_probe_close(struct lb_health_probe *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	lb_health_http_free(&p->resp);
+	p->stage = STAGE_IDLE;
+}
+
+/* End the attempt; 1 when it produced an event. */
+static unsigned int
+finish(struct lb_health_probe *p, uint64_t now, bool ok, const char *reason,
+       lb_health_event_cb cb, void *arg)
+{
+	struct lb_health_event ev;
+
+	lb_health_probe_close(p);
+	if (!lb_health_checker_done(p->rs, &p->chk, now, ok, reason, &ev))
+		return 0;
+	if (cb != NULL)
+		cb(p, &ev, arg);
+	return 1;
+}
+
+static unsigned int
+fail_errno(struct lb_health_probe *p, uint64_t now, const char *what, int err,
+	   lb_health_event_cb cb, void *arg)
+{
+	char reason[96];
+
+	snprintf(reason, sizeof(reason), "%s: %s", what, strerror(err));
+	return finish(p, now, false, reason, cb, arg);
+}
+
+static unsigned int
+start(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
+{
+	int one = 1, rc;
+
+	lb_health_checker_begin(&p->chk, now);
+	p->fd = socket(p->dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (p->fd < 0)
+		return fail_errno(p, now, "socket", errno, cb, arg);
+	if (p->src_len > 0) {
+#ifdef IP_BIND_ADDRESS_NO_PORT
+		/* thousands of checks from one address: pick the port at connect */
+		if (p->src.ss_family == AF_INET)
+			setsockopt(p->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+#endif
+		if (bind(p->fd, (struct sockaddr *)&p->src, p->src_len) < 0)
+			return fail_errno(p, now, "bind to source address", errno, cb, arg);
+	}
+	(void)one;
+	rc = connect(p->fd, (struct sockaddr *)&p->dst, p->dst_len);
+	if (rc < 0 && errno != EINPROGRESS)
+		return fail_errno(p, now, "connect", errno, cb, arg);
+	p->stage = STAGE_CONNECTING;
+	return 0;
+}
+
+/* Connect finished? 1 connected, 0 pending, <0 -errno. */
+static int
+connect_state(int fd)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	int err = 0;
+	socklen_t elen = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+		return -errno;
+	if (err != 0)
+		return -err;
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+		return 1;
+	return errno == ENOTCONN ? 0 : -errno;
+}
+
+/* HTTP: the response is complete; check status then digest (keepalived order). */
+static unsigned int
+http_verdict(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
+{
+	char reason[96];
+
+	if (!lb_health_http_codes_match(&p->http->codes, p->resp.status)) {
+		snprintf(reason, sizeof(reason), "HTTP status code %d not accepted",
+			 p->resp.status);
+		return finish(p, now, false, reason, cb, arg);
+	}
+	if (p->http->digest != NULL && !lb_health_http_digest_match(&p->resp, p->http->digest)) {
+		snprintf(reason, sizeof(reason), "MD5 digest %s differs", p->resp.md5_hex);
+		return finish(p, now, false, reason, cb, arg);
+	}
+	return finish(p, now, true, NULL, cb, arg);
+}
+
+static unsigned int
+step_io(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
+{
+	char buf[RECV_BUF], reason[112];
+	ssize_t n;
+	int rc, i;
+
+	if (p->stage == STAGE_SENDING) {
+		n = send(p->fd, p->req + p->req_off, p->req_len - p->req_off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return fail_errno(p, now, "send request", errno, cb, arg);
+		if (n > 0) {
+			p->req_off += (size_t)n;
+			lb_health_checker_progress(&p->chk, now);
+		}
+		if (p->req_off < p->req_len)
+			return now >= p->chk.deadline ?
+			       finish(p, now, false, "timeout sending request", cb, arg) : 0;
+		p->stage = STAGE_READING;
+	}
+	for (i = 0; i < RECV_ROUNDS; i++) {
+		n = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				break;
+			return fail_errno(p, now, "read response", errno, cb, arg);
+		}
+		rc = n == 0 ? lb_health_http_eof(&p->resp) :
+			      lb_health_http_feed(&p->resp, buf, (size_t)n);
+		if (rc < 0) {
+			snprintf(reason, sizeof(reason), "HTTP: %s", p->resp.reason);
+			return finish(p, now, false, reason, cb, arg);
+		}
+		if (rc == LB_HEALTH_HTTP_DONE)
+			return http_verdict(p, now, cb, arg);
+		lb_health_checker_progress(&p->chk, now);
+	}
+	if (now >= p->chk.deadline)
+		return finish(p, now, false, "timeout reading response", cb, arg);
+	return 0;
+}
+
+static unsigned int
+step(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
+{
+	unsigned int ev;
+	int rc;
+
+	if (p->stage == STAGE_IDLE) {
+		if (!lb_health_checker_due(&p->chk, now))
+			return 0;
+		ev = start(p, now, cb, arg);
+		if (p->stage == STAGE_IDLE)
+			return ev;	/* failed at once */
+	}
+	if (p->stage == STAGE_CONNECTING) {
+		rc = connect_state(p->fd);
+		if (rc < 0)
+			return fail_errno(p, now, "connect", -rc, cb, arg);
+		if (rc == 0)
+			return now >= p->chk.deadline ?
+			       finish(p, now, false, "timeout connecting", cb, arg) : 0;
+		if (p->kind == LB_HEALTH_PROBE_TCP)
+			return finish(p, now, true, NULL, cb, arg);
+		rc = lb_health_http_init(&p->resp, p->http->digest != NULL, 0);
+		if (rc < 0)
+			return fail_errno(p, now, "HTTP parser", -rc, cb, arg);
+		p->req_off = 0;
+		p->stage = STAGE_SENDING;
+		lb_health_checker_progress(&p->chk, now);
+	}
+	return step_io(p, now, cb, arg);
+}
+
+unsigned int
+lb_health_poll(struct lb_health_probe **probes, unsigned int n, uint64_t now,
+	       lb_health_event_cb cb, void *arg)
+{
+	unsigned int i, events = 0;
+
+	for (i = 0; i < n; i++)
+		events += step(probes[i], now, cb, arg);
+	return events;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_HEALTH_PROBE_H
+#define LB_HEALTH_PROBE_H
+
+/*
+ * TCP_CHECK and HTTP_GET attempts on non-blocking kernel sockets (the box's
+ * own traffic reaches real servers through the exception path). Never blocks
+ * and never waits: lb_health_poll() advances every probe by what the kernel
+ * already has (connect state via SO_ERROR/getpeername, send/recv with
+ * MSG_DONTWAIT) and fails stages past their deadline. The caller calls it
+ * from the control lcore loop with a monotonic time in microseconds. No
+ * threads; control lcore only.
+ *
+ * Timeouts follow keepalived: connect_timeout bounds the connect, then each
+ * send/read stage (the deadline moves on every byte received or sent).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "health/checker.h"
+#include "health/http.h"
+
+enum lb_health_probe_kind {
+	LB_HEALTH_PROBE_TCP,		/* TCP_CHECK: connect within connect_timeout */
+	LB_HEALTH_PROBE_HTTP,		/* HTTP_GET: one url */
+};
+
+/* One HTTP_GET url (keepalived url { path digest status_code virtualhost }). */
+struct lb_health_http_check {
+	enum lb_health_http_proto proto;
+	const char *path;
+	const char *vhost;		/* NULL: Host is the real server addr:port */
+	const char *digest;		/* 32 hex digits, or NULL */
+	struct lb_health_http_codes codes;	/* lb_health_http_codes_default() */
+};
+
+struct lb_health_probe {
+	enum lb_health_probe_kind kind;
+	struct sockaddr_storage dst;	/* real server (or connect_ip/port) */
+	socklen_t dst_len;
+	struct sockaddr_storage src;	/* bindto; src_len 0 = kernel's choice */
+	socklen_t src_len;
+	const struct lb_health_http_check *http;	/* HTTP only; caller-owned */
+	struct lb_health_rs *rs;	/* real server this checker counts for */
+	struct lb_health_checker chk;
+	void *user;			/* for the event callback */
+	/* private */
+	int fd;
+	int stage;
+	size_t req_len, req_off;
+	char req[LB_HEALTH_HTTP_REQ_MAX];
+	struct lb_health_http_resp resp;
+};
+
+typedef void (*lb_health_event_cb)(struct lb_health_probe *p,
+				   const struct lb_health_event *ev, void *arg);
+
+/*
+ * Set up probe p and attach its checker to rs (lb_health_rs_init first).
+ * src may be NULL. For HTTP, http must outlive p and its request is built
+ * here. Returns 0 or -EINVAL (bad address, path or vhost).
+ */
+int lb_health_probe_init(struct lb_health_probe *p, enum lb_health_probe_kind kind,
+			 const struct sockaddr *dst, socklen_t dst_len,
+			 const struct sockaddr *src, socklen_t src_len,
+			 const struct lb_health_http_check *http, struct lb_health_rs *rs,
+			 const struct lb_health_timing *t, uint64_t now, uint32_t rnd);
+
+/* Close a running attempt's socket (no event); p may be init'ed again. */
+void lb_health_probe_close(struct lb_health_probe *p);
+
+/*
+ * Advance every probe at time now: start due attempts, progress running
+ * ones, finish them. cb is called for each real server UP/DOWN. Returns the
+ * number of events. Never blocks.
+ */
+unsigned int lb_health_poll(struct lb_health_probe **probes, unsigned int n, uint64_t now,
+			    lb_health_event_cb cb, void *arg);
+
+#endif
