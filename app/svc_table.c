@@ -203,7 +203,8 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 	s->state->refcnt++;
 	for (i = 0; i < c->nb_rs; i++) {
 		struct lb_dest *d = &s->dests[i];
-		const struct lb_cfg_rs *r = &c->rs[i];
+		/* IPVS adds each real server at the head of its list: newest first */
+		const struct lb_cfg_rs *r = &c->rs[c->nb_rs - 1 - i];
 
 		d->addr = rte_cpu_to_be_32(r->addr);
 		d->port = rte_cpu_to_be_16(r->port);
@@ -220,8 +221,11 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 		s->nb_dests++;
 		if (lb_route_lookup(d->addr, &d->port_id, &d->nexthop) != 0) {
 			d->port_id = UINT16_MAX;	/* packets to it: drop_no_route */
-			LOG(WARNING, "real server %u of service %u: no interface or gateway "
-			    "reaches it", i, c->port);
+			char a[16];
+
+			LOG(WARNING, "real server %s of service port %u: no interface or "
+			    "gateway reaches it; its packets are dropped (no_route)",
+			    lb_ipv4_str(r->addr, a, sizeof(a)), c->port);
 		}
 	}
 	if (s->sched->init_service != NULL && s->sched->init_service(s, nb_workers) != 0) {
