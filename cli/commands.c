@@ -30,11 +30,21 @@ struct command {
 
 static int cmd_help(int argc, char **argv, FILE *out);
 
+/* Commands without arguments refuse stray words rather than ignore them. */
+static bool
+extra_words(int argc, char **argv, FILE *out)
+{
+	if (argc == 0)
+		return false;
+	fprintf(out, "error: unexpected '%s' (type 'help')\n", argv[0]);
+	return true;
+}
+
 static int
 cmd_stats(int argc, char **argv, FILE *out)
 {
-	(void)argc;
-	(void)argv;
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
 	lb_stats_print(out);
 	return 0;
 }
@@ -42,8 +52,8 @@ cmd_stats(int argc, char **argv, FILE *out)
 static int
 cmd_interfaces(int argc, char **argv, FILE *out)
 {
-	(void)argc;
-	(void)argv;
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
 	lb_ports_show(out);
 	return 0;
 }
@@ -51,8 +61,8 @@ cmd_interfaces(int argc, char **argv, FILE *out)
 static int
 cmd_neigh(int argc, char **argv, FILE *out)
 {
-	(void)argc;
-	(void)argv;
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
 	lb_neigh_show(out);
 	return 0;
 }
@@ -75,8 +85,8 @@ cmd_ipvsadm(int argc, char **argv, FILE *out)
 static int
 cmd_conns(int argc, char **argv, FILE *out)
 {
-	(void)argc;
-	(void)argv;
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
 	fprintf(out, "connections %u\n", lb_conn_count());
 	return 0;
 }
@@ -92,16 +102,28 @@ static const struct command commands[] = {
 	{ "help", "help                this list", cmd_help },
 };
 
+/* help [WORDS...]: every command, or those whose words start with WORDS. */
 static int
 cmd_help(int argc, char **argv, FILE *out)
 {
-	unsigned int i;
+	unsigned int i, shown = 0;
+	char want[128] = "";
+	int k;
 
-	(void)argc;
-	(void)argv;
+	for (k = 0; k < argc; k++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
+			 k ? " " : "", argv[k]);
 	for (i = 0; i < RTE_DIM(commands); i++)
-		fprintf(out, "%s\n", commands[i].usage);
-	fprintf(out, "quit                end the session\n");
+		if (strncmp(commands[i].words, want, strlen(want)) == 0) {
+			fprintf(out, "%s\n", commands[i].usage);
+			shown++;
+		}
+	if (argc == 0)
+		fprintf(out, "quit                end the session\n");
+	else if (shown == 0) {
+		fprintf(out, "error: no command '%s' (type 'help')\n", want);
+		return -EINVAL;
+	}
 	return 0;
 }
 

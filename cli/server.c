@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_log.h>
 
 #include "cli/server.h"
@@ -20,10 +21,26 @@ RTE_LOG_REGISTER_SUFFIX(lb_cli_logtype, cli, INFO);
 #define OUT_MAX (1 << 20)	/* pending output past this closes the session */
 #define PROMPT "dplb> "
 
+/* Where a session is in the telnet byte stream (RFC 854): commands skipped. */
+enum telnet_state {
+	TN_DATA = 0,
+	TN_IAC,		/* after IAC */
+	TN_OPTION,	/* after IAC WILL/WONT/DO/DONT: one option byte */
+	TN_SUB,		/* inside IAC SB ... IAC SE */
+	TN_SUB_IAC,	/* IAC inside a subnegotiation */
+};
+
+#define IAC 255
+#define IAC_SB 250
+#define IAC_SE 240
+#define IAC_WILL 251
+
 struct session {
 	int fd;
 	bool batch;
 	bool closing;
+	enum telnet_state tn;
+	uint64_t last_tsc;		/* last input, for the idle timeout */
 	size_t in_len;
 	char in[LB_CLI_MAX_LINE + 1];
 	char *out;
@@ -148,6 +165,37 @@ session_lines(struct session *s)
 	}
 }
 
+/* Feed one byte through the telnet parser; true when it is data. */
+static bool
+telnet_data(struct session *s, unsigned char c)
+{
+	switch (s->tn) {
+	case TN_DATA:
+		if (c != IAC)
+			return true;
+		s->tn = TN_IAC;
+		return false;
+	case TN_IAC:
+		if (c == IAC) {			/* escaped 255: not ASCII, dropped */
+			s->tn = TN_DATA;
+			return false;
+		}
+		s->tn = c == IAC_SB ? TN_SUB : c >= IAC_WILL ? TN_OPTION : TN_DATA;
+		return false;
+	case TN_OPTION:
+		s->tn = TN_DATA;
+		return false;
+	case TN_SUB:
+		if (c == IAC)
+			s->tn = TN_SUB_IAC;
+		return false;
+	case TN_SUB_IAC:
+		s->tn = c == IAC_SE ? TN_DATA : TN_SUB;
+		return false;
+	}
+	return false;
+}
+
 static unsigned int
 session_read(struct session *s)
 {
@@ -162,13 +210,14 @@ session_read(struct session *s)
 	}
 	if (n < 0)
 		return 0;
+	s->last_tsc = rte_get_tsc_cycles();
 	for (i = 0; i < (size_t)n; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
-		if (c == 0xff || c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
-			continue;	/* telnet IAC and control bytes: ignored */
-		if (c >= 0x80)
-			continue;
+		if (!telnet_data(s, c))
+			continue;	/* telnet negotiation: ignored, never answered */
+		if (c == 0 || c >= 0x80 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
+			continue;	/* control and non-ASCII bytes: ignored */
 		s->in[s->in_len++] = (char)c;
 		if (c == '\n' || s->in_len == LB_CLI_MAX_LINE)
 			session_lines(s);
@@ -209,6 +258,7 @@ accept_new(void)
 	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++) {
 		if (sessions[i].fd < 0) {
 			sessions[i].fd = fd;
+			sessions[i].last_tsc = rte_get_tsc_cycles();
 			session_write(&sessions[i], PROMPT, strlen(PROMPT));
 			return 1;
 		}
@@ -221,6 +271,7 @@ accept_new(void)
 unsigned int
 lb_cli_poll(void)
 {
+	const uint64_t idle_tsc = rte_get_tsc_hz() * LB_CLI_IDLE_TIMEOUT_S;
 	unsigned int work = 0;
 	int i;
 
@@ -232,6 +283,12 @@ lb_cli_poll(void)
 
 		if (s->fd < 0)
 			continue;
+		if (!s->closing && rte_get_tsc_cycles() - s->last_tsc > idle_tsc) {
+			static const char msg[] = "\nidle timeout: closing the session\n";
+
+			session_write(s, msg, sizeof(msg) - 1);
+			s->closing = true;
+		}
 		work += session_read(s);
 		if (s->fd >= 0 && (s->out_len > 0 || s->closing))
 			session_flush(s);

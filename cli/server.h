@@ -8,6 +8,7 @@
 
 #define LB_CLI_MAX_LINE 4096
 #define LB_CLI_MAX_SESSIONS 32
+#define LB_CLI_IDLE_TIMEOUT_S 300	/* a silent session is closed after this */
 
 /*
  * Telnet-style CLI on the control lcore. Sessions are non-blocking: a slow

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The operator CLI under normal and hostile use: dplbctl's exit codes and
+# messages, help, telnet negotiation, oversize lines, binary garbage, IAC
+# storms, 100 simultaneous sessions and a reader that never reads. dplb
+# must answer throughout and stop cleanly.
+#
+# usage: test/lab/test_cli.sh [BUILD]      (root)
+. "$(dirname "$0")/lib.sh"
+lab_init "${1:-}"
+
+lab_add_host client 198.18.1.10/24 || lab_finish
+lab_add_lb lb || lab_finish
+lab_dplb_start main "${LAB_NS[lb]}" "$(lab_lb_interfaces 198.18.1.1/24)" || lab_finish
+
+OUT=$(lab_dplbctl help)
+lab_check_grep "help lists ipvsadm" "^ipvsadm " "$OUT"
+lab_check_grep "help lists show stats" "^show stats " "$OUT"
+OUT=$(lab_dplbctl help show)
+lab_check_eq "help show: only the show commands" "4" "$(grep -c '^show ' <<<"$OUT")"
+lab_check_grep "... and nothing else" "^show" "$(head -n 1 <<<"$OUT")"
+OUT=$(lab_dplbctl frobnicate 2>&1); rc=$?
+lab_check_eq "an unknown command exits 1" 1 "$rc"
+lab_check_grep "... naming it" "unknown command 'frobnicate'" "$OUT"
+OUT=$(lab_dplbctl show stats please 2>&1); rc=$?
+lab_check_eq "stray words after a command are refused (exit 1)" 1 "$rc"
+lab_check_grep "... naming them" "unexpected 'please'" "$OUT"
+OUT=$(lab_dplbctl -A -t 198.18.1.100 2>&1); rc=$?
+lab_check_eq "a bad ipvsadm line exits 1" 1 "$rc"
+lab_check_grep "... naming the bad argument" "198.18.1.100" "$OUT"
+OUT=$(ip netns exec "${LAB_NS[lb]}" "$DPLBCTL" -s 127.0.0.1:1 show stats 2>&1); rc=$?
+lab_check_eq "dplbctl exits 2 when dplb cannot be reached" 2 "$rc"
+
+ABUSE=$(lab_in lb timeout 120 "$LAB_PY" "$LAB_LIB_DIR/cli_abuse.py" 127.0.0.1 "${DPLB_PORT[main]}")
+echo "$ABUSE"
+while read -r verdict name; do
+	case $verdict in
+	ok) lab_pass "$name" ;;
+	bad) lab_fail "${name%%:*}" "${name#*: }" ;;
+	esac
+done <<<"$ABUSE"
+lab_check_eq "every hostile-session check ran" 7 "$(grep -c '^\(ok\|bad\) ' <<<"$ABUSE")"
+lab_check "dplb still pings after all that" lab_in client ping -n -c 1 -W 2 198.18.1.1
+
+lab_dplb_stop main
+lab_finish
