@@ -3,7 +3,7 @@ BUILD ?= build
 SAN_BUILD ?= build-san
 MESON_OPTS ?=
 
-.PHONY: all build deps test test-unit test-lab test-san demo bench clean
+.PHONY: all build deps test test-unit test-lab test-san demo bench fuzz clean
 
 all: build
 
@@ -44,6 +44,11 @@ bench: deps
 	@scripts/hugepages.sh || true
 	$(MAKE) build
 	test/perf/run.sh $(BUILD)
+
+# libFuzzer targets (clang): FUZZ_SECONDS each, 600 for the 10-minute runs.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	test/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)

@@ -19,6 +19,7 @@ PACKAGES=(
 	libconfig-dev libssl-dev libcunit1-dev
 	nginx-light curl wrk keepalived tshark
 	iproute2 iputils-ping ethtool procps psmisc python3
+	clang libclang-rt-14-dev
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -107,6 +107,20 @@ else
 	fi
 fi
 
+# fuzz smoke: every libFuzzer target for FUZZ_SECONDS (make fuzz runs longer)
+if [ "${FUZZ_SECONDS:-20}" != 0 ]; then
+	log="$tmp/fuzz.log"
+	"$REPO/test/fuzz/run.sh" "${FUZZ_SECONDS:-20}" 2>&1 | tee "$log"
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -z "$last" ]; then
+		result FAIL "fuzz: no summary from test/fuzz/run.sh"
+	else
+		read -r p _ f _ <<<"$last"
+		passed=$((passed + p)) failed=$((failed + f))
+		lines+=("fuzz (${FUZZ_SECONDS:-20} s each): $last")
+	fi
+fi
+
 echo "=== all tests, $((SECONDS - start)) s"
 printf '  %s\n' "${lines[@]}"
 echo "$passed passed, $failed failed"
