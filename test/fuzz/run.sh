@@ -42,6 +42,7 @@ run() {		# NAME
 	mkdir -p "$work"
 	echo "=== fuzz: $name for ${SECONDS_EACH}s"
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	LSAN_OPTIONS="suppressions=$HERE/lsan.supp:print_suppressions=0" \
 	"$OUT/$name" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$OUT/$name-" -print_final_stats=1 \
 		"$work" "$HERE/corpus/$name" >"$OUT/$name.log" 2>&1
