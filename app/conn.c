@@ -462,6 +462,18 @@ remove_conn(struct conn_table *t, struct lb_conn *c)
 	rte_hash_del_key(t->hash, &c->in);	/* c is freed after a grace period */
 }
 
+bool
+lb_conn_retire_for_reuse(unsigned int worker, struct lb_conn *c)
+{
+	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+
+	if (c->owner != worker || worker >= nb_tables || c->is_template ||
+	    (st != LB_TCP_TIME_WAIT && st != LB_TCP_CLOSE))
+		return false;
+	remove_conn(&tables[worker], c);
+	return true;
+}
+
 unsigned int
 lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget)
 {

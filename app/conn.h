@@ -171,6 +171,15 @@ unsigned int lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budg
  */
 void lb_conn_set_timeouts(const struct lb_config *cfg);
 
+/*
+ * LVS's conn_reuse_mode: a new SYN from the client on a connection in
+ * TIME_WAIT or CLOSE is a new connection. Remove c at once so the caller
+ * can schedule the SYN afresh; only c's owner can (its table), so this
+ * returns false, changing nothing, when worker is not the owner or c is
+ * not such a connection. Worker lcores.
+ */
+bool lb_conn_retire_for_reuse(unsigned int worker, struct lb_conn *c);
+
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);
 

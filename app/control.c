@@ -13,6 +13,7 @@
 #include "cli/server.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "vrrp/instance.h"
 
 #define IDLE_SLEEP_US 200
 
@@ -111,6 +112,7 @@ lb_control_main(void)
 		unsigned int work = drain_workers() + drain_kernel() + lb_resolve_drain(resolve);
 
 		rte_timer_manage();
+		lb_vrrp_poll();		/* VRRP timers: µs resolution, polled */
 		work += lb_cli_poll();
 		if (work == 0)
 			nanosleep(&idle, NULL);

@@ -281,7 +281,8 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	enum lb_dir dir;
 	int rc;
 
-	if (lb_svc_is_vip(lb_svc_snapshot_get(), ip->dst_addr) &&
+	if ((lb_svc_is_vip(lb_svc_snapshot_get(), ip->dst_addr) ||
+	     lb_svc_gate_state(ip->dst_addr) == 1) &&
 	    lb_icmp_echo_reply(m, info->l3_off) == 0) {
 		send_back(lc, m);	/* the VIP answers ping, as on an LVS director */
 		return;
@@ -337,6 +338,10 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
 	int rc;
 
+	if (unlikely(lb_svc_nb_gates != 0) && lb_svc_gate_state(ip->dst_addr) == 0) {
+		drop(lc, m, LB_DROP_VIP_BACKUP);	/* VRRP: not MASTER for it */
+		return false;
+	}
 	if (info->proto == IPPROTO_ICMP) {
 		forward_icmp_error(lc, m, info, now);
 		return false;
@@ -370,6 +375,11 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 
 	if (c == NULL)	/* maybe created by an earlier packet of this burst */
 		c = lb_conn_lookup(lc->worker_index, &p->key, &dir);
+	/* a client reusing its port after TIME_WAIT opens a new connection */
+	if (c != NULL && dir == LB_DIR_IN &&
+	    (p->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG &&
+	    lb_conn_retire_for_reuse(lc->worker_index, c))
+		c = NULL;
 	if (c == NULL) {
 		bool vip_miss = false;
 

@@ -25,6 +25,7 @@
 #include "config/config.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "vrrp/instance.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_main_logtype, main, INFO);
 #define LOG(level, fmt, ...) \
@@ -93,6 +94,8 @@ static const struct module {
 	{ "connections", conn_init, lb_conn_term },
 	{ "ports", ports_init, lb_ports_term },
 	{ "services", services_init, lb_svc_term },
+	/* after the ports, so its term sends the priority-0 adverts before they close */
+	{ "vrrp", lb_vrrp_init, lb_vrrp_term },
 	{ "control", lb_control_init, lb_control_term },
 	{ "cli", lb_cli_init, lb_cli_term },
 };

@@ -40,7 +40,9 @@
 	X(TOO_BIG,	"too_big")		/* over the MTU with DF */ \
 	X(NO_ROUTE,	"no_route_to_real_server") \
 	X(NO_LPORT,	"fnat_no_local_port")	/* FNAT local ports exhausted */ \
-	X(ICMP_NO_CONN,	"icmp_error_no_connection")
+	X(ICMP_NO_CONN,	"icmp_error_no_connection") \
+	X(VIP_BACKUP,	"vip_not_master")	/* VRRP VIP while its instance is not MASTER */ \
+	X(VRRP,		"vrrp_rejected")	/* VRRP advert not accepted (see vrrp counters) */
 
 #define LB_DROP_ENUM(name, str) LB_DROP_##name,
 enum lb_drop_reason {

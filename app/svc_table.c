@@ -65,10 +65,46 @@ lb_svc_is_vip(const struct lb_svc_snapshot *snap, rte_be32_t addr)
 	return false;
 }
 
+struct lb_svc_gate lb_svc_gates[LB_SVC_MAX_GATES];
+unsigned int lb_svc_nb_gates;
+
+int
+lb_svc_gate_add(rte_be32_t addr)
+{
+	if (lb_svc_gate_state(addr) >= 0)
+		return 0;
+	if (lb_svc_nb_gates == LB_SVC_MAX_GATES)
+		return -ENOSPC;
+	lb_svc_gates[lb_svc_nb_gates].addr = addr;
+	lb_svc_gates[lb_svc_nb_gates].owned = false;
+	__atomic_store_n(&lb_svc_nb_gates, lb_svc_nb_gates + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+lb_svc_gate_set(rte_be32_t addr, bool owned)
+{
+	unsigned int i;
+
+	for (i = 0; i < lb_svc_nb_gates; i++)
+		if (lb_svc_gates[i].addr == addr)
+			__atomic_store_n(&lb_svc_gates[i].owned, owned, __ATOMIC_RELEASE);
+}
+
+void
+lb_svc_gate_clear(void)
+{
+	lb_svc_nb_gates = 0;
+}
+
 bool
 lb_svc_owns(const struct lb_svc_snapshot *snap, rte_be32_t addr)
 {
 	unsigned int i;
+	int gate = lb_svc_gate_state(addr);
+
+	if (gate >= 0)
+		return gate == 1;
 
 	if (lb_svc_is_vip(snap, addr))
 		return true;

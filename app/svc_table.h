@@ -40,8 +40,51 @@ struct lb_service *lb_svc_lookup(const struct lb_svc_snapshot *snap, uint8_t pro
 /* True when addr is one of the snapshot's VIPs. Pure. */
 bool lb_svc_is_vip(const struct lb_svc_snapshot *snap, rte_be32_t addr);
 
-/* True when dplb answers ARP for addr: a VIP or an FNAT local address. Pure. */
+/*
+ * True when dplb answers ARP for addr: a VIP or an FNAT local address, or
+ * a VRRP-gated address while its instance is MASTER; a gated address is
+ * not owned while its instance is not MASTER, even if it is a service VIP.
+ */
 bool lb_svc_owns(const struct lb_svc_snapshot *snap, rte_be32_t addr);
+
+/*
+ * VRRP gating of VIPs. An address registered here (a virtual_ipaddress of
+ * a vrrp_instance) is owned only while lb_svc_gate_set(addr, true) holds:
+ * ARP is answered and its traffic accepted only then. Addresses never
+ * registered keep today's behaviour (owned whenever they are VIPs).
+ * Registration happens on the control lcore before the workers start;
+ * the owned flags change at any time (atomics) and workers read them.
+ */
+#define LB_SVC_MAX_GATES (LB_MAX_VRRP * LB_VRRP_MAX_VIPS)
+
+struct lb_svc_gate {
+	rte_be32_t addr;
+	bool owned;
+};
+
+extern struct lb_svc_gate lb_svc_gates[LB_SVC_MAX_GATES];
+extern unsigned int lb_svc_nb_gates;
+
+/* Register addr as gated, not owned. Returns 0, -ENOSPC. Before workers start. */
+int lb_svc_gate_add(rte_be32_t addr);
+
+/* Own or disown a gated address. Control lcore. */
+void lb_svc_gate_set(rte_be32_t addr, bool owned);
+
+/* Forget every gated address. Workers stopped. */
+void lb_svc_gate_clear(void);
+
+/* -1: addr is not gated; 0: gated, not owned now; 1: gated and owned. */
+static inline int
+lb_svc_gate_state(rte_be32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < lb_svc_nb_gates; i++)
+		if (lb_svc_gates[i].addr == addr)
+			return __atomic_load_n(&lb_svc_gates[i].owned, __ATOMIC_RELAXED) ? 1 : 0;
+	return -1;
+}
 
 /*
  * Build a snapshot from cfg's virtual services and publish it; real servers

@@ -25,6 +25,9 @@
 #define LB_SCHED_NAME_LEN 16
 #define LB_MAX_LADDRS	 8	/* FNAT local addresses per service */
 
+#define LB_MAX_VRRP	 32	/* vrrp_instances */
+#define LB_VRRP_MAX_VIPS 16	/* virtual_ipaddress entries per instance */
+
 /* Forwarding method of a real server, as ipvsadm -m / -g / -i (+ FNAT). */
 enum lb_fwd {
 	LB_FWD_NAT = 0,		/* masquerading, -m */
@@ -92,6 +95,27 @@ struct lb_cfg_iface {
 	int line;			/* config line, for later messages */
 };
 
+/*
+ * A vrrp_instance (keepalived's vrrp_instance block), host byte order.
+ * The advert source is the interface's first address.
+ */
+struct lb_cfg_vrrp {
+	char name[LB_NAME_LEN];
+	unsigned int iface;		/* index in lb_config.ifaces */
+	uint8_t vrid;			/* 1..255 */
+	uint8_t priority;		/* 1..255 */
+	uint8_t version;		/* 2 or 3 */
+	bool init_master;		/* state = "MASTER" (keepalived's initial state) */
+	uint16_t advert_int_cs;		/* centiseconds; v2: a multiple of 100 */
+	uint8_t auth_type;		/* 0 none, 1 PASS, 2 AH (v2 only) */
+	char auth_pass[9];		/* up to 8 bytes, as keepalived */
+	bool nopreempt;
+	unsigned int preempt_delay_s;	/* 0..1000 */
+	uint32_t vips[LB_VRRP_MAX_VIPS];
+	unsigned int nb_vips;
+	int line;
+};
+
 struct lb_cfg_eal {
 	char lcores[64];		/* "-l" value; "" = derived from workers */
 	unsigned int memory_mb;		/* "-m" value, 0 = EAL default */
@@ -124,6 +148,8 @@ struct lb_config {
 	bool vip_reject;		/* VIP port with no service: RST / ICMP (else drop) */
 	struct lb_cfg_service *services; /* nb_services entries, owned */
 	unsigned int nb_services;
+	struct lb_cfg_vrrp vrrp[LB_MAX_VRRP];	/* vrrp_instances */
+	unsigned int nb_vrrp;
 };
 
 /*

@@ -150,6 +150,36 @@ dump_service(const struct lb_cfg_service *svc, FILE *out, bool last)
 	fprintf(out, "\t\t);\n\t}%s\n", last ? "" : ",");
 }
 
+static void
+dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, bool last)
+{
+	static const char *const auth[] = { "", "PASS", "AH" };
+	char a[16];
+	unsigned int i;
+
+	fputs("\t{\n", out);
+	put_kv(out, 2, "name", v->name);
+	put_kv(out, 2, "interface", cfg->ifaces[v->iface].name);
+	fprintf(out, "\t\tvirtual_router_id = %u;\n\t\tpriority = %u;\n\t\tversion = %u;\n",
+		v->vrid, v->priority, v->version);
+	if (v->advert_int_cs % 100 == 0)
+		fprintf(out, "\t\tadvert_int = %u;\n", v->advert_int_cs / 100);
+	else
+		fprintf(out, "\t\tadvert_int = %u.%02u;\n", v->advert_int_cs / 100,
+			v->advert_int_cs % 100);
+	fprintf(out, "\t\tstate = \"%s\";\n", v->init_master ? "MASTER" : "BACKUP");
+	if (v->auth_type != 0) {
+		fprintf(out, "\t\tauthentication = { type = \"%s\"; pass = ", auth[v->auth_type]);
+		put_str(out, v->auth_pass);
+		fputs("; };\n", out);
+	}
+	fputs("\t\tvirtual_ipaddress = [", out);
+	for (i = 0; i < v->nb_vips; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(v->vips[i], a, sizeof(a)));
+	fprintf(out, " ];\n\t\tnopreempt = %s;\n\t\tpreempt_delay = %u;\n\t}%s\n",
+		v->nopreempt ? "true" : "false", v->preempt_delay_s, last ? "" : ",");
+}
+
 void
 lb_config_dump(const struct lb_config *cfg, FILE *out)
 {
@@ -179,5 +209,9 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	fputs("virtual_servers = (\n", out);
 	for (i = 0; i < cfg->nb_services; i++)
 		dump_service(&cfg->services[i], out, i + 1 == cfg->nb_services);
+	fputs(");\n", out);
+	fputs("vrrp_instances = (\n", out);
+	for (i = 0; i < cfg->nb_vrrp; i++)
+		dump_vrrp(&cfg->vrrp[i], cfg, out, i + 1 == cfg->nb_vrrp);
 	fputs(");\n", out);
 }

@@ -66,4 +66,8 @@ lb_cfg_parse_connections(struct parse_ctx *ctx, const config_setting_t *grp);
 void
 lb_cfg_parse_services(struct parse_ctx *ctx, const config_setting_t *root);
 
+/* vrrp_instances = ( ... ): VRRP instances, after the interfaces. */
+void
+lb_cfg_parse_vrrp(struct parse_ctx *ctx, const config_setting_t *root);
+
 #endif

@@ -322,6 +322,24 @@ assert_cfg_equal(const struct lb_config *a, const struct lb_config *b)
 	CU_ASSERT_EQUAL(a->rx_desc, b->rx_desc);
 	CU_ASSERT_EQUAL(a->tx_desc, b->tx_desc);
 	CU_ASSERT_EQUAL(a->neigh_timeout_s, b->neigh_timeout_s);
+	CU_ASSERT_EQUAL_FATAL(a->nb_vrrp, b->nb_vrrp);
+	for (i = 0; i < a->nb_vrrp; i++) {
+		const struct lb_cfg_vrrp *x = &a->vrrp[i], *y = &b->vrrp[i];
+
+		CU_ASSERT_STRING_EQUAL(x->name, y->name);
+		CU_ASSERT_STRING_EQUAL(x->auth_pass, y->auth_pass);
+		CU_ASSERT_EQUAL(x->iface, y->iface);
+		CU_ASSERT_EQUAL(x->vrid, y->vrid);
+		CU_ASSERT_EQUAL(x->priority, y->priority);
+		CU_ASSERT_EQUAL(x->version, y->version);
+		CU_ASSERT_EQUAL(x->init_master, y->init_master);
+		CU_ASSERT_EQUAL(x->advert_int_cs, y->advert_int_cs);
+		CU_ASSERT_EQUAL(x->auth_type, y->auth_type);
+		CU_ASSERT_EQUAL(x->nopreempt, y->nopreempt);
+		CU_ASSERT_EQUAL(x->preempt_delay_s, y->preempt_delay_s);
+		CU_ASSERT_EQUAL_FATAL(x->nb_vips, y->nb_vips);
+		CU_ASSERT_EQUAL(memcmp(x->vips, y->vips, x->nb_vips * sizeof(x->vips[0])), 0);
+	}
 	CU_ASSERT_STRING_EQUAL(a->cli.listen_addr, b->cli.listen_addr);
 	CU_ASSERT_EQUAL(a->cli.listen_port, b->cli.listen_port);
 	CU_ASSERT_EQUAL_FATAL(a->nb_ifaces, b->nb_ifaces);
@@ -439,6 +457,107 @@ test_ipv4_prefix(void)
 	CU_ASSERT_EQUAL(lb_parse_ipv4_prefix("1.2.3.4/24x", &a, &p, true), -EINVAL);
 }
 
+/* One interface "lab0" with 198.18.1.1/24, then the given vrrp_instances. */
+#define VRRP_IF "interfaces = ( { name = \"lab0\"; device = \"net_null0\";\n" \
+	" address = \"198.18.1.1/24\"; } );\n"
+
+static void
+test_vrrp_values(void)
+{
+	struct lb_config cfg;
+	const char *text = VRRP_IF
+		"vrrp_instances = ( {\n"
+		" name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 51; priority = 100;\n"
+		" advert_int = 1; version = 2; state = \"BACKUP\";\n"
+		" authentication = { type = \"PASS\"; pass = \"secret\"; };\n"
+		" virtual_ipaddress = [ \"198.18.1.100\", \"198.18.1.101\" ];\n"
+		" nopreempt = true; preempt_delay = 5; },\n"
+		" { interface = \"lab0\"; virtual_router_id = 52; version = 3; advert_int = 0.1;\n"
+		"   state = \"MASTER\"; virtual_ipaddress = [ \"198.18.1.102\" ]; } );\n";
+
+	CU_ASSERT_EQUAL_FATAL(parse(text, &cfg, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_vrrp, 2);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].name, "VI_1");
+	CU_ASSERT_EQUAL(cfg.vrrp[0].iface, 0);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].vrid, 51);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].priority, 100);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].version, 2);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].advert_int_cs, 100);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].auth_type, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].auth_pass, "secret");
+	CU_ASSERT_FALSE(cfg.vrrp[0].init_master);
+	CU_ASSERT_TRUE(cfg.vrrp[0].nopreempt);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].preempt_delay_s, 5);
+	CU_ASSERT_EQUAL_FATAL(cfg.vrrp[0].nb_vips, 2);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].vips[1], 0xc6120165);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp[1].name, "VI_2");	/* default name */
+	CU_ASSERT_EQUAL(cfg.vrrp[1].priority, 100);		/* keepalived's default */
+	CU_ASSERT_EQUAL(cfg.vrrp[1].version, 3);
+	CU_ASSERT_EQUAL(cfg.vrrp[1].advert_int_cs, 10);
+	CU_ASSERT_TRUE(cfg.vrrp[1].init_master);
+	CU_ASSERT_EQUAL(cfg.vrrp[1].auth_type, 0);
+	lb_config_free(&cfg);
+	round_trip(text);
+}
+
+static void
+test_vrrp_errors(void)
+{
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"eth9\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:3: vrrp_instances[0].interface 'eth9' is not one of the interfaces");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\";\n virtual_router_id = 0;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:4: vrrp_instances[0].virtual_router_id must be 1..255 (got 0)");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 256;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:3: vrrp_instances[0].virtual_router_id must be 1..255 (got 256)");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " priority = 0; virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:4: vrrp_instances[0].priority must be 1..255 (got 0)");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; },\n"
+		     " { interface = \"lab0\";\n virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.1.101\" ]; } );\n",
+		     "test.conf:6: vrrp_instances[1].virtual_router_id 1 is already used on interface "
+		     "lab0 by vrrp_instances[0] (VI_1, line 3)");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [\n \"198.18.1.300\" ]; } );\n",
+		     "test.conf:5: vrrp_instances[0].virtual_ipaddress[0] '198.18.1.300' is not a unicast");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.1.1\" ]; } );\n",
+		     "vrrp_instances[0].virtual_ipaddress '198.18.1.1' is an address of interface lab0");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " } );\n",
+		     "test.conf:3: vrrp_instances[0] has no virtual_ipaddress");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\";\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "vrrp_instances[0] has no virtual_router_id (1..255)");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " advert_int = 1.5; virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:4: vrrp_instances[0].advert_int must be whole seconds 1..255 with version 2");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " version = 3; authentication = { type = \"PASS\"; pass = \"x\"; };\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:4: vrrp_instances[0].authentication is for version 2 only");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " authentication = { type = \"MD5\"; pass = \"x\"; };\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:4: vrrp_instances[0].authentication.type 'MD5' is not PASS or AH");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " state = \"master\"; virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:4: vrrp_instances[0].state 'master' is not MASTER or BACKUP");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " prio = 1; virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:4: unknown setting 'prio' in vrrp_instances[0]");
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; },\n"
+		     " { interface = \"lab0\"; virtual_router_id = 2;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n",
+		     "test.conf:6: vrrp_instances[1].virtual_ipaddress '198.18.1.100' already belongs to "
+		     "vrrp_instances[0] (VI_1)");
+}
+
 /* Register the "config" suite with the CUnit registry. */
 void
 lb_test_register_config(void)
@@ -458,4 +577,6 @@ lb_test_register_config(void)
 	CU_add_test(s, "dump loads back equal", test_dump_round_trip);
 	CU_add_test(s, "examples/lab.conf loads", test_lab_example_loads);
 	CU_add_test(s, "IPv4 prefix parsing", test_ipv4_prefix);
+	CU_add_test(s, "vrrp_instances values", test_vrrp_values);
+	CU_add_test(s, "vrrp_instances mistakes", test_vrrp_errors);
 }

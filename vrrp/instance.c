@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The running vrrp_instances on the control lcore: adverts in and out,
+ * the state machines' timers, VIP ownership and gratuitous ARP.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_log.h>
+
+#include "app/lcore.h"
+#include "app/svc_table.h"
+#include "pmd-glue/arp.h"
+#include "pmd-glue/port.h"
+#include "vrrp/instance.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_vrrp_logtype, vrrp, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_vrrp_logtype, "vrrp: " fmt "\n", ##__VA_ARGS__)
+
+#define GARP_REPEAT	5		/* keepalived's garp_master_repeat */
+#define GARP_DELAY_US	5000000ull	/* keepalived's garp_master_delay: second burst */
+
+struct instance {
+	const struct lb_cfg_vrrp *cfg;
+	struct lb_port *port;
+	struct lb_vrrp_wire wire;
+	struct lb_vrrp_fsm fsm;
+	rte_be32_t primary;
+	rte_be32_t vips[LB_VRRP_MAX_VIPS];
+	uint16_t ip_id;
+	uint64_t started_us;
+	uint64_t last_rx_us;		/* last accepted advert */
+	rte_be32_t last_rx_saddr;
+	uint8_t last_rx_prio;
+	uint64_t garp_at;		/* second GARP burst, 0 = none */
+	struct lb_vrrp_counters cnt;
+};
+
+static struct instance instances[LB_MAX_VRRP];
+static unsigned int nb_instances;
+static struct lb_vrrp_counters other;	/* adverts no instance took */
+
+/* Monotonic microseconds, never 0. */
+static uint64_t
+now_us(void)
+{
+	uint64_t c = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
+
+	return (c / hz) * 1000000ull + (c % hz) * 1000000ull / hz + 1;
+}
+
+static const char *
+ip_str(rte_be32_t a, char *buf, size_t len)
+{
+	return lb_ipv4_str(rte_be_to_cpu_32(a), buf, len);
+}
+
+/* Send one advert with priority prio; direct: straight to TX queue 0. */
+static void
+send_advert(struct instance *in, uint8_t prio, bool direct)
+{
+	struct lb_vrrp_advert adv;
+	struct rte_mbuf *m;
+	int len;
+
+	memset(&adv, 0, sizeof(adv));
+	adv.saddr = in->primary;
+	adv.daddr = rte_cpu_to_be_32(LB_VRRP_GROUP);
+	adv.ip_id = ++in->ip_id;
+	adv.priority = prio;
+	adv.naddr = (uint16_t)in->cfg->nb_vips;
+	memcpy(adv.addrs, in->vips, in->cfg->nb_vips * sizeof(rte_be32_t));
+	m = rte_pktmbuf_alloc(in->port->pool);
+	if (m == NULL) {
+		lb_count_drop(LB_DROP_NO_MBUF);
+		return;
+	}
+	len = lb_vrrp_encode_eth(&in->wire, &adv, &in->port->mac, false, NULL,
+				 rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_tailroom(m));
+	if (len < 0) {
+		LOG(ERR, "%s: cannot encode an advert: %s", in->cfg->name, strerror(-len));
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = (uint32_t)len;
+	m->port = in->port->port_id;
+	if (prio == 0)
+		in->cnt.tx_prio0++;
+	else
+		in->cnt.tx_adverts++;
+	if (!direct) {
+		lb_ctrl_tx(m);
+		return;
+	}
+	if (rte_eth_tx_burst(in->port->port_id, 0, &m, 1) != 1) {
+		lb_count_drop(LB_DROP_TX_FULL);
+		rte_pktmbuf_free(m);
+	}
+}
+
+static void
+send_garps(struct instance *in)
+{
+	unsigned int r, i;
+
+	for (r = 0; r < GARP_REPEAT; r++)
+		for (i = 0; i < in->cfg->nb_vips; i++) {
+			struct rte_mbuf *m = lb_arp_build_request(in->port->pool, &in->port->mac,
+								  in->vips[i], in->vips[i]);
+
+			if (m == NULL) {
+				lb_count_drop(LB_DROP_NO_MBUF);
+				return;
+			}
+			m->port = in->port->port_id;
+			lb_ctrl_tx(m);
+			in->cnt.tx_garp++;
+		}
+}
+
+static void
+own_vips(struct instance *in, bool owned)
+{
+	unsigned int i;
+
+	for (i = 0; i < in->cfg->nb_vips; i++)
+		lb_svc_gate_set(in->vips[i], owned);
+}
+
+/* Carry out the FSM's actions, in bit order; log the transition. */
+static void
+act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *why,
+    uint64_t now, bool direct)
+{
+	if (in->fsm.state != before)
+		LOG(NOTICE, "%s: %s -> %s (%s)", in->cfg->name, lb_vrrp_state_name(before),
+		    lb_vrrp_state_name(in->fsm.state), why);
+	if (a & LB_VRRP_ACT_SEND_PRIO0)
+		send_advert(in, 0, direct);
+	if (a & LB_VRRP_ACT_LEAVE_MASTER) {
+		own_vips(in, false);
+		in->garp_at = 0;
+		in->cnt.leave_master++;
+	}
+	if (a & LB_VRRP_ACT_SEND_ADVERT)
+		send_advert(in, in->fsm.priority, direct);
+	if (a & LB_VRRP_ACT_BECOME_MASTER) {
+		own_vips(in, true);
+		send_garps(in);
+		in->garp_at = now + GARP_DELAY_US;
+		in->cnt.become_master++;
+	}
+}
+
+int
+lb_vrrp_init(const struct lb_config *cfg)
+{
+	unsigned int i, k;
+	uint64_t now = now_us();
+	int rc;
+
+	nb_instances = 0;
+	memset(&other, 0, sizeof(other));
+	for (i = 0; i < cfg->nb_vrrp; i++) {
+		const struct lb_cfg_vrrp *c = &cfg->vrrp[i];
+		struct instance *in = &instances[nb_instances];
+		struct lb_vrrp_fsm_cfg fc;
+		unsigned int p;
+
+		memset(in, 0, sizeof(*in));
+		in->cfg = c;
+		for (p = 0; p < lb_nb_ports; p++)
+			if (lb_ports[p].cfg == &cfg->ifaces[c->iface])
+				in->port = &lb_ports[p];
+		if (in->port == NULL) {
+			LOG(ERR, "%s: interface %s is not running", c->name,
+			    cfg->ifaces[c->iface].name);
+			return -ENODEV;
+		}
+		in->primary = rte_cpu_to_be_32(cfg->ifaces[c->iface].addrs[0].addr);
+		for (k = 0; k < c->nb_vips; k++) {
+			in->vips[k] = rte_cpu_to_be_32(c->vips[k]);
+			rc = lb_svc_gate_add(in->vips[k]);
+			if (rc != 0)
+				return rc;
+		}
+		in->wire.version = c->version;
+		in->wire.vrid = c->vrid;
+		in->wire.adver_int = c->version == 2 ? c->advert_int_cs / 100 : c->advert_int_cs;
+		in->wire.tx_csum = LB_VRRP_CSUM_RFC;
+		in->wire.csum_accept = LB_VRRP_ACCEPT_MCAST;
+		rc = lb_vrrp_set_auth(&in->wire, c->auth_type,
+				      c->auth_type != 0 ? c->auth_pass : NULL);
+		if (rc != 0 && rc != -E2BIG)
+			return rc;
+		memset(&fc, 0, sizeof(fc));
+		fc.version = c->version;
+		fc.priority = c->priority;
+		fc.adver_int_cs = c->advert_int_cs;
+		fc.nopreempt = c->nopreempt;
+		fc.preempt_delay_ms = c->preempt_delay_s * 1000;
+		fc.primary = in->primary;
+		rc = lb_vrrp_fsm_init(&in->fsm, &fc);
+		if (rc != 0)
+			return rc;
+		in->started_us = now;
+		nb_instances++;
+	}
+	for (i = 0; i < nb_instances; i++) {
+		struct instance *in = &instances[i];
+		struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_STARTUP };
+		unsigned int a = lb_vrrp_fsm_input(&in->fsm, &ev, now);
+
+		/* keepalived's state MASTER: take over after one interval of silence */
+		if (in->cfg->init_master && in->fsm.state == LB_VRRP_STATE_BACKUP)
+			in->fsm.master_down_at = now + in->cfg->advert_int_cs * 10000ull;
+		act(in, a, LB_VRRP_STATE_INIT, "startup", now, false);
+	}
+	if (nb_instances > 0)
+		LOG(NOTICE, "%u instance(s) started", nb_instances);
+	return 0;
+}
+
+void
+lb_vrrp_term(void)
+{
+	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_SHUTDOWN };
+	uint64_t now = now_us();
+	unsigned int i;
+
+	for (i = 0; i < nb_instances; i++) {
+		struct instance *in = &instances[i];
+		enum lb_vrrp_state before = in->fsm.state;
+
+		act(in, lb_vrrp_fsm_input(&in->fsm, &ev, now), before, "shutdown", now, true);
+	}
+	if (nb_instances > 0)
+		lb_vrrp_show(stderr);
+	nb_instances = 0;
+	lb_svc_gate_clear();
+}
+
+/* The reason a BACKUP took over at now (for the log). */
+static const char *
+takeover_reason(const struct instance *in, uint64_t now, char *buf, size_t len)
+{
+	char a[16];
+	uint64_t since = in->last_rx_us ? in->last_rx_us : in->started_us;
+
+	if (in->last_rx_us != 0 && in->last_rx_prio == 0 &&
+	    now - in->last_rx_us < lb_vrrp_fsm_master_down_us(&in->fsm))
+		snprintf(buf, len, "master %s resigned (priority 0)",
+			 ip_str(in->last_rx_saddr, a, sizeof(a)));
+	else if (in->last_rx_us != 0 && in->last_rx_prio < in->fsm.priority &&
+		 now - in->last_rx_us < lb_vrrp_fsm_master_down_us(&in->fsm))
+		snprintf(buf, len, "preempting %s (priority %u < %u)",
+			 ip_str(in->last_rx_saddr, a, sizeof(a)), in->last_rx_prio,
+			 in->fsm.priority);
+	else
+		snprintf(buf, len, "no advert for %.1f s", (double)(now - since) / 1e6);
+	return buf;
+}
+
+void
+lb_vrrp_poll(void)
+{
+	uint64_t now;
+	unsigned int i;
+	char why[96];
+
+	if (nb_instances == 0)
+		return;
+	now = now_us();
+	for (i = 0; i < nb_instances; i++) {
+		struct instance *in = &instances[i];
+		enum lb_vrrp_state before = in->fsm.state;
+		uint64_t due = lb_vrrp_fsm_deadline(&in->fsm);
+		unsigned int a;
+
+		if (in->garp_at != 0 && now >= in->garp_at) {
+			in->garp_at = 0;
+			if (in->fsm.state == LB_VRRP_STATE_MASTER)
+				send_garps(in);
+		}
+		if (due == 0 || now < due)
+			continue;
+		if (before == LB_VRRP_STATE_BACKUP)
+			takeover_reason(in, now, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "timer");
+		a = lb_vrrp_fsm_poll(&in->fsm, now);
+		act(in, a, before, why, now, false);
+	}
+}
+
+/* Is this IPv4 packet VRRP: protocol 112, or AH to the VRRP group? */
+static bool
+is_vrrp(const struct rte_ipv4_hdr *ip)
+{
+	return ip->next_proto_id == LB_VRRP_PROTO ||
+	       (ip->next_proto_id == LB_VRRP_PROTO_AH &&
+		ip->dst_addr == rte_cpu_to_be_32(LB_VRRP_GROUP));
+}
+
+static void
+count_reject(struct lb_vrrp_counters *c, int rc, const struct instance *in,
+	     rte_be32_t src)
+{
+	int idx = lb_vrrp_err_index(rc);
+	char a[16];
+
+	if (idx < 0)
+		return;
+	/* log the first of each reason, then every 1000th */
+	if (c->rx_err[idx]++ % 1000 == 0)
+		LOG(WARNING, "%s: advert from %s rejected: %s (%" PRIu64 " so far)",
+		    in ? in->cfg->name : "no instance", ip_str(src, a, sizeof(a)),
+		    lb_vrrp_err_name(rc), c->rx_err[idx]);
+	lb_count_drop(LB_DROP_VRRP);
+}
+
+static void
+rx_advert(struct instance *in, const struct lb_vrrp_advert *adv)
+{
+	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_ADVERT };
+	enum lb_vrrp_state before = in->fsm.state;
+	uint64_t now = now_us();
+	unsigned int a, k;
+	char why[96], s[16];
+	bool same = adv->naddr == in->cfg->nb_vips;
+
+	if (adv->saddr == in->primary)
+		return;		/* our own advert looped back */
+	for (k = 0; same && k < adv->naddr; k++)
+		same = adv->addrs[k] == in->vips[k];
+	if (!same && in->cnt.rx_addr_mismatch++ % 1000 == 0)
+		LOG(WARNING, "%s: advert from %s lists other addresses than ours",
+		    in->cfg->name, ip_str(adv->saddr, s, sizeof(s)));
+	in->cnt.rx_ok++;
+	in->last_rx_us = now;
+	in->last_rx_saddr = adv->saddr;
+	in->last_rx_prio = adv->priority;
+	ev.priority = adv->priority;
+	ev.saddr = adv->saddr;
+	ev.adver_int_cs = adv->version == 2 ? (uint16_t)(adv->adver_int * 100) : adv->adver_int;
+	a = lb_vrrp_fsm_input(&in->fsm, &ev, now);
+	snprintf(why, sizeof(why), "advert from %s with priority %u", ip_str(adv->saddr, s,
+		 sizeof(s)), adv->priority);
+	act(in, a, before, why, now, false);
+}
+
+bool
+lb_vrrp_input(struct rte_mbuf *m)
+{
+	static struct lb_vrrp_advert adv;	/* 1 KB: not on the stack */
+	const struct rte_ipv4_hdr *ip;
+	uint16_t off = m->l2_len;
+	unsigned int i;
+	int rc;
+
+	if (rte_pktmbuf_data_len(m) < off + sizeof(*ip))
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
+	if (!is_vrrp(ip))
+		return false;
+	for (i = 0; i < nb_instances; i++) {
+		struct instance *in = &instances[i];
+
+		if (in->port->port_id != m->port)
+			continue;
+		rc = lb_vrrp_decode(&in->wire, rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+				    rte_pktmbuf_data_len(m) - off, &adv);
+		if (rc == 0) {
+			rx_advert(in, &adv);
+			rte_pktmbuf_free(m);
+			return true;
+		}
+		if (lb_vrrp_err_index(rc) != LB_VRRP_ERR_VRID) {
+			count_reject(&in->cnt, rc, in, ip->src_addr);
+			rte_pktmbuf_free(m);
+			return true;
+		}
+	}
+	/* no instance has that VRID on this port (another router's, or none) */
+	other.rx_err[LB_VRRP_ERR_VRID]++;
+	lb_count_drop(LB_DROP_VRRP);
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+unsigned int
+lb_vrrp_count(void)
+{
+	return nb_instances;
+}
+
+static void
+show_counters(FILE *out, const struct lb_vrrp_counters *c)
+{
+#define ERR_NAME(n, e, s) s,
+	static const char *const names[] = { LB_VRRP_ERRORS(ERR_NAME) };
+#undef ERR_NAME
+	unsigned int e;
+
+	fprintf(out, "  rx_ok %" PRIu64 " tx_adverts %" PRIu64 " tx_prio0 %" PRIu64
+		" tx_garp %" PRIu64 " become_master %" PRIu64 " leave_master %" PRIu64
+		" rx_addr_mismatch %" PRIu64 "\n", c->rx_ok, c->tx_adverts, c->tx_prio0,
+		c->tx_garp, c->become_master, c->leave_master, c->rx_addr_mismatch);
+	for (e = 0; e < LB_VRRP_ERR_MAX; e++)
+		if (c->rx_err[e] != 0)
+			fprintf(out, "  rx_%s %" PRIu64 "\n", names[e], c->rx_err[e]);
+}
+
+void
+lb_vrrp_show(FILE *out)
+{
+	unsigned int i;
+	char a[16];
+
+	for (i = 0; i < nb_instances; i++) {
+		const struct instance *in = &instances[i];
+
+		fprintf(out, "%s: vrid %u on %s, %s, priority %u, primary %s\n", in->cfg->name,
+			in->cfg->vrid, in->port->cfg->name, lb_vrrp_state_name(in->fsm.state),
+			in->fsm.priority, ip_str(in->primary, a, sizeof(a)));
+		show_counters(out, &in->cnt);
+	}
+	fprintf(out, "vrrp (no instance):\n");
+	show_counters(out, &other);
+}

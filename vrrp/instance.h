@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_VRRP_INSTANCE_H
+#define LB_VRRP_INSTANCE_H
+
+/*
+ * The running vrrp_instances: one lb_vrrp_fsm each, on the control lcore.
+ * Adverts in (lb_vrrp_input, from lb_local_input), timers polled from the
+ * control loop (lb_vrrp_poll), adverts and gratuitous ARP out through
+ * lb_ctrl_tx, VIP ownership through the svc_table gates. Everything here
+ * runs on the control (main) lcore only.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_mbuf.h>
+
+#include "config/config.h"
+#include "vrrp/codec.h"
+#include "vrrp/fsm.h"
+
+/* Counters of one instance (and of adverts no instance took: vrrp_other). */
+struct lb_vrrp_counters {
+	uint64_t rx_ok;			/* adverts accepted and fed to the FSM */
+	uint64_t rx_err[LB_VRRP_ERR_MAX];	/* rejected, by lb_vrrp_err */
+	uint64_t rx_addr_mismatch;	/* accepted, address list differs from ours */
+	uint64_t tx_adverts;
+	uint64_t tx_prio0;
+	uint64_t tx_garp;
+	uint64_t become_master;
+	uint64_t leave_master;
+};
+
+/*
+ * Module init (after ports and services): register every instance's VIPs
+ * as gated (not owned), start every FSM (STARTUP). Returns 0 or -errno.
+ */
+int lb_vrrp_init(const struct lb_config *cfg);
+
+/*
+ * Module term, after the workers stopped and before the ports close: every
+ * MASTER sends its priority-0 advert straight to the port's TX queue 0 and
+ * disowns its VIPs.
+ */
+void lb_vrrp_term(void);
+
+/*
+ * Take a received IPv4 frame if it is VRRP (IP protocol 112, or AH (51)
+ * to 224.0.0.18): decode it, count a reject by reason, feed the FSM.
+ * Returns true when m was taken (always freed here: never to the kernel).
+ */
+bool lb_vrrp_input(struct rte_mbuf *m);
+
+/* Run due timers (Adver_Timer, Master_Down_Timer, GARP repeats). */
+void lb_vrrp_poll(void);
+
+/* Number of instances running. */
+unsigned int lb_vrrp_count(void);
+
+/* Print each instance's state and counters, one block each. */
+void lb_vrrp_show(FILE *out);
+
+#endif
