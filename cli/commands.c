@@ -11,6 +11,7 @@
 #include "cli/server.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "vrrp/instance.h"
 
 #define MAX_ARGS 32
 
@@ -91,7 +92,17 @@ cmd_conns(int argc, char **argv, FILE *out)
 	return 0;
 }
 
+static int
+cmd_vrrp(int argc, char **argv, FILE *out)
+{
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_vrrp_show(out);
+	return 0;
+}
+
 static const struct command commands[] = {
+	{ "show vrrp", "show vrrp           VRRP instances: state, priority, adverts, rejects", cmd_vrrp },
 	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set",
 	  cmd_ipvsadm },
 	{ "show connections", "show connections    how many connections are tracked", cmd_conns },

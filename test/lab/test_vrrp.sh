@@ -115,6 +115,8 @@ lab_check "keepalived is still running" kill -0 "$KA_PID"
 DMAC=$(lab_dplb_mac lab0)
 lab_in client ip neigh flush dev "${LAB_IF[client]}" 2>/dev/null
 lab_check "client pings the VIP (dplb is MASTER)" lab_in client ping -n -c 2 -i 0.2 -W 2 $VIP
+lab_check_grep "dplbctl show vrrp: VI_1 is MASTER" "^VI_1: vrid 51 on lab0, MASTER, priority 100" \
+	"$(lab_dplbctl show vrrp)"
 lab_check_eq "client's ARP entry for the VIP is dplb's MAC" "$DMAC" \
 	"$(lab_in client ip neigh show $VIP | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')"
 
