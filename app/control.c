@@ -11,6 +11,7 @@
 #include "app/local.h"
 #include "app/svc_table.h"
 #include "cli/server.h"
+#include "health/monitor.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
@@ -113,6 +114,7 @@ lb_control_main(void)
 
 		rte_timer_manage();
 		lb_vrrp_poll();		/* VRRP timers: µs resolution, polled */
+		work += lb_health_monitor_poll(lb_health_now_us());
 		work += lb_cli_poll();
 		if (work == 0)
 			nanosleep(&idle, NULL);

@@ -23,6 +23,7 @@
 #include "app/worker.h"
 #include "cli/server.h"
 #include "config/config.h"
+#include "health/monitor.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
@@ -82,6 +83,20 @@ services_init(const struct lb_config *cfg)
 	return lb_svc_apply(cfg, lb_nb_workers);
 }
 
+/* Health checks edit the running config and publish it like ipvsadm does. */
+static int
+publish_services(struct lb_config *cfg)
+{
+	return lb_svc_apply(cfg, lb_nb_workers);
+}
+
+static int
+health_init(const struct lb_config *cfg)
+{
+	(void)cfg;	/* the monitor edits the running config itself */
+	return lb_health_monitor_init(&config, publish_services, lb_health_now_us());
+}
+
 /* Module bring-up order; term runs in reverse. */
 static const struct module {
 	const char *name;
@@ -97,6 +112,8 @@ static const struct module {
 	/* after the ports, so its term sends the priority-0 adverts before they close */
 	{ "vrrp", lb_vrrp_init, lb_vrrp_term },
 	{ "control", lb_control_init, lb_control_term },
+	/* after the ports: probes leave through the exception path's TAP */
+	{ "health", health_init, lb_health_monitor_term },
 	{ "cli", lb_cli_init, lb_cli_term },
 };
 

@@ -9,6 +9,7 @@
 #include "app/svc_table.h"
 #include "cli/ipvsadm.h"
 #include "cli/server.h"
+#include "health/monitor.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
@@ -101,7 +102,18 @@ cmd_vrrp(int argc, char **argv, FILE *out)
 	return 0;
 }
 
+static int
+cmd_health(int argc, char **argv, FILE *out)
+{
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_health_monitor_show(out, lb_health_now_us());
+	return 0;
+}
+
 static const struct command commands[] = {
+	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",
+	  cmd_health },
 	{ "show vrrp", "show vrrp           VRRP instances: state, priority, adverts, rejects", cmd_vrrp },
 	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set",
 	  cmd_ipvsadm },

@@ -50,6 +50,60 @@ struct lb_cfg_rs {
 	enum lb_fwd fwd;
 	uint32_t weight;
 	uint32_t u_threshold, l_threshold;	/* -x, -y; 0 = none */
+	bool inhibit_on_failure;		/* failed: weight 0, not removed */
+	int line;
+};
+
+/*
+ * Health-check timing (keepalived's delay_loop, connect_timeout, retry,
+ * delay_before_retry, warmup), in milliseconds. Set on a virtual server,
+ * a real server or a checker; each level inherits what it does not set.
+ */
+struct lb_cfg_timing {
+	uint32_t delay_loop_ms;		/* default 60 s */
+	uint32_t connect_timeout_ms;	/* default 5 s */
+	uint32_t delay_before_retry_ms;	/* default 1 s */
+	uint32_t warmup_ms;		/* default 0: first check at once */
+	uint32_t retry;			/* default 1 (alias nb_get_retry) */
+};
+
+#define LB_MAX_CHECKS		16384	/* checkers in one config */
+#define LB_CHECK_MAX_URLS	8	/* url blocks of one HTTP_GET */
+#define LB_CHECK_PATH_LEN	256
+#define LB_CHECK_HOST_LEN	128
+
+enum lb_check_type {
+	LB_CHECK_TCP = 0,		/* TCP_CHECK: connect */
+	LB_CHECK_HTTP,			/* HTTP_GET: status code and digest of urls */
+};
+
+/* One url { path digest status_code } of an HTTP_GET. */
+struct lb_cfg_check_url {
+	char path[LB_CHECK_PATH_LEN];
+	char digest[33];		/* lowercase hex MD5; "" = not checked */
+	char status_code[64];		/* keepalived syntax "200 301-302"; "" = 200-299 */
+};
+
+/*
+ * A checker of one real server, with its timing resolved (virtual server
+ * -> real server -> checker). It names its real server by key, so ipvsadm
+ * edits of the running services never leave it pointing at freed memory.
+ */
+struct lb_cfg_check {
+	uint8_t proto;			/* service the real server belongs to */
+	uint32_t vip;
+	uint16_t vport;
+	uint32_t rs_addr;		/* the real server */
+	uint16_t rs_port;
+	enum lb_check_type type;
+	uint32_t connect_ip;		/* 0 = the real server's address */
+	uint16_t connect_port;		/* 0 = the real server's port */
+	uint32_t bind_to;		/* source address; 0 = the kernel's choice */
+	struct lb_cfg_timing timing;
+	uint8_t http_proto;		/* 0 "1.0", 1 "1.0C", 2 "1.1" */
+	char virtualhost[LB_CHECK_HOST_LEN];	/* "" = addr:port */
+	struct lb_cfg_check_url urls[LB_CHECK_MAX_URLS];
+	unsigned int nb_urls;
 	int line;
 };
 
@@ -67,6 +121,14 @@ struct lb_cfg_service {
 	unsigned int nb_laddrs;
 	struct lb_cfg_rs rs[LB_MAX_RS];
 	unsigned int nb_rs;
+	/* health (keepalived virtual_server keywords) */
+	struct lb_cfg_timing timing;		/* what real servers and checkers inherit */
+	uint32_t quorum;			/* live weight needed; default 1 */
+	uint32_t hysteresis;			/* default 0 */
+	bool alpha;				/* checkers start down until a success */
+	bool omega;				/* report servers down on shutdown */
+	bool has_sorry;
+	struct lb_cfg_rs sorry;			/* sorry_server, used when quorum is lost */
 	int line;
 };
 
@@ -150,6 +212,8 @@ struct lb_config {
 	unsigned int nb_services;
 	struct lb_cfg_vrrp vrrp[LB_MAX_VRRP];	/* vrrp_instances */
 	unsigned int nb_vrrp;
+	struct lb_cfg_check *checks;		/* health checkers, owned (nb_checks) */
+	unsigned int nb_checks;
 };
 
 /*
@@ -186,10 +250,14 @@ int lb_config_parse_native(const char *name, const char *text,
 int lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
 		    const struct lb_cfg_rs *rs, char *msg, size_t len);
 
+/* True when checker c belongs to real server rs of service svc. Pure. */
+bool lb_cfg_check_of(const struct lb_cfg_check *c, const struct lb_cfg_service *svc,
+		     const struct lb_cfg_rs *rs);
+
 /* Print cfg in native syntax; the output loads back to an equal config. */
 void lb_config_dump(const struct lb_config *cfg, FILE *out);
 
-/* Release what lb_config_load_native() allocated (EAL arg strings). */
+/* Release what lb_config_load_native() allocated (EAL args, services, checkers). */
 void lb_config_free(struct lb_config *cfg);
 
 /* Parse "a.b.c.d" or "a.b.c.d/len" (host order). Returns 0 or -EINVAL. */

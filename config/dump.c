@@ -109,23 +109,97 @@ dump_iface(const struct lb_cfg_iface *ifc, FILE *out, bool last)
  * output gives a config equal to cfg (except path and line numbers).
  * Thread-safe as long as cfg is not being changed.
  */
+/* A duration in seconds as the parser reads it: "6" or "0.250". */
 static void
-dump_rs(const struct lb_cfg_rs *rs, FILE *out, bool last)
+put_secs(FILE *out, const char *key, uint32_t ms)
 {
-	static const char *const fwd[] = { "nat", "dr", "tun", "fnat" };
-	char a[16];
-
-	fprintf(out, "\t\t\t{ address = \"%s\"; port = %u; weight = %u; forward = \"%s\";"
-		" upper_threshold = %u; lower_threshold = %u; }%s\n",
-		lb_ipv4_str(rs->addr, a, sizeof(a)), rs->port, rs->weight, fwd[rs->fwd],
-		rs->u_threshold, rs->l_threshold, last ? "" : ",");
+	if (ms % 1000 == 0)
+		fprintf(out, " %s = %u;", key, ms / 1000);
+	else
+		fprintf(out, " %s = %u.%03u;", key, ms / 1000, ms % 1000);
 }
 
 static void
-dump_service(const struct lb_cfg_service *svc, FILE *out, bool last)
+put_timing(FILE *out, const struct lb_cfg_timing *t)
+{
+	put_secs(out, "delay_loop", t->delay_loop_ms);
+	put_secs(out, "connect_timeout", t->connect_timeout_ms);
+	put_secs(out, "delay_before_retry", t->delay_before_retry_ms);
+	put_secs(out, "warmup", t->warmup_ms);
+	fprintf(out, " retry = %u;", t->retry);
+}
+
+static void
+dump_check(const struct lb_cfg_check *c, FILE *out, bool last)
+{
+	static const char *const proto[] = { "1.0", "1.0C", "1.1" };
+	char a[16];
+	unsigned int i;
+
+	fprintf(out, "\t\t\t\t\t{ type = \"%s\";", c->type == LB_CHECK_HTTP ? "HTTP_GET" :
+		"TCP_CHECK");
+	put_timing(out, &c->timing);
+	if (c->connect_ip != 0)
+		fprintf(out, " connect_ip = \"%s\";", lb_ipv4_str(c->connect_ip, a, sizeof(a)));
+	if (c->connect_port != 0)
+		fprintf(out, " connect_port = %u;", c->connect_port);
+	if (c->bind_to != 0)
+		fprintf(out, " bind_to = \"%s\";", lb_ipv4_str(c->bind_to, a, sizeof(a)));
+	if (c->type == LB_CHECK_HTTP) {
+		fprintf(out, " http_protocol = \"%s\";", proto[c->http_proto]);
+		if (c->virtualhost[0] != '\0') {
+			fputs(" virtualhost = ", out);
+			put_str(out, c->virtualhost);
+			fputc(';', out);
+		}
+		fputs(" urls = (", out);
+		for (i = 0; i < c->nb_urls; i++) {
+			fputs(i ? ", { path = " : " { path = ", out);
+			put_str(out, c->urls[i].path);
+			if (c->urls[i].digest[0] != '\0')
+				fprintf(out, "; digest = \"%s\"", c->urls[i].digest);
+			if (c->urls[i].status_code[0] != '\0')
+				fprintf(out, "; status_code = \"%s\"", c->urls[i].status_code);
+			fputs("; }", out);
+		}
+		fputs(" );", out);
+	}
+	fprintf(out, " }%s\n", last ? "" : ",");
+}
+
+static void
+dump_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
+	const struct lb_cfg_rs *rs, FILE *out, bool last)
+{
+	static const char *const fwd[] = { "nat", "dr", "tun", "fnat" };
+	unsigned int i, n = 0, k = 0;
+	char a[16];
+
+	fprintf(out, "\t\t\t{ address = \"%s\"; port = %u; weight = %u; forward = \"%s\";"
+		" upper_threshold = %u; lower_threshold = %u; inhibit_on_failure = %s;",
+		lb_ipv4_str(rs->addr, a, sizeof(a)), rs->port, rs->weight, fwd[rs->fwd],
+		rs->u_threshold, rs->l_threshold, rs->inhibit_on_failure ? "true" : "false");
+	for (i = 0; i < cfg->nb_checks; i++)
+		n += lb_cfg_check_of(&cfg->checks[i], svc, rs);
+	if (n > 0) {
+		fputs("\n\t\t\t\tcheckers = (\n", out);
+		for (i = 0; i < cfg->nb_checks; i++)
+			if (lb_cfg_check_of(&cfg->checks[i], svc, rs))
+				dump_check(&cfg->checks[i], out, ++k == n);
+		fputs("\t\t\t\t);\n\t\t\t", out);
+	} else {
+		fputc(' ', out);
+	}
+	fprintf(out, "}%s\n", last ? "" : ",");
+}
+
+static void
+dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE *out,
+	     bool last)
 {
 	static const char *const flags[] = { "", "sh-fallback", "sh-port",
 		"mh-fallback", "mh-port" };
+	static const char *const fwd[] = { "nat", "dr", "tun", "fnat" };
 	char a[16];
 	unsigned int i, n = 0;
 
@@ -144,9 +218,18 @@ dump_service(const struct lb_cfg_service *svc, FILE *out, bool last)
 	for (i = 0; i < svc->nb_laddrs; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(svc->laddrs[i], a, sizeof(a)));
 	fputs(" ];\n", out);
-	fprintf(out, "\t\tmh_table_size = %u;\n\t\treal_servers = (\n", svc->sched_param);
+	fprintf(out, "\t\tmh_table_size = %u;\n\t\t", svc->sched_param);
+	put_timing(out, &svc->timing);
+	fprintf(out, "\n\t\tquorum = %u; hysteresis = %u; alpha = %s; omega = %s;\n",
+		svc->quorum, svc->hysteresis, svc->alpha ? "true" : "false",
+		svc->omega ? "true" : "false");
+	if (svc->has_sorry)
+		fprintf(out, "\t\tsorry_server = { address = \"%s\"; port = %u; forward = \"%s\"; };\n",
+			lb_ipv4_str(svc->sorry.addr, a, sizeof(a)), svc->sorry.port,
+			fwd[svc->sorry.fwd]);
+	fputs("\t\treal_servers = (\n", out);
 	for (i = 0; i < svc->nb_rs; i++)
-		dump_rs(&svc->rs[i], out, i + 1 == svc->nb_rs);
+		dump_rs(cfg, svc, &svc->rs[i], out, i + 1 == svc->nb_rs);
 	fprintf(out, "\t\t);\n\t}%s\n", last ? "" : ",");
 }
 
@@ -208,7 +291,7 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	fprintf(out, "vip_unknown_port = \"%s\";\n", cfg->vip_reject ? "reject" : "drop");
 	fputs("virtual_servers = (\n", out);
 	for (i = 0; i < cfg->nb_services; i++)
-		dump_service(&cfg->services[i], out, i + 1 == cfg->nb_services);
+		dump_service(cfg, &cfg->services[i], out, i + 1 == cfg->nb_services);
 	fputs(");\n", out);
 	fputs("vrrp_instances = (\n", out);
 	for (i = 0; i < cfg->nb_vrrp; i++)

@@ -335,4 +335,7 @@ lb_config_free(struct lb_config *cfg)
 	free(cfg->services);
 	cfg->services = NULL;
 	cfg->nb_services = 0;
+	free(cfg->checks);
+	cfg->checks = NULL;
+	cfg->nb_checks = 0;
 }

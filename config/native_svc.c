@@ -22,9 +22,13 @@ static const char *const conn_keys[] = { "max", "tcp_timeout", "tcpfin_timeout",
 	"udp_timeout", NULL };
 static const char *const svc_keys[] = { "protocol", "address", "port", "scheduler",
 	"persistence", "netmask", "flags", "mh_table_size", "local_addresses",
-	"real_servers", NULL };
+	"real_servers", "delay_loop", "connect_timeout", "retry", "nb_get_retry",
+	"delay_before_retry", "warmup", "quorum", "hysteresis", "alpha", "omega",
+	"sorry_server", NULL };
 static const char *const rs_keys[] = { "address", "port", "weight", "forward",
-	"upper_threshold", "lower_threshold", NULL };
+	"upper_threshold", "lower_threshold", "inhibit_on_failure", "delay_loop",
+	"connect_timeout", "retry", "nb_get_retry", "delay_before_retry", "warmup",
+	"checkers", NULL };
 
 static const struct {
 	const char *name;
@@ -109,20 +113,22 @@ lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
 	return 0;
 }
 
-static void
-parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_service *svc,
-	 const char *where)
+/*
+ * The fields every real server has (address, port, weight, forward,
+ * thresholds) of grp into rs. False when rs is unusable (reported).
+ */
+static bool
+parse_rs_fields(struct parse_ctx *ctx, const config_setting_t *grp,
+		const struct lb_cfg_service *svc, struct lb_cfg_rs *rs, const char *where)
 {
-	struct lb_cfg_rs *rs = &svc->rs[svc->nb_rs];
 	unsigned int port = svc->port, j;
 	char fwd[16] = "nat", msg[160];
 
 	memset(rs, 0, sizeof(*rs));
 	rs->line = config_setting_source_line(grp);
 	rs->weight = 1;
-	lb_cfg_check_keys(ctx, grp, where, rs_keys);
 	if (!get_addr(ctx, grp, where, "address", true, &rs->addr))
-		return;
+		return false;
 	lb_cfg_get_uint(ctx, grp, where, "port", 1, 65535, &port);
 	rs->port = (uint16_t)port;
 	lb_cfg_get_uint(ctx, grp, where, "weight", 0, 65535, &rs->weight);
@@ -139,19 +145,60 @@ parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_servi
 		if (j == RTE_DIM(fwd_names)) {
 			lb_cfg_report(ctx, config_setting_get_member(grp, "forward"),
 				      "%s forward '%s' is not one of nat, dr, tun, fnat", where, fwd);
-			return;
+			return false;
 		}
 		rs->fwd = (enum lb_fwd)j;
 	}
 	if (lb_cfg_check_rs(ctx->cfg, svc, rs, msg, sizeof(msg)) != 0)
 		lb_cfg_report(ctx, grp, "%s: %s", where, msg);
+	return true;
+}
+
+static void
+parse_rs(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_service *svc,
+	 const char *where)
+{
+	struct lb_cfg_rs *rs = &svc->rs[svc->nb_rs];
+	unsigned int j;
+
+	lb_cfg_check_keys(ctx, grp, where, rs_keys);
+	if (!parse_rs_fields(ctx, grp, svc, rs, where))
+		return;
 	for (j = 0; j < svc->nb_rs; j++)
 		if (svc->rs[j].addr == rs->addr && svc->rs[j].port == rs->port) {
 			lb_cfg_report(ctx, grp, "%s duplicates real server %u (line %d)", where, j,
 				      svc->rs[j].line);
 			return;
 		}
+	lb_cfg_parse_rs_health(ctx, grp, svc, rs, where);
 	svc->nb_rs++;
+}
+
+/* sorry_server = { address; port; forward; }: used while quorum is lost. */
+static void
+parse_sorry(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_service *svc,
+	    const char *where)
+{
+	static const char *const sorry_keys[] = { "address", "port", "forward", NULL };
+	config_setting_t *s = config_setting_get_member(grp, "sorry_server");
+	char swhere[64];
+	unsigned int j;
+
+	if (s == NULL)
+		return;
+	snprintf(swhere, sizeof(swhere), "%s.sorry_server", where);
+	if (!config_setting_is_group(s)) {
+		lb_cfg_report(ctx, s, "%s must be a group { address = ...; port = ...; }", swhere);
+		return;
+	}
+	lb_cfg_check_keys(ctx, s, swhere, sorry_keys);
+	if (!parse_rs_fields(ctx, s, svc, &svc->sorry, swhere))
+		return;
+	for (j = 0; j < svc->nb_rs; j++)
+		if (svc->rs[j].addr == svc->sorry.addr && svc->rs[j].port == svc->sorry.port)
+			lb_cfg_report(ctx, s, "%s is also real server %u (line %d)", swhere, j,
+				      svc->rs[j].line);
+	svc->has_sorry = true;
 }
 
 static void
@@ -283,20 +330,20 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 				      "(line %d)", where, j, o->line);
 	}
 	parse_laddrs(ctx, grp, svc, where);
+	lb_cfg_parse_svc_health(ctx, grp, svc, where);
 	list = config_setting_get_member(grp, "real_servers");
-	if (list == NULL)
-		return;		/* a service with no real servers yet is valid */
-	if (!config_setting_is_list(list)) {
+	/* a service with no real servers yet is valid */
+	n = list != NULL ? config_setting_length(list) : 0;
+	if (list != NULL && !config_setting_is_list(list)) {
 		lb_cfg_report(ctx, list, "%s.real_servers must be a list ( { ... }, ... )", where);
-		return;
+		n = 0;
 	}
-	n = config_setting_length(list);
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(list, i);
 		snprintf(rwhere, sizeof(rwhere), "%s.real_servers[%d]", where, i);
 		if (i == LB_MAX_RS) {
 			lb_cfg_report(ctx, e, "%s: too many real servers (max %d)", where, LB_MAX_RS);
-			return;
+			break;
 		}
 		if (!config_setting_is_group(e)) {
 			lb_cfg_report(ctx, e, "%s must be a group { address = ...; }", rwhere);
@@ -304,6 +351,7 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 		}
 		parse_rs(ctx, e, svc, rwhere);
 	}
+	parse_sorry(ctx, grp, svc, where);
 }
 
 void

@@ -92,18 +92,8 @@ parse_advert_int(struct parse_ctx *ctx, const config_setting_t *grp, const char 
 
 	if (s == NULL)
 		return;		/* default 1 s */
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		secs = (double)config_setting_get_int64(s);
-		break;
-	case CONFIG_TYPE_FLOAT:
-		secs = config_setting_get_float(s);
-		break;
-	default:
-		lb_cfg_report(ctx, s, "%sadvert_int must be a number of seconds", where);
+	if (!lb_cfg_seconds(ctx, s, where, "advert_int", &secs))
 		return;
-	}
 	if (secs < 0 || secs > 1e6) {
 		lb_cfg_report(ctx, s, "%sadvert_int %g is out of range", where, secs);
 		return;

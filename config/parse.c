@@ -72,6 +72,15 @@ lb_cfg_get_group(struct parse_ctx *ctx, const config_setting_t *parent,
 	return s;
 }
 
+/* "." between where and a key, unless where is empty or ends with one. */
+static const char *
+dot(const char *where)
+{
+	size_t n = strlen(where);
+
+	return n == 0 || where[n - 1] == '.' ? "" : ".";
+}
+
 /*
  * Read the optional integer grp.key into *out when it is within min..max.
  * Returns true when the setting is present and valid.
@@ -88,13 +97,13 @@ lb_cfg_get_uint(struct parse_ctx *ctx, const config_setting_t *grp,
 		return false;
 	if (config_setting_type(s) != CONFIG_TYPE_INT &&
 	    config_setting_type(s) != CONFIG_TYPE_INT64) {
-		lb_cfg_report(ctx, s, "%s%s must be an integer", where, key);
+		lb_cfg_report(ctx, s, "%s%s%s must be an integer", where, dot(where), key);
 		return false;
 	}
 	v = config_setting_get_int64(s);
 	if (v < min || v > max) {
-		lb_cfg_report(ctx, s, "%s%s must be %lld..%lld (got %lld)",
-		       where, key, min, max, v);
+		lb_cfg_report(ctx, s, "%s%s%s must be %lld..%lld (got %lld)",
+		       where, dot(where), key, min, max, v);
 		return false;
 	}
 	*out = (unsigned int)v;
@@ -115,17 +124,80 @@ lb_cfg_get_string(struct parse_ctx *ctx, const config_setting_t *grp,
 	if (s == NULL)
 		return NULL;
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		lb_cfg_report(ctx, s, "%s%s must be a string", where, key);
+		lb_cfg_report(ctx, s, "%s%s%s must be a string", where, dot(where), key);
 		return NULL;
 	}
 	v = config_setting_get_string(s);
 	if (strlen(v) >= len) {
-		lb_cfg_report(ctx, s, "%s%s is too long (max %zu characters)",
-		       where, key, len - 1);
+		lb_cfg_report(ctx, s, "%s%s%s is too long (max %zu characters)",
+		       where, dot(where), key, len - 1);
 		return NULL;
 	}
 	memcpy(buf, v, strlen(v) + 1);
 	return buf;
+}
+
+/*
+ * Read the optional boolean grp.key into *out. Returns true when present
+ * and valid (true/false); anything else is reported.
+ */
+bool
+lb_cfg_get_bool(struct parse_ctx *ctx, const config_setting_t *grp,
+		const char *where, const char *key, bool *out)
+{
+	config_setting_t *s = config_setting_get_member(grp, key);
+
+	if (s == NULL)
+		return false;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		lb_cfg_report(ctx, s, "%s%s%s must be true or false", where, dot(where), key);
+		return false;
+	}
+	*out = config_setting_get_bool(s) != 0;
+	return true;
+}
+
+bool
+lb_cfg_seconds(struct parse_ctx *ctx, const config_setting_t *s, const char *where,
+	       const char *key, double *out)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		*out = (double)config_setting_get_int64(s);
+		return true;
+	case CONFIG_TYPE_FLOAT:
+		*out = config_setting_get_float(s);
+		return true;
+	default:
+		lb_cfg_report(ctx, s, "%s%s%s must be a number of seconds", where, dot(where),
+			      key);
+		return false;
+	}
+}
+
+/*
+ * Read the optional duration grp.key, in seconds (an integer or a decimal
+ * like 0.5, as keepalived's timers), into *out_ms when within
+ * min_ms..max_ms. Returns true when present and valid.
+ */
+bool
+lb_cfg_get_ms(struct parse_ctx *ctx, const config_setting_t *grp,
+	      const char *where, const char *key, uint32_t min_ms, uint32_t max_ms,
+	      uint32_t *out_ms)
+{
+	config_setting_t *s = config_setting_get_member(grp, key);
+	double v;
+
+	if (s == NULL || !lb_cfg_seconds(ctx, s, where, key, &v))
+		return false;
+	if (!(v * 1000.0 >= (double)min_ms && v * 1000.0 <= (double)max_ms)) {
+		lb_cfg_report(ctx, s, "%s%s%s must be %g..%g seconds (got %g)", where,
+			      dot(where), key, min_ms / 1000.0, max_ms / 1000.0, v);
+		return false;
+	}
+	*out_ms = (uint32_t)(v * 1000.0 + 0.5);
+	return true;
 }
 
 /* True when s only holds A-Z a-z 0-9 . _ - (names, TAP names, prefixes). */

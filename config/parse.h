@@ -50,6 +50,28 @@ const char *
 lb_cfg_get_string(struct parse_ctx *ctx, const config_setting_t *grp,
 	   const char *where, const char *key, char *buf, size_t len);
 
+/* The optional boolean grp.key into *out; true when present and valid. */
+bool
+lb_cfg_get_bool(struct parse_ctx *ctx, const config_setting_t *grp,
+		const char *where, const char *key, bool *out);
+
+/*
+ * Setting s (named where.key in messages) as a number of seconds, integer
+ * or decimal, into *out; false (reported) for any other type.
+ */
+bool
+lb_cfg_seconds(struct parse_ctx *ctx, const config_setting_t *s, const char *where,
+	       const char *key, double *out);
+
+/*
+ * The optional duration grp.key in seconds (integer or decimal) into
+ * *out_ms, within min_ms..max_ms; true when present and valid.
+ */
+bool
+lb_cfg_get_ms(struct parse_ctx *ctx, const config_setting_t *grp,
+	      const char *where, const char *key, uint32_t min_ms, uint32_t max_ms,
+	      uint32_t *out_ms);
+
 /* True when s only holds A-Z a-z 0-9 . _ - (names, TAP names, prefixes). */
 bool
 lb_cfg_is_ident(const char *s);
@@ -65,6 +87,24 @@ lb_cfg_parse_connections(struct parse_ctx *ctx, const config_setting_t *grp);
 /* virtual_servers = ( ... ): every service and its real servers. */
 void
 lb_cfg_parse_services(struct parse_ctx *ctx, const config_setting_t *root);
+
+/*
+ * Health keywords of a virtual server (delay_loop and the checker timing it
+ * passes down, quorum, hysteresis, alpha, omega, sorry_server) into svc.
+ * After the service head and local addresses.
+ */
+void
+lb_cfg_parse_svc_health(struct parse_ctx *ctx, const config_setting_t *grp,
+			struct lb_cfg_service *svc, const char *where);
+
+/*
+ * Health keywords of real server rs of svc (inhibit_on_failure, timing,
+ * checkers = ( ... )): checkers are appended to ctx->cfg->checks.
+ */
+void
+lb_cfg_parse_rs_health(struct parse_ctx *ctx, const config_setting_t *grp,
+		       const struct lb_cfg_service *svc, struct lb_cfg_rs *rs,
+		       const char *where);
 
 /* vrrp_instances = ( ... ): VRRP instances, after the interfaces. */
 void

@@ -362,21 +362,30 @@ assert_cfg_equal(const struct lb_config *a, const struct lb_config *b)
 }
 
 /* Dump text's config and load the dump back: the same config. */
-static void
-round_trip(const char *text)
+/* Load text into a, dump a, load the dump into b; returns the dump (free it). */
+static char *
+dump_and_load(const char *text, struct lb_config *a, struct lb_config *b)
 {
-	struct lb_config a, b;
 	char *dump = NULL;
 	size_t len;
 	FILE *f;
 
-	CU_ASSERT_EQUAL_FATAL(parse(text, &a, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(parse(text, a, NULL), 0);
 	f = open_memstream(&dump, &len);
-	lb_config_dump(&a, f);
+	lb_config_dump(a, f);
 	fclose(f);
-	CU_ASSERT_EQUAL(parse(dump, &b, NULL), 0);
+	CU_ASSERT_EQUAL(parse(dump, b, NULL), 0);
 	if (msgs != NULL && msgs[0] != '\0')
 		fprintf(stderr, "\ndump:\n%s\nerrors:\n%s", dump, msgs);
+	return dump;
+}
+
+static void
+round_trip(const char *text)
+{
+	struct lb_config a, b;
+	char *dump = dump_and_load(text, &a, &b);
+
 	assert_cfg_equal(&a, &b);
 	lb_config_free(&a);
 	lb_config_free(&b);
@@ -558,6 +567,180 @@ test_vrrp_errors(void)
 		     "vrrp_instances[0] (VI_1)");
 }
 
+#define HEALTH_IF \
+	"interfaces = ( { name = \"lab0\"; device = \"net_null0\";\n" \
+	" addresses = [ \"198.18.1.1/24\" ]; } );\n"
+
+/* A virtual server with health keywords at each level; line numbers matter. */
+static const char health_conf[] =
+	HEALTH_IF						/* 1-2 */
+	"virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"	/* 3 */
+	" delay_loop = 2; connect_timeout = 0.5; retry = 3; delay_before_retry = 0.25;\n"
+	" quorum = 3; hysteresis = 1; alpha = true; omega = true;\n"	/* 5 */
+	" sorry_server = { address = \"198.18.1.99\"; port = 8080; };\n"
+	" real_servers = (\n"
+	"  { address = \"198.18.1.11\"; inhibit_on_failure = true; connect_timeout = 4;\n"
+	"    checkers = ( { type = \"TCP_CHECK\"; connect_port = 81; },\n"	/* 9 */
+	"                 { type = \"http_get\"; nb_get_retry = 0; warmup = 1.5;\n"
+	"                   http_protocol = \"1.1\"; virtualhost = \"www.lab\";\n"
+	"                   bind_to = \"198.18.1.1\";\n"
+	"                   urls = ( { path = \"/a\"; digest = \"0123456789ABCDEF0123456789abcdef\"; },\n"
+	"                            { path = \"/b\"; status_code = \"200 301-302\"; } ); } ); },\n"
+	"  { address = \"198.18.1.12\"; } ); } );\n";		/* 15 */
+
+static void
+test_health_values(void)
+{
+	const struct lb_cfg_service *svc;
+	const struct lb_cfg_check *tcp, *http;
+	struct lb_config cfg;
+
+	CU_ASSERT_EQUAL_FATAL(parse(health_conf, &cfg, NULL), 0);
+	svc = &cfg.services[0];
+	/* the service level: set values, then keepalived's defaults below */
+	CU_ASSERT_EQUAL(svc->timing.delay_loop_ms, 2000);
+	CU_ASSERT_EQUAL(svc->timing.connect_timeout_ms, 500);
+	CU_ASSERT_EQUAL(svc->timing.retry, 3);
+	CU_ASSERT_EQUAL(svc->timing.delay_before_retry_ms, 250);
+	CU_ASSERT_EQUAL(svc->quorum, 3);
+	CU_ASSERT_EQUAL(svc->hysteresis, 1);
+	CU_ASSERT(svc->alpha && svc->omega && svc->has_sorry);
+	CU_ASSERT_EQUAL(svc->sorry.addr, 0xc6120163);
+	CU_ASSERT_EQUAL(svc->sorry.port, 8080);
+	CU_ASSERT(svc->rs[0].inhibit_on_failure);
+	CU_ASSERT(!svc->rs[1].inhibit_on_failure);
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_checks, 2);
+	tcp = &cfg.checks[0];
+	http = &cfg.checks[1];
+	/* checkers know their real server by key */
+	CU_ASSERT(lb_cfg_check_of(tcp, svc, &svc->rs[0]));
+	CU_ASSERT(!lb_cfg_check_of(tcp, svc, &svc->rs[1]));
+	CU_ASSERT_EQUAL(tcp->line, 9);
+	/* inheritance: service -> real server (connect_timeout 4) -> checker */
+	CU_ASSERT_EQUAL(tcp->type, LB_CHECK_TCP);
+	CU_ASSERT_EQUAL(tcp->connect_port, 81);
+	CU_ASSERT_EQUAL(tcp->timing.connect_timeout_ms, 4000);
+	CU_ASSERT_EQUAL(tcp->timing.delay_loop_ms, 2000);
+	CU_ASSERT_EQUAL(tcp->timing.retry, 3);
+	CU_ASSERT_EQUAL(tcp->timing.warmup_ms, 0);
+	CU_ASSERT_EQUAL(http->type, LB_CHECK_HTTP);
+	CU_ASSERT_EQUAL(http->timing.retry, 0);		/* nb_get_retry, the old name */
+	CU_ASSERT_EQUAL(http->timing.warmup_ms, 1500);
+	CU_ASSERT_EQUAL(http->timing.connect_timeout_ms, 4000);
+	CU_ASSERT_EQUAL(http->http_proto, 2);
+	CU_ASSERT_STRING_EQUAL(http->virtualhost, "www.lab");
+	CU_ASSERT_EQUAL(http->bind_to, 0xc6120101);
+	CU_ASSERT_EQUAL_FATAL(http->nb_urls, 2);
+	CU_ASSERT_STRING_EQUAL(http->urls[0].digest, "0123456789abcdef0123456789abcdef");
+	CU_ASSERT_STRING_EQUAL(http->urls[0].status_code, "");
+	CU_ASSERT_STRING_EQUAL(http->urls[1].path, "/b");
+	CU_ASSERT_STRING_EQUAL(http->urls[1].status_code, "200 301-302");
+	lb_config_free(&cfg);
+
+	/* keepalived's defaults when nothing is set */
+	CU_ASSERT_EQUAL_FATAL(parse(HEALTH_IF "virtual_servers = ( { address = \"198.18.1.100\";\n"
+				    " port = 80; real_servers = ( { address = \"198.18.1.11\";\n"
+				    " checkers = ( { type = \"TCP_CHECK\"; } ); } ); } );\n",
+				    &cfg, NULL), 0);
+	CU_ASSERT_EQUAL(cfg.checks[0].timing.delay_loop_ms, 60000);
+	CU_ASSERT_EQUAL(cfg.checks[0].timing.connect_timeout_ms, 5000);
+	CU_ASSERT_EQUAL(cfg.checks[0].timing.delay_before_retry_ms, 1000);
+	CU_ASSERT_EQUAL(cfg.checks[0].timing.retry, 1);
+	CU_ASSERT_EQUAL(cfg.services[0].quorum, 1);
+	CU_ASSERT(!cfg.services[0].has_sorry && !cfg.services[0].alpha);
+	lb_config_free(&cfg);
+}
+
+/* --config-dump of checkers loads back to the same checkers. */
+static void
+test_health_dump(void)
+{
+	struct lb_config a, b;
+	char *dump = dump_and_load(health_conf, &a, &b);
+	unsigned int i, u;
+
+	CU_ASSERT_EQUAL_FATAL(a.nb_checks, b.nb_checks);
+	CU_ASSERT_EQUAL(memcmp(&a.services[0].timing, &b.services[0].timing,
+			       sizeof(a.services[0].timing)), 0);
+	CU_ASSERT_EQUAL(b.services[0].quorum, 3);
+	CU_ASSERT_EQUAL(b.services[0].sorry.port, 8080);
+	CU_ASSERT(b.services[0].rs[0].inhibit_on_failure);
+	for (i = 0; i < a.nb_checks; i++) {
+		const struct lb_cfg_check *x = &a.checks[i], *y = &b.checks[i];
+
+		CU_ASSERT_EQUAL(x->type, y->type);
+		CU_ASSERT_EQUAL(memcmp(&x->timing, &y->timing, sizeof(x->timing)), 0);
+		CU_ASSERT_EQUAL(x->connect_port, y->connect_port);
+		CU_ASSERT_EQUAL(x->bind_to, y->bind_to);
+		CU_ASSERT_EQUAL(x->rs_addr, y->rs_addr);
+		CU_ASSERT_EQUAL(x->http_proto, y->http_proto);
+		CU_ASSERT_STRING_EQUAL(x->virtualhost, y->virtualhost);
+		CU_ASSERT_EQUAL_FATAL(x->nb_urls, y->nb_urls);
+		for (u = 0; u < x->nb_urls; u++)
+			CU_ASSERT_EQUAL(memcmp(&x->urls[u], &y->urls[u], sizeof(x->urls[u])), 0);
+	}
+	lb_config_free(&a);
+	lb_config_free(&b);
+	free(dump);
+}
+
+/* One real server with checker body CHECK, for the error tests. */
+#define ONE_CHECK(check) \
+	HEALTH_IF "virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n" \
+	" real_servers = ( { address = \"198.18.1.11\";\n checkers = ( { " check " } ); } ); } );\n"
+
+static void
+test_health_errors(void)
+{
+	expect_error(ONE_CHECK("type = \"PING_CHECK\";"),
+		     "test.conf:5: virtual_servers[0].real_servers[0].checkers[0].type 'PING_CHECK' "
+		     "is not TCP_CHECK or HTTP_GET");
+	expect_error(ONE_CHECK("type = \"MISC_CHECK\";"), "checkers[0].type MISC_CHECK is not "
+		     "supported yet");
+	expect_error(ONE_CHECK("connect_port = 80;"), "checkers[0] has no type");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; connect_timeout = 0;"),
+		     "checkers[0].connect_timeout must be 0.01..86400 seconds (got 0)");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; delay_loop = \"6\";"),
+		     "checkers[0].delay_loop must be a number of seconds");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; retry = 1; nb_get_retry = 2;"),
+		     "checkers[0] sets both retry and nb_get_retry");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; connect_port = 70000;"),
+		     "checkers[0].connect_port must be 1..65535 (got 70000)");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; bind_to = \"198.18.1.7\";"),
+		     "checkers[0].bind_to must be an address of one of the interfaces");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; urls = ( { path = \"/\"; } );"),
+		     "urls, virtualhost and http_protocol belong to HTTP_GET, not TCP_CHECK");
+	expect_error(ONE_CHECK("type = \"HTTP_GET\";"),
+		     "checkers[0]: HTTP_GET needs urls = ( { path = \"/\"; }, ... )");
+	expect_error(ONE_CHECK("type = \"HTTP_GET\"; urls = ( { digest = \"x\"; } );"),
+		     "checkers[0].urls[0] has no path");
+	expect_error(ONE_CHECK("type = \"HTTP_GET\"; urls = ( { path = \"/a b\"; } );"),
+		     "urls[0].path '/a b' must start with '/' and hold no spaces");
+	expect_error(ONE_CHECK("type = \"HTTP_GET\"; urls = ( { path = \"/\"; digest = \"abc\"; } );"),
+		     "urls[0].digest must be 32 hex digits");
+	expect_error(ONE_CHECK("type = \"HTTP_GET\"; urls = ( { path = \"/\"; status_code = 99; } );"),
+		     "urls[0].status_code '99' is not a list of codes or ranges in 100-599");
+	expect_error(ONE_CHECK("type = \"HTTP_GET\"; http_protocol = \"2\"; urls = ( { path = \"/\"; } );"),
+		     "checkers[0].http_protocol '2' is not 1.0, 1.0C or 1.1");
+	expect_error(ONE_CHECK("type = \"HTTP_GET\"; virtualhost = \"a\\r\\nX: y\";"
+			       " urls = ( { path = \"/\"; } );"),
+		     "must be a host name without spaces or control characters");
+	expect_error(HEALTH_IF "virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     " quorum = 2; hysteresis = 2; } );\n",
+		     "test.conf:3: virtual_servers[0] hysteresis 2 must be below quorum 2");
+	expect_error(HEALTH_IF "virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     " real_servers = ( { address = \"198.18.1.11\"; } );\n"
+		     " sorry_server = { address = \"198.18.1.11\"; }; } );\n",
+		     "test.conf:5: virtual_servers[0].sorry_server is also real server 0 (line 4)");
+	expect_error(HEALTH_IF "virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     " sorry_server = { address = \"198.18.1.11\"; weight = 2; }; } );\n",
+		     "test.conf:4: unknown setting 'weight' in virtual_servers[0].sorry_server");
+	expect_error(HEALTH_IF "virtual_servers = ( { protocol = \"udp\"; address = \"198.18.1.100\";\n"
+		     " port = 53; real_servers = ( { address = \"198.18.1.11\";\n"
+		     " checkers = ( { type = \"TCP_CHECK\"; } ); } ); } );\n",
+		     "a TCP_CHECK checks over TCP; the service is UDP");
+}
+
 /* Register the "config" suite with the CUnit registry. */
 void
 lb_test_register_config(void)
@@ -579,4 +762,7 @@ lb_test_register_config(void)
 	CU_add_test(s, "IPv4 prefix parsing", test_ipv4_prefix);
 	CU_add_test(s, "vrrp_instances values", test_vrrp_values);
 	CU_add_test(s, "vrrp_instances mistakes", test_vrrp_errors);
+	CU_add_test(s, "health keywords, inheritance, defaults", test_health_values);
+	CU_add_test(s, "health checkers dump and load back", test_health_dump);
+	CU_add_test(s, "health keyword mistakes", test_health_errors);
 }

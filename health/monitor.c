@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The health monitor: probes from the config, their events applied to the
+ * running services. See monitor.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_log.h>
+
+#include "health/monitor.h"
+#include "health/probe.h"
+#include "health/quorum.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_health_logtype, health, INFO);
+#define LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, lb_health_logtype, "dplb: health: " fmt "\n", ##__VA_ARGS__)
+
+#define POLL_EVERY_US	1000	/* probes advance at most once a millisecond */
+#define MS		1000ull	/* us per ms */
+
+/* A real server of a checked service. */
+struct target {
+	struct lb_cfg_rs rs;		/* as configured: the weight to restore */
+	unsigned int svc;		/* index in mon.svcs */
+	struct lb_health_rs hrs;	/* alive when none of its checkers is down */
+	unsigned int first, nb;		/* its probes in mon.probes */
+};
+
+/* A service with checkers or a sorry server. */
+struct hsvc {
+	uint8_t proto;
+	uint32_t vip;
+	uint16_t port;
+	bool omega;
+	struct lb_health_quorum q;
+	bool has_sorry;
+	struct lb_cfg_rs sorry;
+	unsigned int first, nb;		/* its targets in mon.targets */
+};
+
+/* One probe: a TCP_CHECK, or one url of an HTTP_GET. */
+struct hprobe {
+	struct lb_health_probe p;	/* first: the event callback casts back */
+	struct lb_health_http_check http;
+	const struct lb_cfg_check *cfg;
+	unsigned int url;
+	unsigned int target;
+};
+
+static struct {
+	struct lb_config *running;
+	lb_health_publish_fn publish;
+	struct hsvc *svcs;
+	unsigned int nb_svcs;
+	struct target *targets;
+	unsigned int nb_targets;
+	struct hprobe *probes;
+	struct lb_health_probe **pp;	/* what lb_health_poll walks */
+	unsigned int nb_probes;
+	uint64_t last_poll;
+	bool dirty;			/* running changed since the last publish */
+	unsigned int changes;
+} mon;
+
+uint64_t
+lb_health_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static const char *
+ep_str(uint32_t addr, uint16_t port, char *buf, size_t len)
+{
+	char a[16];
+
+	snprintf(buf, len, "%s:%u", lb_ipv4_str(addr, a, sizeof(a)), port);
+	return buf;
+}
+
+static const char *
+svc_str(const struct hsvc *s, char *buf, size_t len)
+{
+	char ep[24];
+
+	snprintf(buf, len, "%s %s", s->proto == IPPROTO_UDP ? "UDP" : "TCP",
+		 ep_str(s->vip, s->port, ep, sizeof(ep)));
+	return buf;
+}
+
+/* ---- edits of the running services ---- */
+
+static struct lb_cfg_service *
+running_svc(const struct hsvc *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < mon.running->nb_services; i++) {
+		struct lb_cfg_service *svc = &mon.running->services[i];
+
+		if (svc->proto == s->proto && svc->vip == s->vip && svc->port == s->port)
+			return svc;
+	}
+	return NULL;	/* the operator deleted it (ipvsadm -D) */
+}
+
+static int
+running_rs(const struct lb_cfg_service *svc, const struct lb_cfg_rs *rs)
+{
+	unsigned int i;
+
+	for (i = 0; i < svc->nb_rs; i++)
+		if (svc->rs[i].addr == rs->addr && svc->rs[i].port == rs->port)
+			return (int)i;
+	return -1;
+}
+
+static void
+pool_remove(const struct hsvc *s, const struct lb_cfg_rs *rs)
+{
+	struct lb_cfg_service *svc = running_svc(s);
+	int i = svc != NULL ? running_rs(svc, rs) : -1;
+
+	if (i < 0)
+		return;
+	memmove(&svc->rs[i], &svc->rs[i + 1], (svc->nb_rs - (unsigned int)i - 1) * sizeof(*rs));
+	svc->nb_rs--;
+	mon.dirty = true;
+}
+
+/* Put rs in with its configured weight (or restore that weight). */
+static void
+pool_add(const struct hsvc *s, const struct lb_cfg_rs *rs)
+{
+	struct lb_cfg_service *svc = running_svc(s);
+	char ep[24], sv[32];
+	int i;
+
+	if (svc == NULL)
+		return;
+	i = running_rs(svc, rs);
+	if (i >= 0) {
+		if (svc->rs[i].weight != rs->weight) {
+			svc->rs[i].weight = rs->weight;
+			mon.dirty = true;
+		}
+		return;
+	}
+	if (svc->nb_rs == LB_MAX_RS) {
+		LOG(ERR, "cannot put %s back into %s: it has %d real servers already",
+		    ep_str(rs->addr, rs->port, ep, sizeof(ep)), svc_str(s, sv, sizeof(sv)),
+		    LB_MAX_RS);
+		return;
+	}
+	svc->rs[svc->nb_rs++] = *rs;
+	mon.dirty = true;
+}
+
+static void
+pool_weight0(const struct hsvc *s, const struct lb_cfg_rs *rs)
+{
+	struct lb_cfg_service *svc = running_svc(s);
+	int i = svc != NULL ? running_rs(svc, rs) : -1;
+
+	if (i >= 0 && svc->rs[i].weight != 0) {
+		svc->rs[i].weight = 0;
+		mon.dirty = true;
+	}
+}
+
+/* A real server out of the pool: removed, or weight 0 with inhibit. */
+static void
+pool_fail(const struct hsvc *s, const struct lb_cfg_rs *rs)
+{
+	if (rs->inhibit_on_failure)
+		pool_weight0(s, rs);
+	else
+		pool_remove(s, rs);
+}
+
+static void
+publish_now(void)
+{
+	int rc;
+
+	if (!mon.dirty)
+		return;
+	mon.dirty = false;
+	rc = mon.publish(mon.running);
+	if (rc != 0)
+		LOG(ERR, "could not publish the new real-server set: %s", strerror(-rc));
+}
+
+/* ---- state changes ---- */
+
+static uint64_t
+live_weight(const struct hsvc *s)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = s->first; i < s->first + s->nb; i++)
+		if (mon.targets[i].hrs.alive)
+			sum += mon.targets[i].rs.weight;
+	return sum;
+}
+
+static void
+apply_quorum(const struct hsvc *s, const struct lb_health_q_action *act)
+{
+	char sv[32];
+	unsigned int i;
+
+	if (act->ev != LB_HEALTH_Q_NONE)
+		LOG(NOTICE, "%s: quorum %s (live weight %" PRIu64 ", threshold %" PRIu64 ")%s",
+		    svc_str(s, sv, sizeof(sv)), act->ev == LB_HEALTH_Q_GAINED ? "gained" : "lost",
+		    act->weight_sum, act->threshold,
+		    act->sorry_add ? ": sorry server in" :
+		    act->sorry_remove ? ": sorry server out" : "");
+	if (act->pool_out)
+		for (i = s->first; i < s->first + s->nb; i++)
+			if (mon.targets[i].hrs.alive)
+				pool_fail(s, &mon.targets[i].rs);
+	if (act->sorry_add)
+		pool_add(s, &s->sorry);
+	if (act->sorry_remove)
+		pool_remove(s, &s->sorry);
+	if (act->pool_in)
+		for (i = s->first; i < s->first + s->nb; i++)
+			if (mon.targets[i].hrs.alive)
+				pool_add(s, &mon.targets[i].rs);
+	mon.changes += act->ev != LB_HEALTH_Q_NONE;
+}
+
+static void
+on_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
+{
+	struct hprobe *hp = (struct hprobe *)p;
+	struct target *t = &mon.targets[hp->target];
+	struct hsvc *s = &mon.svcs[t->svc];
+	const bool up = ev->type == LB_HEALTH_EV_UP;
+	struct lb_health_q_action act;
+	char ep[24], sv[32];
+
+	(void)arg;
+	LOG(NOTICE, "real server %s of %s is %s (%s)", ep_str(t->rs.addr, t->rs.port, ep,
+	    sizeof(ep)), svc_str(s, sv, sizeof(sv)), up ? "UP" : "DOWN", ev->reason);
+	switch (lb_health_quorum_rs_action(&s->q, up, t->rs.inhibit_on_failure)) {
+	case LB_HEALTH_RS_ADD:
+	case LB_HEALTH_RS_RESTORE:
+		pool_add(s, &t->rs);
+		break;
+	case LB_HEALTH_RS_REMOVE:
+		pool_remove(s, &t->rs);
+		break;
+	case LB_HEALTH_RS_WEIGHT0:
+		pool_weight0(s, &t->rs);
+		break;
+	case LB_HEALTH_RS_NOTHING:
+		break;
+	}
+	mon.changes++;
+	if (lb_health_quorum_update(&s->q, live_weight(s), &act))
+		apply_quorum(s, &act);
+}
+
+/* ---- set-up ---- */
+
+static bool
+is_checked(const struct lb_config *cfg, const struct lb_cfg_service *svc)
+{
+	unsigned int i, k;
+
+	if (svc->has_sorry)
+		return true;
+	for (i = 0; i < cfg->nb_checks; i++)
+		for (k = 0; k < svc->nb_rs; k++)
+			if (lb_cfg_check_of(&cfg->checks[i], svc, &svc->rs[k]))
+				return true;
+	return false;
+}
+
+/* Index of the target c checks, or -1 (its service or server is gone). */
+static int
+target_of(const struct lb_cfg_check *c)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < mon.nb_svcs; i++) {
+		const struct hsvc *s = &mon.svcs[i];
+
+		if (s->proto != c->proto || s->vip != c->vip || s->port != c->vport)
+			continue;
+		for (k = s->first; k < s->first + s->nb; k++)
+			if (mon.targets[k].rs.addr == c->rs_addr &&
+			    mon.targets[k].rs.port == c->rs_port)
+				return (int)k;
+	}
+	return -1;
+}
+
+static int
+build_targets(const struct lb_config *cfg)
+{
+	unsigned int i, k, n = 0, nsvc = 0;
+
+	for (i = 0; i < cfg->nb_services; i++)
+		if (is_checked(cfg, &cfg->services[i])) {
+			nsvc++;
+			n += cfg->services[i].nb_rs;
+		}
+	mon.svcs = calloc(nsvc ? nsvc : 1, sizeof(*mon.svcs));
+	mon.targets = calloc(n ? n : 1, sizeof(*mon.targets));
+	if (mon.svcs == NULL || mon.targets == NULL)
+		return -ENOMEM;
+	for (i = 0; i < cfg->nb_services; i++) {
+		const struct lb_cfg_service *svc = &cfg->services[i];
+		struct hsvc *s;
+
+		if (!is_checked(cfg, svc))
+			continue;
+		s = &mon.svcs[mon.nb_svcs];
+		s->proto = svc->proto;
+		s->vip = svc->vip;
+		s->port = svc->port;
+		s->omega = svc->omega;
+		s->has_sorry = svc->has_sorry;
+		s->sorry = svc->sorry;
+		s->first = mon.nb_targets;
+		for (k = 0; k < svc->nb_rs; k++) {
+			struct target *t = &mon.targets[mon.nb_targets++];
+
+			t->rs = svc->rs[k];
+			t->svc = mon.nb_svcs;
+			lb_health_rs_init(&t->hrs);
+		}
+		s->nb = mon.nb_targets - s->first;
+		mon.nb_svcs++;
+	}
+	return 0;
+}
+
+/* (target, check, url) of one probe, sorted by target for `show health`. */
+struct probe_ref {
+	unsigned int target, check, url;
+};
+
+static int
+cmp_ref(const void *a, const void *b)
+{
+	const struct probe_ref *x = a, *y = b;
+
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	if (x->check != y->check)
+		return x->check < y->check ? -1 : 1;
+	return x->url < y->url ? -1 : x->url > y->url;
+}
+
+static int
+init_probe(struct hprobe *hp, const struct probe_ref *ref, uint64_t now)
+{
+	const struct lb_cfg_check *c = &mon.running->checks[ref->check];
+	struct target *t = &mon.targets[ref->target];
+	const struct lb_cfg_service *svc = NULL;
+	struct sockaddr_in dst = { .sin_family = AF_INET }, src = { .sin_family = AF_INET };
+	struct lb_health_timing tm;
+	unsigned int i;
+
+	for (i = 0; i < mon.running->nb_services; i++)
+		if (mon.running->services[i].proto == c->proto &&
+		    mon.running->services[i].vip == c->vip &&
+		    mon.running->services[i].port == c->vport)
+			svc = &mon.running->services[i];
+	hp->cfg = c;
+	hp->url = ref->url;
+	hp->target = ref->target;
+	dst.sin_addr.s_addr = htonl(c->connect_ip ? c->connect_ip : t->rs.addr);
+	dst.sin_port = htons(c->connect_port ? c->connect_port : t->rs.port);
+	src.sin_addr.s_addr = htonl(c->bind_to);
+	tm.delay_loop = c->timing.delay_loop_ms * MS;
+	tm.connect_timeout = c->timing.connect_timeout_ms * MS;
+	tm.delay_before_retry = c->timing.delay_before_retry_ms * MS;
+	tm.warmup = c->timing.warmup_ms * MS;
+	tm.retry = c->timing.retry;
+	tm.alpha = svc != NULL && svc->alpha;
+	if (c->type == LB_CHECK_HTTP) {
+		const struct lb_cfg_check_url *u = &c->urls[ref->url];
+
+		hp->http.proto = (enum lb_health_http_proto)c->http_proto;
+		hp->http.path = u->path;
+		hp->http.vhost = c->virtualhost[0] != '\0' ? c->virtualhost : NULL;
+		hp->http.digest = u->digest[0] != '\0' ? u->digest : NULL;
+		lb_health_http_codes_default(&hp->http.codes);
+		if (u->status_code[0] != '\0') {
+			memset(&hp->http.codes, 0, sizeof(hp->http.codes));
+			lb_health_http_codes_parse(&hp->http.codes, u->status_code);
+		}
+	}
+	return lb_health_probe_init(&hp->p, c->type == LB_CHECK_HTTP ? LB_HEALTH_PROBE_HTTP :
+				    LB_HEALTH_PROBE_TCP, (struct sockaddr *)&dst, sizeof(dst),
+				    c->bind_to ? (struct sockaddr *)&src : NULL,
+				    c->bind_to ? sizeof(src) : 0,
+				    c->type == LB_CHECK_HTTP ? &hp->http : NULL, &t->hrs, &tm, now,
+				    (uint32_t)random());
+}
+
+static int
+build_probes(uint64_t now)
+{
+	const struct lb_config *cfg = mon.running;
+	struct probe_ref *refs;
+	unsigned int i, u, n = 0;
+	int t, rc = 0;
+
+	for (i = 0; i < cfg->nb_checks; i++)
+		n += cfg->checks[i].type == LB_CHECK_HTTP ? cfg->checks[i].nb_urls : 1;
+	refs = calloc(n ? n : 1, sizeof(*refs));
+	mon.probes = calloc(n ? n : 1, sizeof(*mon.probes));
+	mon.pp = calloc(n ? n : 1, sizeof(*mon.pp));
+	if (refs == NULL || mon.probes == NULL || mon.pp == NULL) {
+		free(refs);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (i = 0; i < cfg->nb_checks; i++) {
+		t = target_of(&cfg->checks[i]);
+		if (t < 0)
+			continue;
+		for (u = 0; u < (cfg->checks[i].type == LB_CHECK_HTTP ?
+				 cfg->checks[i].nb_urls : 1); u++)
+			refs[n++] = (struct probe_ref){ (unsigned int)t, i, u };
+	}
+	qsort(refs, n, sizeof(*refs), cmp_ref);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct target *tg = &mon.targets[refs[i].target];
+
+		if (tg->nb == 0)
+			tg->first = i;
+		tg->nb++;
+		rc = init_probe(&mon.probes[i], &refs[i], now);
+		mon.pp[i] = &mon.probes[i].p;
+		mon.nb_probes = i + 1;
+	}
+	free(refs);
+	return rc;
+}
+
+int
+lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
+		       uint64_t now_us)
+{
+	struct lb_health_q_action act;
+	unsigned int i, k;
+	int rc;
+
+	memset(&mon, 0, sizeof(mon));
+	mon.running = running;
+	mon.publish = publish;
+	srandom((unsigned int)now_us);
+	rc = build_targets(running);
+	if (rc == 0)
+		rc = build_probes(now_us);
+	if (rc != 0) {
+		lb_health_monitor_term();
+		return rc;
+	}
+	for (i = 0; i < mon.nb_svcs; i++) {
+		struct hsvc *s = &mon.svcs[i];
+		const struct lb_cfg_service *svc = running_svc(s);
+
+		/* alpha: a server starts out of the pool until its checks pass */
+		for (k = s->first; k < s->first + s->nb; k++)
+			if (!mon.targets[k].hrs.alive)
+				pool_fail(s, &mon.targets[k].rs);
+		lb_health_quorum_init(&s->q, svc->quorum, svc->hysteresis, s->has_sorry,
+				      live_weight(s), &act);
+		apply_quorum(s, &act);
+	}
+	publish_now();
+	if (mon.nb_probes > 0)
+		LOG(INFO, "%u checker(s) on %u real server(s) of %u service(s)", mon.nb_probes,
+		    mon.nb_targets, mon.nb_svcs);
+	return 0;
+}
+
+unsigned int
+lb_health_monitor_poll(uint64_t now_us)
+{
+	if (mon.nb_probes == 0 || now_us - mon.last_poll < POLL_EVERY_US)
+		return 0;
+	mon.last_poll = now_us;
+	mon.changes = 0;
+	lb_health_poll(mon.pp, mon.nb_probes, now_us, on_event, NULL);
+	publish_now();
+	return mon.changes;
+}
+
+void
+lb_health_monitor_term(void)
+{
+	struct lb_health_event ev;
+	char ep[24], sv[32];
+	unsigned int i;
+
+	for (i = 0; i < mon.nb_probes; i++)
+		lb_health_probe_close(&mon.probes[i].p);
+	for (i = 0; i < mon.nb_targets; i++) {
+		struct target *t = &mon.targets[i];
+		const struct hsvc *s = &mon.svcs[t->svc];
+
+		if (lb_health_rs_shutdown(&t->hrs, s->omega, &ev))
+			LOG(NOTICE, "omega: real server %s of %s is DOWN (%s)",
+			    ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
+			    svc_str(s, sv, sizeof(sv)), ev.reason);
+	}
+	free(mon.probes);
+	free(mon.pp);
+	free(mon.targets);
+	free(mon.svcs);
+	memset(&mon, 0, sizeof(mon));
+}
+
+/* ---- show health ---- */
+
+static void
+show_probe(FILE *out, const struct hprobe *hp, uint64_t now)
+{
+	const struct lb_health_checker *c = &hp->p.chk;
+	const struct sockaddr_in *d = (const struct sockaddr_in *)&hp->p.dst;
+	char ep[24], what[300];
+	const char *state;
+
+	ep_str(ntohl(d->sin_addr.s_addr), ntohs(d->sin_port), ep, sizeof(ep));
+	if (hp->cfg->type == LB_CHECK_HTTP)
+		snprintf(what, sizeof(what), "HTTP_GET  %s%s", ep, hp->cfg->urls[hp->url].path);
+	else
+		snprintf(what, sizeof(what), "TCP_CHECK %s", ep);
+	state = !c->has_run && !c->is_up ? "DOWN" : !c->has_run ? "PENDING" :
+		c->is_up ? "UP" : "DOWN";
+	fprintf(out, "      %-40s %-7s ok %" PRIu64 " fail %" PRIu64, what, state, c->nb_ok,
+		c->nb_fail);
+	if (c->running)
+		fputs(" (checking)", out);
+	else if (c->next_at > now)
+		fprintf(out, " next in %.1f s", (double)(c->next_at - now) / 1e6);
+	if (c->has_run)
+		fprintf(out, ", last took %.1f ms", (double)c->last_duration / 1e3);
+	if (c->last_error[0] != '\0')
+		fprintf(out, ", last error: %s", c->last_error);
+	fputc('\n', out);
+}
+
+void
+lb_health_monitor_show(FILE *out, uint64_t now_us)
+{
+	char ep[24], sv[32];
+	unsigned int i, k, p;
+
+	if (mon.nb_svcs == 0) {
+		fputs("no health checks configured\n", out);
+		return;
+	}
+	for (i = 0; i < mon.nb_svcs; i++) {
+		const struct hsvc *s = &mon.svcs[i];
+
+		fprintf(out, "%s  quorum %s (live weight %" PRIu64 ", quorum %" PRIu64
+			", hysteresis %" PRIu64 ")", svc_str(s, sv, sizeof(sv)),
+			s->q.up ? "UP" : "LOST", live_weight(s), s->q.quorum, s->q.hysteresis);
+		if (s->has_sorry)
+			fprintf(out, "  sorry_server %s %s",
+				ep_str(s->sorry.addr, s->sorry.port, ep, sizeof(ep)),
+				s->q.sorry_active ? "ACTIVE" : "standby");
+		fputc('\n', out);
+		for (k = s->first; k < s->first + s->nb; k++) {
+			const struct target *t = &mon.targets[k];
+
+			fprintf(out, "  -> %-21s %-5s weight %u%s, %u checker(s), %u failing\n",
+				ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
+				t->hrs.alive ? "ALIVE" : "DEAD", t->rs.weight,
+				t->rs.inhibit_on_failure ? " (inhibit_on_failure)" : "",
+				t->hrs.nb_checkers, t->hrs.nb_failed);
+			for (p = t->first; p < t->first + t->nb; p++)
+				show_probe(out, &mon.probes[p], now_us);
+		}
+	}
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LB_HEALTH_MONITOR_H
+#define LB_HEALTH_MONITOR_H
+
+/*
+ * The health monitor: every checker of the configuration, run on the
+ * control lcore, with keepalived's effects on the running services
+ * (keepalived/check/ipwrapper.c):
+ *  - a real server whose checkers fail is taken out of its service, or
+ *    kept with weight 0 with inhibit_on_failure (its connections stay);
+ *    it is put back, with its configured weight, when they pass again;
+ *  - quorum/hysteresis over the live weight of a service; the sorry_server
+ *    replaces the real servers while quorum is lost;
+ *  - alpha: real servers start out of the pool until their checks pass.
+ * Changes go into the running config (what `ipvsadm -L -n` shows, the same
+ * one ipvsadm edits) and are published with the caller's function, so the
+ * workers see a new RCU snapshot. Probes are non-blocking kernel sockets:
+ * the box's own traffic leaves through the exception path.
+ * Control lcore only; not thread-safe.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+
+/* Publishes cfg's services to the workers; 0 or -errno. */
+typedef int (*lb_health_publish_fn)(struct lb_config *cfg);
+
+/*
+ * Build a probe for every checker (one per url of an HTTP_GET) of running
+ * (which stays the caller's and must outlive the monitor), apply alpha and
+ * the initial quorum, and publish when that changed the pool. now_us is a
+ * monotonic time. Returns 0 (also when there is nothing to check),
+ * -ENOMEM, or a publish error.
+ */
+int lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
+			   uint64_t now_us);
+
+/*
+ * Advance every probe at now_us (start due checks, progress running ones),
+ * apply what changed and publish once if the pool changed. Never blocks.
+ * Returns the number of real-server and quorum state changes.
+ */
+unsigned int lb_health_monitor_poll(uint64_t now_us);
+
+/*
+ * Print every checked service, its quorum, real servers and checkers with
+ * their state, counters and last error (the CLI's `show health`).
+ */
+void lb_health_monitor_show(FILE *out, uint64_t now_us);
+
+/*
+ * Stop: close every probe's socket. With omega on a service, its alive real
+ * servers are reported down in the log first (keepalived's omega). Frees
+ * everything; init may be called again.
+ */
+void lb_health_monitor_term(void);
+
+/* Monotonic time in microseconds (CLOCK_MONOTONIC), for the callers. */
+uint64_t lb_health_now_us(void);
+
+#endif
