@@ -61,8 +61,9 @@ static struct {
 	struct target *targets;
 	unsigned int nb_targets;
 	struct hprobe *probes;
-	struct lb_health_probe **pp;	/* what lb_health_poll walks */
+	struct lb_health_probe **pp;	/* what the epoll set drives */
 	unsigned int nb_probes;
+	struct lb_health_set set;
 	uint64_t last_poll;
 	bool dirty;			/* running changed since the last publish */
 	unsigned int changes;
@@ -466,9 +467,12 @@ lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
 	mon.running = running;
 	mon.publish = publish;
 	srandom((unsigned int)now_us);
+	mon.set.epfd = -1;
 	rc = build_targets(running);
 	if (rc == 0)
 		rc = build_probes(now_us);
+	if (rc == 0)
+		rc = lb_health_set_init(&mon.set, mon.pp, mon.nb_probes);
 	if (rc != 0) {
 		lb_health_monitor_term();
 		return rc;
@@ -499,7 +503,7 @@ lb_health_monitor_poll(uint64_t now_us)
 		return 0;
 	mon.last_poll = now_us;
 	mon.changes = 0;
-	lb_health_poll(mon.pp, mon.nb_probes, now_us, on_event, NULL);
+	lb_health_set_poll(&mon.set, now_us, on_event, NULL);
 	publish_now();
 	return mon.changes;
 }
@@ -511,6 +515,8 @@ lb_health_monitor_term(void)
 	char ep[24], sv[32];
 	unsigned int i;
 
+	if (mon.set.epfd >= 0)
+		lb_health_set_term(&mon.set);
 	for (i = 0; i < mon.nb_probes; i++)
 		lb_health_probe_close(&mon.probes[i].p);
 	for (i = 0; i < mon.nb_targets; i++) {
@@ -527,6 +533,7 @@ lb_health_monitor_term(void)
 	free(mon.targets);
 	free(mon.svcs);
 	memset(&mon, 0, sizeof(mon));
+	mon.set.epfd = -1;
 }
 
 /* ---- show health ---- */

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "health/probe.h"
@@ -43,6 +44,7 @@ lb_health_probe_init(struct lb_health_probe *p, enum lb_health_probe_kind kind,
 	p->http = http;
 	p->rs = rs;
 	p->fd = -1;
+	p->epfd = -1;
 	p->stage = STAGE_IDLE;
 	p->resp.md = NULL;
 	if (kind == LB_HEALTH_PROBE_HTTP) {
@@ -67,8 +69,13 @@ lb_health_probe_init(struct lb_health_probe *p, enum lb_health_probe_kind kind,
 void
 lb_health_probe_close(struct lb_health_probe *p)
 {
-	if (p->fd >= 0)
+	static const struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+
+	if (p->fd >= 0) {
+		/* RST rather than FIN: no TIME_WAIT per check (closing drops it from epoll) */
+		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
 		close(p->fd);
+	}
 	p->fd = -1;
 	lb_health_http_free(&p->resp);
 	p->stage = STAGE_IDLE;
@@ -99,6 +106,17 @@ fail_errno(struct lb_health_probe *p, uint64_t now, const char *what, int err,
 	return finish(p, now, false, reason, cb, arg);
 }
 
+/* Wait for events (EPOLLOUT while connecting/sending, EPOLLIN when reading). */
+static int
+watch(struct lb_health_probe *p, int op, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = p };
+
+	if (p->epfd < 0)
+		return 0;
+	return epoll_ctl(p->epfd, op, p->fd, &ev) == 0 ? 0 : -errno;
+}
+
 static unsigned int
 start(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
 {
@@ -121,6 +139,9 @@ start(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
 	rc = connect(p->fd, (struct sockaddr *)&p->dst, p->dst_len);
 	if (rc < 0 && errno != EINPROGRESS)
 		return fail_errno(p, now, "connect", errno, cb, arg);
+	rc = watch(p, EPOLL_CTL_ADD, EPOLLOUT);
+	if (rc < 0)
+		return fail_errno(p, now, "epoll", -rc, cb, arg);
 	p->stage = STAGE_CONNECTING;
 	return 0;
 }
@@ -181,6 +202,9 @@ step_io(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *ar
 			return now >= p->chk.deadline ?
 			       finish(p, now, false, "timeout sending request", cb, arg) : 0;
 		p->stage = STAGE_READING;
+		rc = watch(p, EPOLL_CTL_MOD, EPOLLIN);
+		if (rc < 0)
+			return fail_errno(p, now, "epoll", -rc, cb, arg);
 	}
 	for (i = 0; i < RECV_ROUNDS; i++) {
 		n = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -245,4 +269,62 @@ lb_health_poll(struct lb_health_probe **probes, unsigned int n, uint64_t now,
 	for (i = 0; i < n; i++)
 		events += step(probes[i], now, cb, arg);
 	return events;
+}
+
+int
+lb_health_set_init(struct lb_health_set *set, struct lb_health_probe **probes, unsigned int n)
+{
+	unsigned int i;
+
+	set->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (set->epfd < 0)
+		return -errno;
+	set->probes = probes;
+	set->n = n;
+	set->next_scan = 0;
+	for (i = 0; i < n; i++)
+		probes[i]->epfd = set->epfd;
+	return 0;
+}
+
+unsigned int
+lb_health_set_poll(struct lb_health_set *set, uint64_t now, lb_health_event_cb cb, void *arg)
+{
+	struct epoll_event evs[256];
+	unsigned int i, events = 0;
+	int n, k;
+
+	/* bounded: at most 4 rounds of socket events per call */
+	for (k = 0; k < 4; k++) {
+		n = epoll_wait(set->epfd, evs, (int)(sizeof(evs) / sizeof(evs[0])), 0);
+		for (i = 0; n > 0 && i < (unsigned int)n; i++)
+			events += step(evs[i].data.ptr, now, cb, arg);
+		if (n < (int)(sizeof(evs) / sizeof(evs[0])))
+			break;
+	}
+	if (now < set->next_scan)
+		return events;
+	set->next_scan = now + LB_HEALTH_SCAN_US;
+	for (i = 0; i < set->n; i++) {
+		struct lb_health_probe *p = set->probes[i];
+
+		if (p->stage == STAGE_IDLE ? lb_health_checker_due(&p->chk, now) :
+		    now >= p->chk.deadline)
+			events += step(p, now, cb, arg);
+	}
+	return events;
+}
+
+void
+lb_health_set_term(struct lb_health_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		lb_health_probe_close(set->probes[i]);
+		set->probes[i]->epfd = -1;
+	}
+	if (set->epfd >= 0)
+		close(set->epfd);
+	set->epfd = -1;
 }

@@ -5,11 +5,15 @@
 /*
  * TCP_CHECK and HTTP_GET attempts on non-blocking kernel sockets (the box's
  * own traffic reaches real servers through the exception path). Never blocks
- * and never waits: lb_health_poll() advances every probe by what the kernel
- * already has (connect state via SO_ERROR/getpeername, send/recv with
- * MSG_DONTWAIT) and fails stages past their deadline. The caller calls it
- * from the control lcore loop with a monotonic time in microseconds. No
- * threads; control lcore only.
+ * and never waits: a probe advances by what the kernel already has (connect
+ * state via SO_ERROR/getpeername, send/recv with MSG_DONTWAIT) and fails
+ * stages past their deadline. Two drivers:
+ *  - lb_health_set_*: one epoll set; only probes with socket events are
+ *    touched, and starts/deadlines are scanned every LB_HEALTH_SCAN_US
+ *    (what the monitor uses: thousands of checks per second);
+ *  - lb_health_poll(): touch every probe on each call (small sets, tests).
+ * Sockets close with an RST (SO_LINGER 0) so thousands of checks a second
+ * leave no TIME_WAIT behind. No threads; control lcore only.
  *
  * Timeouts follow keepalived: connect_timeout bounds the connect, then each
  * send/read stage (the deadline moves on every byte received or sent).
@@ -47,6 +51,7 @@ struct lb_health_probe {
 	void *user;			/* for the event callback */
 	/* private */
 	int fd;
+	int epfd;			/* epoll set it is in, -1 for none */
 	int stage;
 	size_t req_len, req_off;
 	char req[LB_HEALTH_HTTP_REQ_MAX];
@@ -77,5 +82,34 @@ void lb_health_probe_close(struct lb_health_probe *p);
  */
 unsigned int lb_health_poll(struct lb_health_probe **probes, unsigned int n, uint64_t now,
 			    lb_health_event_cb cb, void *arg);
+
+/* Starts and deadlines are looked at this often by lb_health_set_poll(). */
+#define LB_HEALTH_SCAN_US	10000
+
+/* Probes driven by one epoll set. */
+struct lb_health_set {
+	int epfd;
+	struct lb_health_probe **probes;
+	unsigned int n;
+	uint64_t next_scan;
+};
+
+/*
+ * Put the n probes (already init'ed, caller-owned, outliving the set) in a
+ * new epoll set. Returns 0 or -errno.
+ */
+int lb_health_set_init(struct lb_health_set *set, struct lb_health_probe **probes,
+		       unsigned int n);
+
+/*
+ * Advance the set at time now: probes whose sockets have events, then
+ * (every LB_HEALTH_SCAN_US) starts of due attempts and expired deadlines.
+ * cb as for lb_health_poll. Returns the number of events. Never blocks.
+ */
+unsigned int lb_health_set_poll(struct lb_health_set *set, uint64_t now,
+				lb_health_event_cb cb, void *arg);
+
+/* Close every probe's socket and the epoll set. */
+void lb_health_set_term(struct lb_health_set *set);
 
 #endif

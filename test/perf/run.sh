@@ -4,6 +4,8 @@
 # Run dplb's benchmarks and print their tables (`make bench`):
 #   test/perf/run.sh [BUILD]
 # bench_sched: ns per scheduling decision, pinned to one CPU.
+# bench_health: 10,000 TCP checks per 1 s delay_loop through the epoll set
+#   (the listener it checks runs in the same loop), on the control CPU.
 # bench_pipeline: lb_worker_process() on one worker lcore (the last CPU,
 #   the control lcore on the one before), then the 10-million-connection
 #   rows in a second process (it skips them itself when memory is short).
@@ -54,6 +56,10 @@ check_quiet() {
 
 echo "== bench_sched (taskset -c $WORKER)"
 taskset -c "$WORKER" "$PERF/bench_sched" 50 || status=2
+echo
+
+echo "== bench_health (taskset -c $CONTROL: the control lcore's job)"
+[ -x "$PERF/bench_health" ] && { taskset -c "$CONTROL" "$PERF/bench_health" 10000 6 || status=2; }
 echo
 
 echo "== bench_pipeline (EAL lcores $CONTROL,$WORKER)"

@@ -396,6 +396,9 @@ local_port(struct sockaddr_in *sin, bool listening)
 	return listening ? fd : -2;
 }
 
+/* Drive probes through an epoll set (lb_health_set_*) instead of a scan. */
+static bool drive_epoll;
+
 /*
  * Poll p until an event (at most 2 s); when srv >= 0, serve one HTTP
  * response `reply` on it. Returns the event type.
@@ -406,12 +409,18 @@ run_probe(struct lb_health_probe *p, int srv, const char *reply, char *req, size
 	struct lb_health_event ev = { .type = LB_HEALTH_EV_NONE };
 	struct timespec ms = { 0, 1000000 };
 	uint64_t end = now_us() + S(2);
+	struct lb_health_set set;
 	int c = -1;
 	ssize_t n;
 	size_t got = 0;
 
+	if (drive_epoll)
+		CU_ASSERT_EQUAL_FATAL(lb_health_set_init(&set, &p, 1), 0);
 	while (now_us() < end && ev.type == LB_HEALTH_EV_NONE) {
-		lb_health_poll(&p, 1, now_us(), on_event, &ev);
+		if (drive_epoll)
+			lb_health_set_poll(&set, now_us(), on_event, &ev);
+		else
+			lb_health_poll(&p, 1, now_us(), on_event, &ev);
 		if (srv >= 0 && c < 0)
 			c = accept(srv, NULL, NULL);
 		if (c >= 0 && got < req_size - 1) {
@@ -431,6 +440,8 @@ run_probe(struct lb_health_probe *p, int srv, const char *reply, char *req, size
 	}
 	if (c >= 0 && got != req_size)
 		close(c);
+	if (drive_epoll)
+		lb_health_set_term(&set);
 	return ev.type;
 }
 
@@ -515,6 +526,16 @@ test_probe_http(void)
 	close(lfd);
 }
 
+/* The same probes, driven by the epoll set the monitor uses. */
+static void
+test_probe_epoll(void)
+{
+	drive_epoll = true;
+	test_probe_tcp();
+	test_probe_http();
+	drive_epoll = false;
+}
+
 static void
 lb_test_health_logic(CU_pSuite s)
 {
@@ -524,6 +545,7 @@ lb_test_health_logic(CU_pSuite s)
 	CU_add_test(s, "quorum: hysteresis, sorry server, inhibit", test_quorum_hysteresis_sorry);
 	CU_add_test(s, "probe: TCP up and refused on 127.0.0.1", test_probe_tcp);
 	CU_add_test(s, "probe: HTTP digest, status, timeout", test_probe_http);
+	CU_add_test(s, "probe: TCP and HTTP through an epoll set", test_probe_epoll);
 }
 
 void
