@@ -20,16 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "health/monitor.h"
 #include "health/probe.h"
 
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
+#define now_us lb_health_now_us
 
 static double
 cpu_s(void)

@@ -14,6 +14,7 @@
 
 #include "health/checker.h"
 #include "health/http.h"
+#include "health/monitor.h"
 #include "health/probe.h"
 #include "health/quorum.h"
 #include "test/unit/unit.h"
@@ -359,14 +360,7 @@ test_quorum_hysteresis_sorry(void)
 
 /* ---- probes on 127.0.0.1 ---- */
 
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
+#define now_us lb_health_now_us
 
 static void
 on_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
