@@ -75,6 +75,7 @@ struct lb_cfg_timing {
 enum lb_check_type {
 	LB_CHECK_TCP = 0,		/* TCP_CHECK: connect */
 	LB_CHECK_HTTP,			/* HTTP_GET: status code and digest of urls */
+	LB_CHECK_MISC,			/* MISC_CHECK: exit status of a script */
 };
 
 /* One url { path digest status_code } of an HTTP_GET. */
@@ -104,6 +105,8 @@ struct lb_cfg_check {
 	char virtualhost[LB_CHECK_HOST_LEN];	/* "" = addr:port */
 	struct lb_cfg_check_url urls[LB_CHECK_MAX_URLS];
 	unsigned int nb_urls;
+	char misc_path[LB_CHECK_PATH_LEN];	/* MISC_CHECK: shell command line */
+	bool misc_dynamic;		/* exit 2..255 sets weight exit - 2 */
 	int line;
 };
 
@@ -129,7 +132,20 @@ struct lb_cfg_service {
 	bool omega;				/* report servers down on shutdown */
 	bool has_sorry;
 	struct lb_cfg_rs sorry;			/* sorry_server, used when quorum is lost */
+	char quorum_up[LB_CHECK_PATH_LEN];	/* script run when quorum is gained; "" none */
+	char quorum_down[LB_CHECK_PATH_LEN];	/* ... when it is lost */
 	int line;
+};
+
+/* notify_up / notify_down scripts of one real server (named by key). */
+struct lb_cfg_notify {
+	uint8_t proto;
+	uint32_t vip;
+	uint16_t vport;
+	uint32_t rs_addr;
+	uint16_t rs_port;
+	char up[LB_CHECK_PATH_LEN];	/* "" = none */
+	char down[LB_CHECK_PATH_LEN];
 };
 
 enum lb_huge_mode {
@@ -214,6 +230,8 @@ struct lb_config {
 	unsigned int nb_vrrp;
 	struct lb_cfg_check *checks;		/* health checkers, owned (nb_checks) */
 	unsigned int nb_checks;
+	struct lb_cfg_notify *notifies;		/* real servers' notify scripts, owned */
+	unsigned int nb_notifies;
 };
 
 /*
@@ -253,6 +271,11 @@ int lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *sv
 /* True when checker c belongs to real server rs of service svc. Pure. */
 bool lb_cfg_check_of(const struct lb_cfg_check *c, const struct lb_cfg_service *svc,
 		     const struct lb_cfg_rs *rs);
+
+/* The notify scripts of real server rs of svc, or NULL. Pure. */
+const struct lb_cfg_notify *lb_cfg_notify_of(const struct lb_config *cfg,
+					     const struct lb_cfg_service *svc,
+					     const struct lb_cfg_rs *rs);
 
 /* Print cfg in native syntax; the output loads back to an equal config. */
 void lb_config_dump(const struct lb_config *cfg, FILE *out);

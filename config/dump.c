@@ -109,6 +109,17 @@ dump_iface(const struct lb_cfg_iface *ifc, FILE *out, bool last)
  * output gives a config equal to cfg (except path and line numbers).
  * Thread-safe as long as cfg is not being changed.
  */
+/* PRE key = "cmd";POST when cmd is set (a script setting). */
+static void
+put_script(FILE *out, const char *pre, const char *key, const char *cmd, const char *post)
+{
+	if (cmd[0] == '\0')
+		return;
+	fprintf(out, "%s%s = ", pre, key);
+	put_str(out, cmd);
+	fprintf(out, ";%s", post);
+}
+
 /* A duration in seconds as the parser reads it: "6" or "0.250". */
 static void
 put_secs(FILE *out, const char *key, uint32_t ms)
@@ -119,11 +130,13 @@ put_secs(FILE *out, const char *key, uint32_t ms)
 		fprintf(out, " %s = %u.%03u;", key, ms / 1000, ms % 1000);
 }
 
+/* The timing keywords; connect_timeout unless it is a MISC_CHECK's. */
 static void
-put_timing(FILE *out, const struct lb_cfg_timing *t)
+put_timing(FILE *out, const struct lb_cfg_timing *t, bool connect)
 {
 	put_secs(out, "delay_loop", t->delay_loop_ms);
-	put_secs(out, "connect_timeout", t->connect_timeout_ms);
+	if (connect)
+		put_secs(out, "connect_timeout", t->connect_timeout_ms);
 	put_secs(out, "delay_before_retry", t->delay_before_retry_ms);
 	put_secs(out, "warmup", t->warmup_ms);
 	fprintf(out, " retry = %u;", t->retry);
@@ -136,9 +149,19 @@ dump_check(const struct lb_cfg_check *c, FILE *out, bool last)
 	char a[16];
 	unsigned int i;
 
-	fprintf(out, "\t\t\t\t\t{ type = \"%s\";", c->type == LB_CHECK_HTTP ? "HTTP_GET" :
-		"TCP_CHECK");
-	put_timing(out, &c->timing);
+	static const char *const type[] = { "TCP_CHECK", "HTTP_GET", "MISC_CHECK" };
+
+	fprintf(out, "\t\t\t\t\t{ type = \"%s\";", type[c->type]);
+	put_timing(out, &c->timing, c->type != LB_CHECK_MISC);
+	if (c->type == LB_CHECK_MISC) {
+		fputs(" misc_path = ", out);
+		put_str(out, c->misc_path);
+		fputc(';', out);
+		put_secs(out, "misc_timeout", c->timing.connect_timeout_ms);
+		fprintf(out, " misc_dynamic = %s; }%s\n", c->misc_dynamic ? "true" : "false",
+			last ? "" : ",");
+		return;
+	}
 	if (c->connect_ip != 0)
 		fprintf(out, " connect_ip = \"%s\";", lb_ipv4_str(c->connect_ip, a, sizeof(a)));
 	if (c->connect_port != 0)
@@ -172,6 +195,7 @@ dump_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
 	const struct lb_cfg_rs *rs, FILE *out, bool last)
 {
 	static const char *const fwd[] = { "nat", "dr", "tun", "fnat" };
+	const struct lb_cfg_notify *notify;
 	unsigned int i, n = 0, k = 0;
 	char a[16];
 
@@ -179,6 +203,11 @@ dump_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
 		" upper_threshold = %u; lower_threshold = %u; inhibit_on_failure = %s;",
 		lb_ipv4_str(rs->addr, a, sizeof(a)), rs->port, rs->weight, fwd[rs->fwd],
 		rs->u_threshold, rs->l_threshold, rs->inhibit_on_failure ? "true" : "false");
+	notify = lb_cfg_notify_of(cfg, svc, rs);
+	if (notify != NULL) {
+		put_script(out, " ", "notify_up", notify->up, "");
+		put_script(out, " ", "notify_down", notify->down, "");
+	}
 	for (i = 0; i < cfg->nb_checks; i++)
 		n += lb_cfg_check_of(&cfg->checks[i], svc, rs);
 	if (n > 0) {
@@ -219,10 +248,12 @@ dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(svc->laddrs[i], a, sizeof(a)));
 	fputs(" ];\n", out);
 	fprintf(out, "\t\tmh_table_size = %u;\n\t\t", svc->sched_param);
-	put_timing(out, &svc->timing);
+	put_timing(out, &svc->timing, true);
 	fprintf(out, "\n\t\tquorum = %u; hysteresis = %u; alpha = %s; omega = %s;\n",
 		svc->quorum, svc->hysteresis, svc->alpha ? "true" : "false",
 		svc->omega ? "true" : "false");
+	put_script(out, "\t\t", "quorum_up", svc->quorum_up, "\n");
+	put_script(out, "\t\t", "quorum_down", svc->quorum_down, "\n");
 	if (svc->has_sorry)
 		fprintf(out, "\t\tsorry_server = { address = \"%s\"; port = %u; forward = \"%s\"; };\n",
 			lb_ipv4_str(svc->sorry.addr, a, sizeof(a)), svc->sorry.port,

@@ -338,4 +338,7 @@ lb_config_free(struct lb_config *cfg)
 	free(cfg->checks);
 	cfg->checks = NULL;
 	cfg->nb_checks = 0;
+	free(cfg->notifies);
+	cfg->notifies = NULL;
+	cfg->nb_notifies = 0;
 }

@@ -12,7 +12,9 @@
  *         checkers = (
  *           { type = "TCP_CHECK"; connect_port = 80; connect_timeout = 2; },
  *           { type = "HTTP_GET"; http_protocol = "1.1"; virtualhost = "www";
- *             urls = ( { path = "/"; status_code = "200"; digest = "…"; } ); } );
+ *             urls = ( { path = "/"; status_code = "200"; digest = "…"; } ); },
+ *           { type = "MISC_CHECK"; misc_path = "/usr/local/bin/check 80";
+ *             misc_timeout = 3; misc_dynamic = true; } );
  *     } ); } );
  *
  * Timing set on a virtual server is inherited by its real servers, and a
@@ -31,7 +33,8 @@
 
 static const char *const check_keys[] = { "type", "connect_ip", "connect_port", "bind_to",
 	"delay_loop", "connect_timeout", "retry", "nb_get_retry", "delay_before_retry",
-	"warmup", "http_protocol", "virtualhost", "urls", NULL };
+	"warmup", "http_protocol", "virtualhost", "urls", "misc_path", "misc_timeout",
+	"misc_dynamic", NULL };
 static const char *const url_keys[] = { "path", "digest", "status_code", NULL };
 static const char *const http_protos[] = { "1.0", "1.0C", "1.1" };
 
@@ -62,6 +65,36 @@ parse_timing(struct parse_ctx *ctx, const config_setting_t *grp, const char *whe
 	lb_cfg_get_uint(ctx, grp, where, "nb_get_retry", 0, 1000, &t->retry);
 }
 
+/* A script command line grp.key (LB_CHECK_PATH_LEN) into buf; "" when absent. */
+static void
+get_script(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
+	   const char *key, char *buf)
+{
+	if (lb_cfg_get_string(ctx, grp, where, key, buf, LB_CHECK_PATH_LEN) != NULL &&
+	    buf[0] == '\0')
+		lb_cfg_report(ctx, config_setting_get_member(grp, key), "%s.%s is empty", where,
+			      key);
+}
+
+/*
+ * Room for one more element at the end of *arr (n elements, capacity the
+ * next power of two), zeroed; NULL when out of memory.
+ */
+static void *
+grow(void **arr, unsigned int n, size_t size)
+{
+	void *a = *arr;
+
+	if ((n & (n - 1)) == 0) {
+		a = realloc(a, size * (n ? n * 2 : 1));
+		if (a == NULL)
+			return NULL;
+		*arr = a;
+	}
+	memset((char *)a + size * n, 0, size);
+	return (char *)a + size * n;
+}
+
 void
 lb_cfg_parse_svc_health(struct parse_ctx *ctx, const config_setting_t *grp,
 			struct lb_cfg_service *svc, const char *where)
@@ -76,6 +109,8 @@ lb_cfg_parse_svc_health(struct parse_ctx *ctx, const config_setting_t *grp,
 			      svc->hysteresis, svc->quorum);
 	lb_cfg_get_bool(ctx, grp, where, "alpha", &svc->alpha);
 	lb_cfg_get_bool(ctx, grp, where, "omega", &svc->omega);
+	get_script(ctx, grp, where, "quorum_up", svc->quorum_up);
+	get_script(ctx, grp, where, "quorum_down", svc->quorum_down);
 }
 
 /* Read the optional address grp.key (no prefix) into *out. */
@@ -204,6 +239,35 @@ parse_http(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_che
 	}
 }
 
+/*
+ * MISC_CHECK: misc_path (required), misc_timeout (default: delay_loop, as
+ * keepalived), misc_dynamic. The timeout is kept as the connect_timeout.
+ */
+static void
+parse_misc(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_check *c,
+	   const char *where)
+{
+	static const char *const socket_keys[] = { "connect_ip", "connect_port", "bind_to",
+		"connect_timeout", "urls", "virtualhost", "http_protocol", NULL };
+	unsigned int i;
+
+	for (i = 0; socket_keys[i] != NULL; i++)
+		if (config_setting_get_member(grp, socket_keys[i]) != NULL)
+			lb_cfg_report(ctx, config_setting_get_member(grp, socket_keys[i]),
+				      "%s.%s does not apply to MISC_CHECK (it runs misc_path; "
+				      "misc_timeout bounds it)", where, socket_keys[i]);
+	if (config_setting_get_member(grp, "misc_path") == NULL)
+		lb_cfg_report(ctx, grp, "%s: MISC_CHECK needs misc_path (the command to run)",
+			      where);
+	else if (lb_cfg_get_string(ctx, grp, where, "misc_path", c->misc_path,
+				   sizeof(c->misc_path)) != NULL && c->misc_path[0] == '\0')
+		lb_cfg_report(ctx, config_setting_get_member(grp, "misc_path"),
+			      "%s.misc_path is empty", where);
+	c->timing.connect_timeout_ms = c->timing.delay_loop_ms;
+	lb_cfg_get_ms(ctx, grp, where, "misc_timeout", 10, MS_MAX, &c->timing.connect_timeout_ms);
+	lb_cfg_get_bool(ctx, grp, where, "misc_dynamic", &c->misc_dynamic);
+}
+
 /* A new zeroed checker at the end of cfg->checks, or NULL (reported). */
 static struct lb_cfg_check *
 new_check(struct parse_ctx *ctx, const config_setting_t *grp)
@@ -215,17 +279,12 @@ new_check(struct parse_ctx *ctx, const config_setting_t *grp)
 		lb_cfg_report(ctx, grp, "too many checkers (max %d in one config)", LB_MAX_CHECKS);
 		return NULL;
 	}
-	/* grow by doubling: the array's capacity is the next power of two */
-	if ((cfg->nb_checks & (cfg->nb_checks - 1)) == 0) {
-		c = realloc(cfg->checks, sizeof(*c) * (cfg->nb_checks ? cfg->nb_checks * 2 : 1));
-		if (c == NULL) {
-			lb_cfg_report(ctx, grp, "out of memory for checkers");
-			return NULL;
-		}
-		cfg->checks = c;
+	c = grow((void **)&cfg->checks, cfg->nb_checks, sizeof(*c));
+	if (c == NULL) {
+		lb_cfg_report(ctx, grp, "out of memory for checkers");
+		return NULL;
 	}
-	c = &cfg->checks[cfg->nb_checks++];
-	memset(c, 0, sizeof(*c));
+	cfg->nb_checks++;
 	return c;
 }
 
@@ -260,17 +319,26 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 		c->type = LB_CHECK_TCP;
 	} else if (strcasecmp(type, "HTTP_GET") == 0) {
 		c->type = LB_CHECK_HTTP;
-	} else if (strcasecmp(type, "SSL_GET") == 0 || strcasecmp(type, "MISC_CHECK") == 0 ||
-		   strcasecmp(type, "DNS_CHECK") == 0 || strcasecmp(type, "SMTP_CHECK") == 0) {
+	} else if (strcasecmp(type, "MISC_CHECK") == 0) {
+		c->type = LB_CHECK_MISC;
+		parse_misc(ctx, grp, c, where);
+		return;
+	} else if (strcasecmp(type, "SSL_GET") == 0 || strcasecmp(type, "DNS_CHECK") == 0 ||
+		   strcasecmp(type, "SMTP_CHECK") == 0) {
 		lb_cfg_report(ctx, config_setting_get_member(grp, "type"),
-			      "%s.type %s is not supported yet (TCP_CHECK or HTTP_GET)", where,
-			      type);
+			      "%s.type %s is not supported yet (TCP_CHECK, HTTP_GET or MISC_CHECK)",
+			      where, type);
 		return;
 	} else {
 		lb_cfg_report(ctx, config_setting_get_member(grp, "type"),
-			      "%s.type '%s' is not TCP_CHECK or HTTP_GET", where, type);
+			      "%s.type '%s' is not TCP_CHECK, HTTP_GET or MISC_CHECK", where, type);
 		return;
 	}
+	if (config_setting_get_member(grp, "misc_path") != NULL ||
+	    config_setting_get_member(grp, "misc_timeout") != NULL ||
+	    config_setting_get_member(grp, "misc_dynamic") != NULL)
+		lb_cfg_report(ctx, grp, "%s: misc_path, misc_timeout and misc_dynamic belong to "
+			      "MISC_CHECK", where);
 	get_addr(ctx, grp, where, "connect_ip", &c->connect_ip);
 	if (lb_cfg_get_uint(ctx, grp, where, "connect_port", 1, 65535, &port))
 		c->connect_port = (uint16_t)port;
@@ -291,6 +359,32 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 			      "connect_port of a TCP port the server also serves)", where, type);
 }
 
+/* notify_up / notify_down of a real server, kept by key in cfg->notifies. */
+static void
+parse_notify(struct parse_ctx *ctx, const config_setting_t *grp,
+	     const struct lb_cfg_service *svc, const struct lb_cfg_rs *rs, const char *where)
+{
+	struct lb_config *cfg = ctx->cfg;
+	struct lb_cfg_notify *n;
+
+	if (config_setting_get_member(grp, "notify_up") == NULL &&
+	    config_setting_get_member(grp, "notify_down") == NULL)
+		return;
+	n = grow((void **)&cfg->notifies, cfg->nb_notifies, sizeof(*n));
+	if (n == NULL) {
+		lb_cfg_report(ctx, grp, "out of memory for notify scripts");
+		return;
+	}
+	cfg->nb_notifies++;
+	n->proto = svc->proto;
+	n->vip = svc->vip;
+	n->vport = svc->port;
+	n->rs_addr = rs->addr;
+	n->rs_port = rs->port;
+	get_script(ctx, grp, where, "notify_up", n->up);
+	get_script(ctx, grp, where, "notify_down", n->down);
+}
+
 void
 lb_cfg_parse_rs_health(struct parse_ctx *ctx, const config_setting_t *grp,
 		       const struct lb_cfg_service *svc, struct lb_cfg_rs *rs,
@@ -303,6 +397,7 @@ lb_cfg_parse_rs_health(struct parse_ctx *ctx, const config_setting_t *grp,
 
 	lb_cfg_get_bool(ctx, grp, where, "inhibit_on_failure", &rs->inhibit_on_failure);
 	parse_timing(ctx, grp, where, &t);
+	parse_notify(ctx, grp, svc, rs, where);
 	if (list == NULL)
 		return;
 	if (!config_setting_is_list(list)) {
@@ -329,4 +424,20 @@ lb_cfg_check_of(const struct lb_cfg_check *c, const struct lb_cfg_service *svc,
 {
 	return c->proto == svc->proto && c->vip == svc->vip && c->vport == svc->port &&
 	       c->rs_addr == rs->addr && c->rs_port == rs->port;
+}
+
+const struct lb_cfg_notify *
+lb_cfg_notify_of(const struct lb_config *cfg, const struct lb_cfg_service *svc,
+		 const struct lb_cfg_rs *rs)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nb_notifies; i++) {
+		const struct lb_cfg_notify *n = &cfg->notifies[i];
+
+		if (n->proto == svc->proto && n->vip == svc->vip && n->vport == svc->port &&
+		    n->rs_addr == rs->addr && n->rs_port == rs->port)
+			return n;
+	}
+	return NULL;
 }

@@ -65,11 +65,13 @@ enum lb_health_ev_type {
 	LB_HEALTH_EV_NONE,
 	LB_HEALTH_EV_UP,
 	LB_HEALTH_EV_DOWN,
+	LB_HEALTH_EV_WEIGHT,		/* MISC_CHECK misc_dynamic set a new weight */
 };
 
 /* What the caller must apply (see quorum.h for how). */
 struct lb_health_event {
 	enum lb_health_ev_type type;
+	uint32_t weight;		/* LB_HEALTH_EV_WEIGHT only */
 	char reason[160];
 };
 

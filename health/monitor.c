@@ -13,6 +13,7 @@
 
 #include <rte_log.h>
 
+#include "health/misc.h"
 #include "health/monitor.h"
 #include "health/probe.h"
 #include "health/quorum.h"
@@ -30,6 +31,7 @@ struct target {
 	unsigned int svc;		/* index in mon.svcs */
 	struct lb_health_rs hrs;	/* alive when none of its checkers is down */
 	unsigned int first, nb;		/* its probes in mon.probes */
+	const struct lb_cfg_notify *notify;	/* notify_up/down, or NULL */
 };
 
 /* A service with checkers or a sorry server. */
@@ -41,6 +43,8 @@ struct hsvc {
 	struct lb_health_quorum q;
 	bool has_sorry;
 	struct lb_cfg_rs sorry;
+	char quorum_up[LB_CHECK_PATH_LEN];	/* scripts; "" = none */
+	char quorum_down[LB_CHECK_PATH_LEN];
 	unsigned int first, nb;		/* its targets in mon.targets */
 };
 
@@ -48,6 +52,7 @@ struct hsvc {
 struct hprobe {
 	struct lb_health_probe p;	/* first: the event callback casts back */
 	struct lb_health_http_check http;
+	struct lb_health_misc_check misc;
 	const struct lb_cfg_check *cfg;
 	unsigned int url;
 	unsigned int target;
@@ -202,6 +207,20 @@ publish_now(void)
 
 /* ---- state changes ---- */
 
+/* Run a notify/quorum script (what: for the log), without waiting for it. */
+static void
+run_script(const char *cmd, const char *what)
+{
+	int rc;
+
+	if (cmd == NULL || cmd[0] == '\0')
+		return;
+	rc = lb_health_script_detach(cmd);
+	if (rc != 0)
+		LOG(ERR, "%s: cannot run '%s': %s", what, cmd,
+		    rc == -EAGAIN ? "64 scripts still running" : strerror(-rc));
+}
+
 static uint64_t
 live_weight(const struct hsvc *s)
 {
@@ -226,6 +245,10 @@ apply_quorum(const struct hsvc *s, const struct lb_health_q_action *act)
 		    act->weight_sum, act->threshold,
 		    act->sorry_add ? ": sorry server in" :
 		    act->sorry_remove ? ": sorry server out" : "");
+	if (act->ev == LB_HEALTH_Q_GAINED)
+		run_script(s->quorum_up, "quorum_up");
+	else if (act->ev == LB_HEALTH_Q_LOST)
+		run_script(s->quorum_down, "quorum_down");
 	if (act->pool_out)
 		for (i = s->first; i < s->first + s->nb; i++)
 			if (mon.targets[i].hrs.alive)
@@ -252,6 +275,19 @@ on_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
 	char ep[24], sv[32];
 
 	(void)arg;
+	if (ev->type == LB_HEALTH_EV_WEIGHT) {
+		/* misc_dynamic: the script's weight becomes the one to restore */
+		LOG(NOTICE, "real server %s of %s: weight %u -> %u (%s)", ep_str(t->rs.addr,
+		    t->rs.port, ep, sizeof(ep)), svc_str(s, sv, sizeof(sv)), t->rs.weight,
+		    ev->weight, ev->reason);
+		t->rs.weight = ev->weight;
+		if (t->hrs.alive && !s->q.sorry_active)
+			pool_add(s, &t->rs);
+		mon.changes++;
+		if (lb_health_quorum_update(&s->q, live_weight(s), &act))
+			apply_quorum(s, &act);
+		return;
+	}
 	LOG(NOTICE, "real server %s of %s is %s (%s)", ep_str(t->rs.addr, t->rs.port, ep,
 	    sizeof(ep)), svc_str(s, sv, sizeof(sv)), up ? "UP" : "DOWN", ev->reason);
 	switch (lb_health_quorum_rs_action(&s->q, up, t->rs.inhibit_on_failure)) {
@@ -268,6 +304,8 @@ on_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
 	case LB_HEALTH_RS_NOTHING:
 		break;
 	}
+	if (t->notify != NULL)
+		run_script(up ? t->notify->up : t->notify->down, up ? "notify_up" : "notify_down");
 	mon.changes++;
 	if (lb_health_quorum_update(&s->q, live_weight(s), &act))
 		apply_quorum(s, &act);
@@ -280,7 +318,7 @@ is_checked(const struct lb_config *cfg, const struct lb_cfg_service *svc)
 {
 	unsigned int i, k;
 
-	if (svc->has_sorry)
+	if (svc->has_sorry || svc->quorum_up[0] != '\0' || svc->quorum_down[0] != '\0')
 		return true;
 	for (i = 0; i < cfg->nb_checks; i++)
 		for (k = 0; k < svc->nb_rs; k++)
@@ -335,12 +373,15 @@ build_targets(const struct lb_config *cfg)
 		s->omega = svc->omega;
 		s->has_sorry = svc->has_sorry;
 		s->sorry = svc->sorry;
+		memcpy(s->quorum_up, svc->quorum_up, sizeof(s->quorum_up));
+		memcpy(s->quorum_down, svc->quorum_down, sizeof(s->quorum_down));
 		s->first = mon.nb_targets;
 		for (k = 0; k < svc->nb_rs; k++) {
 			struct target *t = &mon.targets[mon.nb_targets++];
 
 			t->rs = svc->rs[k];
 			t->svc = mon.nb_svcs;
+			t->notify = lb_cfg_notify_of(cfg, svc, &svc->rs[k]);
 			lb_health_rs_init(&t->hrs);
 		}
 		s->nb = mon.nb_targets - s->first;
@@ -393,6 +434,12 @@ init_probe(struct hprobe *hp, const struct probe_ref *ref, uint64_t now)
 	tm.warmup = c->timing.warmup_ms * MS;
 	tm.retry = c->timing.retry;
 	tm.alpha = svc != NULL && svc->alpha;
+	if (c->type == LB_CHECK_MISC) {
+		hp->misc.cmd = c->misc_path;
+		hp->misc.dynamic = c->misc_dynamic;
+		return lb_health_probe_init_misc(&hp->p, &hp->misc, (struct sockaddr *)&dst,
+						 sizeof(dst), &t->hrs, &tm, now, (uint32_t)random());
+	}
 	if (c->type == LB_CHECK_HTTP) {
 		const struct lb_cfg_check_url *u = &c->urls[ref->url];
 
@@ -503,6 +550,7 @@ lb_health_monitor_poll(uint64_t now_us)
 		return 0;
 	mon.last_poll = now_us;
 	mon.changes = 0;
+	lb_health_script_reap_detached();
 	lb_health_set_poll(&mon.set, now_us, on_event, NULL);
 	publish_now();
 	return mon.changes;
@@ -549,6 +597,8 @@ show_probe(FILE *out, const struct hprobe *hp, uint64_t now)
 	ep_str(ntohl(d->sin_addr.s_addr), ntohs(d->sin_port), ep, sizeof(ep));
 	if (hp->cfg->type == LB_CHECK_HTTP)
 		snprintf(what, sizeof(what), "HTTP_GET  %s%s", ep, hp->cfg->urls[hp->url].path);
+	else if (hp->cfg->type == LB_CHECK_MISC)
+		snprintf(what, sizeof(what), "MISC_CHECK %.60s", hp->cfg->misc_path);
 	else
 		snprintf(what, sizeof(what), "TCP_CHECK %s", ep);
 	state = !c->has_run && !c->is_up ? "DOWN" : !c->has_run ? "PENDING" :

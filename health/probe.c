@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "health/probe.h"
@@ -45,6 +46,7 @@ lb_health_probe_init(struct lb_health_probe *p, enum lb_health_probe_kind kind,
 	p->rs = rs;
 	p->fd = -1;
 	p->epfd = -1;
+	p->dyn_weight = -1;
 	p->stage = STAGE_IDLE;
 	p->resp.md = NULL;
 	if (kind == LB_HEALTH_PROBE_HTTP) {
@@ -66,11 +68,31 @@ lb_health_probe_init(struct lb_health_probe *p, enum lb_health_probe_kind kind,
 	return 0;
 }
 
+int
+lb_health_probe_init_misc(struct lb_health_probe *p, const struct lb_health_misc_check *misc,
+			  const struct sockaddr *dst, socklen_t dst_len,
+			  struct lb_health_rs *rs, const struct lb_health_timing *t,
+			  uint64_t now, uint32_t rnd)
+{
+	int rc;
+
+	if (misc == NULL || misc->cmd == NULL)
+		return -EINVAL;
+	rc = lb_health_probe_init(p, LB_HEALTH_PROBE_MISC, dst, dst_len, NULL, 0, NULL, rs, t,
+				  now, rnd);
+	if (rc == 0)
+		p->misc = misc;
+	return rc;
+}
+
 void
 lb_health_probe_close(struct lb_health_probe *p)
 {
 	static const struct linger rst = { .l_onoff = 1, .l_linger = 0 };
 
+	if (p->pid > 0)
+		lb_health_script_kill(p->pid);
+	p->pid = 0;
 	if (p->fd >= 0) {
 		/* RST rather than FIN: no TIME_WAIT per check (closing drops it from epoll) */
 		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
@@ -228,12 +250,62 @@ step_io(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *ar
 	return 0;
 }
 
+/* MISC_CHECK: start the script when due, then look for its exit. */
+static unsigned int
+step_misc(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
+{
+	struct lb_health_event ev = { .type = LB_HEALTH_EV_WEIGHT };
+	char reason[96];
+	int rc, status, code;
+
+	if (p->stage == STAGE_IDLE) {
+		if (!lb_health_checker_due(&p->chk, now))
+			return 0;
+		lb_health_checker_begin(&p->chk, now);
+		rc = lb_health_script_spawn(p->misc->cmd, &p->pid);
+		if (rc != 0)
+			return fail_errno(p, now, "run misc_path", -rc, cb, arg);
+		p->stage = STAGE_CONNECTING;
+		return 0;
+	}
+	rc = lb_health_script_reap(p->pid, &status);
+	if (rc == 0)
+		return now >= p->chk.deadline ?
+		       finish(p, now, false, "script timed out (killed)", cb, arg) : 0;
+	p->pid = 0;
+	if (rc < 0)
+		return fail_errno(p, now, "wait for script", -rc, cb, arg);
+	if (!WIFEXITED(status)) {
+		snprintf(reason, sizeof(reason), "script killed by signal %d", WTERMSIG(status));
+		return finish(p, now, false, reason, cb, arg);
+	}
+	code = WEXITSTATUS(status);
+	if (code == 0)
+		return finish(p, now, true, NULL, cb, arg);
+	if (code == 1 || !p->misc->dynamic) {
+		snprintf(reason, sizeof(reason), "script exited with %d", code);
+		return finish(p, now, false, reason, cb, arg);
+	}
+	if (p->dyn_weight == code - 2)
+		return finish(p, now, true, NULL, cb, arg);
+	/* misc_dynamic: 2..255 passes and sets weight exit - 2 */
+	p->dyn_weight = code - 2;
+	ev.weight = (uint32_t)p->dyn_weight;
+	snprintf(ev.reason, sizeof(ev.reason), "script exited with %d: weight %d", code,
+		 p->dyn_weight);
+	if (cb != NULL)
+		cb(p, &ev, arg);
+	return 1 + finish(p, now, true, NULL, cb, arg);
+}
+
 static unsigned int
 step(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
 {
 	unsigned int ev;
 	int rc;
 
+	if (p->kind == LB_HEALTH_PROBE_MISC)
+		return step_misc(p, now, cb, arg);
 	if (p->stage == STAGE_IDLE) {
 		if (!lb_health_checker_due(&p->chk, now))
 			return 0;
@@ -308,8 +380,9 @@ lb_health_set_poll(struct lb_health_set *set, uint64_t now, lb_health_event_cb c
 	for (i = 0; i < set->n; i++) {
 		struct lb_health_probe *p = set->probes[i];
 
+		/* a script has no socket: look for its exit on every scan */
 		if (p->stage == STAGE_IDLE ? lb_health_checker_due(&p->chk, now) :
-		    now >= p->chk.deadline)
+		    now >= p->chk.deadline || p->kind == LB_HEALTH_PROBE_MISC)
 			events += step(p, now, cb, arg);
 	}
 	return events;

@@ -24,10 +24,12 @@
 
 #include "health/checker.h"
 #include "health/http.h"
+#include "health/misc.h"
 
 enum lb_health_probe_kind {
 	LB_HEALTH_PROBE_TCP,		/* TCP_CHECK: connect within connect_timeout */
 	LB_HEALTH_PROBE_HTTP,		/* HTTP_GET: one url */
+	LB_HEALTH_PROBE_MISC,		/* MISC_CHECK: a script's exit status */
 };
 
 /* One HTTP_GET url (keepalived url { path digest status_code virtualhost }). */
@@ -46,12 +48,15 @@ struct lb_health_probe {
 	struct sockaddr_storage src;	/* bindto; src_len 0 = kernel's choice */
 	socklen_t src_len;
 	const struct lb_health_http_check *http;	/* HTTP only; caller-owned */
+	const struct lb_health_misc_check *misc;	/* MISC only; caller-owned */
 	struct lb_health_rs *rs;	/* real server this checker counts for */
 	struct lb_health_checker chk;
 	void *user;			/* for the event callback */
 	/* private */
 	int fd;
 	int epfd;			/* epoll set it is in, -1 for none */
+	pid_t pid;			/* MISC: the running script, 0 for none */
+	int dyn_weight;			/* MISC misc_dynamic: last weight set, -1 none */
 	int stage;
 	size_t req_len, req_off;
 	char req[LB_HEALTH_HTTP_REQ_MAX];
@@ -72,7 +77,20 @@ int lb_health_probe_init(struct lb_health_probe *p, enum lb_health_probe_kind ki
 			 const struct lb_health_http_check *http, struct lb_health_rs *rs,
 			 const struct lb_health_timing *t, uint64_t now, uint32_t rnd);
 
-/* Close a running attempt's socket (no event); p may be init'ed again. */
+/*
+ * Set up probe p as a MISC_CHECK running misc->cmd (which must outlive p);
+ * dst names the real server (for show). The attempt's deadline is the
+ * checker's connect_timeout (keepalived's misc_timeout): the script is
+ * killed then. Exit 0 passes, 1 fails; with misc->dynamic 2..255 passes
+ * and sets weight exit - 2 (an LB_HEALTH_EV_WEIGHT event); without it any
+ * non-zero fails. Returns 0 or -EINVAL.
+ */
+int lb_health_probe_init_misc(struct lb_health_probe *p, const struct lb_health_misc_check *misc,
+			      const struct sockaddr *dst, socklen_t dst_len,
+			      struct lb_health_rs *rs, const struct lb_health_timing *t,
+			      uint64_t now, uint32_t rnd);
+
+/* Close a running attempt's socket or kill its script (no event); p may be init'ed again. */
 void lb_health_probe_close(struct lb_health_probe *p);
 
 /*

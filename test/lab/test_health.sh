@@ -21,6 +21,9 @@
 #        long-lived connection through the VIP keeps working.
 #   .104 quorum 2 with a sorry server: one server down -> the sorry server
 #        serves; back up -> the real servers serve again.
+#   .105 MISC_CHECK with misc_dynamic: the script's exit code sets the weight
+#        (2..255), takes the server out (1), puts it back (0); notify_down and
+#        notify_up scripts run.
 #
 # usage: test/lab/test_health.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +49,7 @@ peer rs1 7001 accept; CHECK_7001=$PEER_PID
 peer rs1 8200 accept; CHECK_R1=$PEER_PID
 peer rs2 8200 accept
 
+echo 0 >"$LAB_TMP/misc.code"
 FAST='delay_loop = 1; connect_timeout = 1; delay_before_retry = 0.5;'
 tcp_rs() {	# ADDR PORT [CHECKER SETTINGS] [RS SETTINGS]
 	echo "{ address = \"$1\"; port = $2; $4 checkers = ( { type = \"TCP_CHECK\"; $3 } ); }"
@@ -76,6 +80,12 @@ virtual_servers = ( {
 	quorum = 2; sorry_server = { address = \"$RS3\"; port = 80; };
 	real_servers = ( $(tcp_rs $RS1 80 'connect_port = 8200;'),
 			 $(tcp_rs $RS2 80 'connect_port = 8200;') );
+}, {
+	address = \"198.18.1.105\"; port = 80; scheduler = \"rr\"; delay_loop = 0.5; retry = 0;
+	real_servers = ( { address = \"$RS1\"; port = 80;
+		notify_up = \"touch $LAB_TMP/notified.up\"; notify_down = \"touch $LAB_TMP/notified.down\";
+		checkers = ( { type = \"MISC_CHECK\"; misc_path = \"exit \$(cat $LAB_TMP/misc.code)\";
+			misc_timeout = 2; misc_dynamic = true; } ); } );
 } );" || lab_finish
 lab_dplb_wait_neigh $RS1 $RS2
 
@@ -200,6 +210,20 @@ lab_check "quorum regained: the sorry server leaves" \
 	lab_wait_until 5 not_listed 198.18.1.104:80 $RS3:80
 lab_requests client 4 http://198.18.1.104/
 lab_check_eq "the real servers serve again" "2 2" "${LAB_SEEN[rs1]:-0} ${LAB_SEEN[rs2]:-0}"
+
+# ---- .105: MISC_CHECK, misc_dynamic, notify scripts
+lab_check "MISC_CHECK: exit 0 keeps rs1 with its weight" listed 198.18.1.105:80 $RS1:80 1
+echo 7 >"$LAB_TMP/misc.code"
+lab_check "misc_dynamic: exit 7 sets weight 5" lab_wait_until 5 listed 198.18.1.105:80 $RS1:80 5
+echo 1 >"$LAB_TMP/misc.code"
+lab_check "MISC_CHECK: exit 1 takes rs1 out" lab_wait_until 5 not_listed 198.18.1.105:80 $RS1:80
+lab_check "notify_down ran" lab_wait_until 3 test -e "$LAB_TMP/notified.down"
+lab_check_grep "show health: the script's exit code is the error" \
+	"MISC_CHECK exit .*DOWN .*last error: script exited with 1" "$(lab_dplbctl show health)"
+echo 0 >"$LAB_TMP/misc.code"
+lab_check "MISC_CHECK: exit 0 puts rs1 back with the dynamic weight 5" \
+	lab_wait_until 5 listed 198.18.1.105:80 $RS1:80 5
+lab_check "notify_up ran" lab_wait_until 3 test -e "$LAB_TMP/notified.up"
 
 LOG_HEALTH=$(grep "health:" "${DPLB_LOG[main]}")
 echo "$LOG_HEALTH"

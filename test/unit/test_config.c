@@ -576,7 +576,7 @@ static const char health_conf[] =
 	HEALTH_IF						/* 1-2 */
 	"virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"	/* 3 */
 	" delay_loop = 2; connect_timeout = 0.5; retry = 3; delay_before_retry = 0.25;\n"
-	" quorum = 3; hysteresis = 1; alpha = true; omega = true;\n"	/* 5 */
+	" quorum = 3; hysteresis = 1; alpha = true; omega = true; quorum_up = \"/bin/up 1\";\n"
 	" sorry_server = { address = \"198.18.1.99\"; port = 8080; };\n"
 	" real_servers = (\n"
 	"  { address = \"198.18.1.11\"; inhibit_on_failure = true; connect_timeout = 4;\n"
@@ -586,7 +586,8 @@ static const char health_conf[] =
 	"                   bind_to = \"198.18.1.1\";\n"
 	"                   urls = ( { path = \"/a\"; digest = \"0123456789ABCDEF0123456789abcdef\"; },\n"
 	"                            { path = \"/b\"; status_code = \"200 301-302\"; } ); } ); },\n"
-	"  { address = \"198.18.1.12\"; } ); } );\n";		/* 15 */
+	"  { address = \"198.18.1.12\"; notify_down = \"logger rs2 down\"; checkers = ( {\n"
+	"    type = \"MISC_CHECK\"; misc_path = \"/usr/bin/check \\\"x\\\"\"; misc_dynamic = true; } ); } ); } );\n";
 
 static void
 test_health_values(void)
@@ -609,9 +610,20 @@ test_health_values(void)
 	CU_ASSERT_EQUAL(svc->sorry.port, 8080);
 	CU_ASSERT(svc->rs[0].inhibit_on_failure);
 	CU_ASSERT(!svc->rs[1].inhibit_on_failure);
-	CU_ASSERT_EQUAL_FATAL(cfg.nb_checks, 2);
+	CU_ASSERT_STRING_EQUAL(svc->quorum_up, "/bin/up 1");
+	CU_ASSERT_STRING_EQUAL(svc->quorum_down, "");
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_checks, 3);
 	tcp = &cfg.checks[0];
 	http = &cfg.checks[1];
+	/* MISC_CHECK: misc_timeout defaults to delay_loop, as keepalived */
+	CU_ASSERT_EQUAL(cfg.checks[2].type, LB_CHECK_MISC);
+	CU_ASSERT_STRING_EQUAL(cfg.checks[2].misc_path, "/usr/bin/check \"x\"");
+	CU_ASSERT(cfg.checks[2].misc_dynamic);
+	CU_ASSERT_EQUAL(cfg.checks[2].timing.connect_timeout_ms, 2000);
+	CU_ASSERT_PTR_NULL(lb_cfg_notify_of(&cfg, svc, &svc->rs[0]));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lb_cfg_notify_of(&cfg, svc, &svc->rs[1]));
+	CU_ASSERT_STRING_EQUAL(lb_cfg_notify_of(&cfg, svc, &svc->rs[1])->down, "logger rs2 down");
+	CU_ASSERT_STRING_EQUAL(lb_cfg_notify_of(&cfg, svc, &svc->rs[1])->up, "");
 	/* checkers know their real server by key */
 	CU_ASSERT(lb_cfg_check_of(tcp, svc, &svc->rs[0]));
 	CU_ASSERT(!lb_cfg_check_of(tcp, svc, &svc->rs[1]));
@@ -665,6 +677,9 @@ test_health_dump(void)
 	CU_ASSERT_EQUAL(b.services[0].quorum, 3);
 	CU_ASSERT_EQUAL(b.services[0].sorry.port, 8080);
 	CU_ASSERT(b.services[0].rs[0].inhibit_on_failure);
+	CU_ASSERT_STRING_EQUAL(b.services[0].quorum_up, "/bin/up 1");
+	CU_ASSERT_EQUAL_FATAL(b.nb_notifies, 1);
+	CU_ASSERT_EQUAL(memcmp(&a.notifies[0], &b.notifies[0], sizeof(a.notifies[0])), 0);
 	for (i = 0; i < a.nb_checks; i++) {
 		const struct lb_cfg_check *x = &a.checks[i], *y = &b.checks[i];
 
@@ -675,6 +690,8 @@ test_health_dump(void)
 		CU_ASSERT_EQUAL(x->rs_addr, y->rs_addr);
 		CU_ASSERT_EQUAL(x->http_proto, y->http_proto);
 		CU_ASSERT_STRING_EQUAL(x->virtualhost, y->virtualhost);
+		CU_ASSERT_STRING_EQUAL(x->misc_path, y->misc_path);
+		CU_ASSERT_EQUAL(x->misc_dynamic, y->misc_dynamic);
 		CU_ASSERT_EQUAL_FATAL(x->nb_urls, y->nb_urls);
 		for (u = 0; u < x->nb_urls; u++)
 			CU_ASSERT_EQUAL(memcmp(&x->urls[u], &y->urls[u], sizeof(x->urls[u])), 0);
@@ -694,9 +711,18 @@ test_health_errors(void)
 {
 	expect_error(ONE_CHECK("type = \"PING_CHECK\";"),
 		     "test.conf:5: virtual_servers[0].real_servers[0].checkers[0].type 'PING_CHECK' "
-		     "is not TCP_CHECK or HTTP_GET");
-	expect_error(ONE_CHECK("type = \"MISC_CHECK\";"), "checkers[0].type MISC_CHECK is not "
+		     "is not TCP_CHECK, HTTP_GET or MISC_CHECK");
+	expect_error(ONE_CHECK("type = \"SSL_GET\";"), "checkers[0].type SSL_GET is not "
 		     "supported yet");
+	expect_error(ONE_CHECK("type = \"MISC_CHECK\";"),
+		     "test.conf:5: virtual_servers[0].real_servers[0].checkers[0]: MISC_CHECK needs "
+		     "misc_path (the command to run)");
+	expect_error(ONE_CHECK("type = \"MISC_CHECK\"; misc_path = \"/bin/true\"; connect_port = 80;"),
+		     "checkers[0].connect_port does not apply to MISC_CHECK");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; misc_dynamic = true;"),
+		     "checkers[0]: misc_path, misc_timeout and misc_dynamic belong to MISC_CHECK");
+	expect_error(ONE_CHECK("type = \"MISC_CHECK\"; misc_path = \"\";"),
+		     "checkers[0].misc_path is empty");
 	expect_error(ONE_CHECK("connect_port = 80;"), "checkers[0] has no type");
 	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; connect_timeout = 0;"),
 		     "checkers[0].connect_timeout must be 0.01..86400 seconds (got 0)");

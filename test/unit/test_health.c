@@ -520,6 +520,84 @@ test_probe_http(void)
 	close(lfd);
 }
 
+/* Events of one MISC run: the last state change and the last weight. */
+struct misc_events {
+	struct lb_health_event state, weight;
+};
+
+static void
+on_misc_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
+{
+	struct misc_events *e = arg;
+
+	(void)p;
+	if (ev->type == LB_HEALTH_EV_WEIGHT)
+		e->weight = *ev;
+	else
+		e->state = *ev;
+}
+
+/*
+ * Run MISC_CHECK cmd once (misc_timeout 300 ms; fresh: a new probe with
+ * alpha, else the same p and rs). Returns the state event (NONE when the
+ * state did not change); *w gets a weight event if there was one.
+ */
+static enum lb_health_ev_type
+run_misc(struct lb_health_probe *p, struct lb_health_rs *rs, const char *cmd, bool dynamic,
+	 bool fresh, struct lb_health_event *w)
+{
+	static struct lb_health_misc_check m;
+	const struct lb_health_timing t = { .delay_loop = S(10), .connect_timeout = 300000,
+					    .retry = 0, .alpha = true };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct misc_events e = { .state.type = LB_HEALTH_EV_NONE,
+				 .weight.type = LB_HEALTH_EV_NONE };
+	struct timespec ms = { 0, 1000000 };
+	uint64_t end = now_us() + S(2), runs;
+
+	m.cmd = cmd;
+	m.dynamic = dynamic;
+	if (fresh) {
+		lb_health_rs_init(rs);
+		CU_ASSERT_EQUAL_FATAL(lb_health_probe_init_misc(p, &m, (struct sockaddr *)&sin,
+								sizeof(sin), rs, &t, now_us(), 0), 0);
+	}
+	runs = p->chk.nb_ok + p->chk.nb_fail;
+	p->chk.next_at = 0;
+	while (now_us() < end && p->chk.nb_ok + p->chk.nb_fail == runs) {
+		lb_health_poll(&p, 1, now_us(), on_misc_event, &e);
+		nanosleep(&ms, NULL);
+	}
+	*w = e.weight;
+	return e.state.type;
+}
+
+static void
+test_probe_misc(void)
+{
+	struct lb_health_event w = { .type = LB_HEALTH_EV_NONE };
+	struct lb_health_probe p;
+	struct lb_health_rs rs;
+
+	/* alpha: down until the script passes */
+	CU_ASSERT_EQUAL(run_misc(&p, &rs, "exit 0", false, true, &w), LB_HEALTH_EV_UP);
+	CU_ASSERT_TRUE(rs.alive);
+	CU_ASSERT_EQUAL(run_misc(&p, &rs, "exit 1", false, false, &w), LB_HEALTH_EV_DOWN);
+	CU_ASSERT_STRING_EQUAL(p.chk.last_error, "script exited with 1");
+	/* without misc_dynamic any other code fails too */
+	CU_ASSERT_EQUAL(run_misc(&p, &rs, "exit 7", false, true, &w), LB_HEALTH_EV_NONE);
+	CU_ASSERT_FALSE(rs.alive);
+	/* misc_dynamic: 2..255 passes and sets weight code - 2 */
+	CU_ASSERT_EQUAL(run_misc(&p, &rs, "exit 7", true, true, &w), LB_HEALTH_EV_UP);
+	CU_ASSERT_EQUAL(w.type, LB_HEALTH_EV_WEIGHT);
+	CU_ASSERT_EQUAL(w.weight, 5);
+	/* past misc_timeout the script (and its children) are killed */
+	CU_ASSERT_EQUAL(run_misc(&p, &rs, "sleep 5; exit 0", false, false, &w), LB_HEALTH_EV_DOWN);
+	CU_ASSERT_STRING_EQUAL(p.chk.last_error, "script timed out (killed)");
+	CU_ASSERT_EQUAL(p.pid, 0);
+	lb_health_probe_close(&p);
+}
+
 /* The same probes, driven by the epoll set the monitor uses. */
 static void
 test_probe_epoll(void)
@@ -540,6 +618,7 @@ lb_test_health_logic(CU_pSuite s)
 	CU_add_test(s, "probe: TCP up and refused on 127.0.0.1", test_probe_tcp);
 	CU_add_test(s, "probe: HTTP digest, status, timeout", test_probe_http);
 	CU_add_test(s, "probe: TCP and HTTP through an epoll set", test_probe_epoll);
+	CU_add_test(s, "probe: MISC_CHECK exit codes, misc_dynamic, timeout", test_probe_misc);
 }
 
 void
