@@ -74,7 +74,7 @@ struct lb_cfg_timing {
 
 enum lb_check_type {
 	LB_CHECK_TCP = 0,		/* TCP_CHECK: connect */
-	LB_CHECK_HTTP,			/* HTTP_GET: status code and digest of urls */
+	LB_CHECK_HTTP,			/* HTTP_GET (SSL_GET with tls): status, digest of urls */
 	LB_CHECK_MISC,			/* MISC_CHECK: exit status of a script */
 };
 
@@ -102,6 +102,8 @@ struct lb_cfg_check {
 	uint32_t bind_to;		/* source address; 0 = the kernel's choice */
 	struct lb_cfg_timing timing;
 	uint8_t http_proto;		/* 0 "1.0", 1 "1.0C", 2 "1.1" */
+	bool tls;			/* SSL_GET: HTTP over TLS (certificate not verified) */
+	bool enable_sni;		/* SSL_GET: send virtualhost as SNI */
 	char virtualhost[LB_CHECK_HOST_LEN];	/* "" = addr:port */
 	struct lb_cfg_check_url urls[LB_CHECK_MAX_URLS];
 	unsigned int nb_urls;

@@ -151,7 +151,9 @@ dump_check(const struct lb_cfg_check *c, FILE *out, bool last)
 
 	static const char *const type[] = { "TCP_CHECK", "HTTP_GET", "MISC_CHECK" };
 
-	fprintf(out, "\t\t\t\t\t{ type = \"%s\";", type[c->type]);
+	fprintf(out, "\t\t\t\t\t{ type = \"%s\";", c->tls ? "SSL_GET" : type[c->type]);
+	if (c->enable_sni)
+		fputs(" enable_sni = true;", out);
 	put_timing(out, &c->timing, c->type != LB_CHECK_MISC);
 	if (c->type == LB_CHECK_MISC) {
 		fputs(" misc_path = ", out);

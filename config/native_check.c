@@ -34,7 +34,7 @@
 static const char *const check_keys[] = { "type", "connect_ip", "connect_port", "bind_to",
 	"delay_loop", "connect_timeout", "retry", "nb_get_retry", "delay_before_retry",
 	"warmup", "http_protocol", "virtualhost", "urls", "misc_path", "misc_timeout",
-	"misc_dynamic", NULL };
+	"misc_dynamic", "enable_sni", NULL };
 static const char *const url_keys[] = { "path", "digest", "status_code", NULL };
 static const char *const http_protos[] = { "1.0", "1.0C", "1.1" };
 
@@ -218,7 +218,7 @@ parse_http(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_che
 			      "%s.virtualhost '%s' must be a host name without spaces or control "
 			      "characters", where, c->virtualhost);
 	if (list == NULL || !config_setting_is_list(list) || config_setting_length(list) == 0) {
-		lb_cfg_report(ctx, list != NULL ? list : grp, "%s: HTTP_GET needs urls = "
+		lb_cfg_report(ctx, list != NULL ? list : grp, "%s: HTTP_GET/SSL_GET needs urls = "
 			      "( { path = \"/\"; }, ... ) with at least one url", where);
 		return;
 	}
@@ -310,7 +310,8 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 	c->timing = *t;
 	parse_timing(ctx, grp, where, &c->timing);
 	if (config_setting_get_member(grp, "type") == NULL) {
-		lb_cfg_report(ctx, grp, "%s has no type (TCP_CHECK or HTTP_GET)", where);
+		lb_cfg_report(ctx, grp, "%s has no type (TCP_CHECK, HTTP_GET, SSL_GET or MISC_CHECK)",
+			      where);
 		return;
 	}
 	if (lb_cfg_get_string(ctx, grp, where, "type", type, sizeof(type)) == NULL)
@@ -323,17 +324,28 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 		c->type = LB_CHECK_MISC;
 		parse_misc(ctx, grp, c, where);
 		return;
-	} else if (strcasecmp(type, "SSL_GET") == 0 || strcasecmp(type, "DNS_CHECK") == 0 ||
-		   strcasecmp(type, "SMTP_CHECK") == 0) {
+	} else if (strcasecmp(type, "SSL_GET") == 0) {
+		c->type = LB_CHECK_HTTP;
+		c->tls = true;
+	} else if (strcasecmp(type, "DNS_CHECK") == 0 || strcasecmp(type, "SMTP_CHECK") == 0) {
 		lb_cfg_report(ctx, config_setting_get_member(grp, "type"),
-			      "%s.type %s is not supported yet (TCP_CHECK, HTTP_GET or MISC_CHECK)",
-			      where, type);
+			      "%s.type %s is not supported yet (TCP_CHECK, HTTP_GET, SSL_GET or "
+			      "MISC_CHECK)", where, type);
 		return;
 	} else {
 		lb_cfg_report(ctx, config_setting_get_member(grp, "type"),
-			      "%s.type '%s' is not TCP_CHECK, HTTP_GET or MISC_CHECK", where, type);
+			      "%s.type '%s' is not TCP_CHECK, HTTP_GET, SSL_GET or MISC_CHECK",
+			      where, type);
 		return;
 	}
+	if (config_setting_get_member(grp, "enable_sni") != NULL && !c->tls)
+		lb_cfg_report(ctx, config_setting_get_member(grp, "enable_sni"),
+			      "%s.enable_sni belongs to SSL_GET", where);
+	else
+		lb_cfg_get_bool(ctx, grp, where, "enable_sni", &c->enable_sni);
+	if (c->enable_sni && config_setting_get_member(grp, "virtualhost") == NULL)
+		lb_cfg_report(ctx, grp, "%s: enable_sni sends the virtualhost; set virtualhost",
+			      where);
 	if (config_setting_get_member(grp, "misc_path") != NULL ||
 	    config_setting_get_member(grp, "misc_timeout") != NULL ||
 	    config_setting_get_member(grp, "misc_dynamic") != NULL)
@@ -352,7 +364,7 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 		   config_setting_get_member(grp, "virtualhost") != NULL ||
 		   config_setting_get_member(grp, "http_protocol") != NULL) {
 		lb_cfg_report(ctx, grp, "%s: urls, virtualhost and http_protocol belong to "
-			      "HTTP_GET, not TCP_CHECK", where);
+			      "HTTP_GET and SSL_GET, not TCP_CHECK", where);
 	}
 	if (svc->proto != IPPROTO_TCP)
 		lb_cfg_report(ctx, grp, "%s: a %s checks over TCP; the service is UDP (give "

@@ -447,6 +447,8 @@ init_probe(struct hprobe *hp, const struct probe_ref *ref, uint64_t now)
 		hp->http.path = u->path;
 		hp->http.vhost = c->virtualhost[0] != '\0' ? c->virtualhost : NULL;
 		hp->http.digest = u->digest[0] != '\0' ? u->digest : NULL;
+		hp->http.tls = c->tls;
+		hp->http.sni = c->enable_sni ? c->virtualhost : NULL;
 		lb_health_http_codes_default(&hp->http.codes);
 		if (u->status_code[0] != '\0') {
 			memset(&hp->http.codes, 0, sizeof(hp->http.codes));
@@ -596,7 +598,8 @@ show_probe(FILE *out, const struct hprobe *hp, uint64_t now)
 
 	ep_str(ntohl(d->sin_addr.s_addr), ntohs(d->sin_port), ep, sizeof(ep));
 	if (hp->cfg->type == LB_CHECK_HTTP)
-		snprintf(what, sizeof(what), "HTTP_GET  %s%s", ep, hp->cfg->urls[hp->url].path);
+		snprintf(what, sizeof(what), "%s  %s%s", hp->cfg->tls ? "SSL_GET " : "HTTP_GET",
+			 ep, hp->cfg->urls[hp->url].path);
 	else if (hp->cfg->type == LB_CHECK_MISC)
 		snprintf(what, sizeof(what), "MISC_CHECK %.60s", hp->cfg->misc_path);
 	else

@@ -13,7 +13,7 @@
 
 #include "health/probe.h"
 
-enum { STAGE_IDLE, STAGE_CONNECTING, STAGE_SENDING, STAGE_READING };
+enum { STAGE_IDLE, STAGE_CONNECTING, STAGE_HANDSHAKE, STAGE_SENDING, STAGE_READING };
 
 #define RECV_BUF	4096
 #define RECV_ROUNDS	16	/* bound the work per probe per poll */
@@ -93,6 +93,9 @@ lb_health_probe_close(struct lb_health_probe *p)
 	if (p->pid > 0)
 		lb_health_script_kill(p->pid);
 	p->pid = 0;
+	if (p->ssl != NULL)
+		lb_health_tls_free(p->ssl);
+	p->ssl = NULL;
 	if (p->fd >= 0) {
 		/* RST rather than FIN: no TIME_WAIT per check (closing drops it from epoll) */
 		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
@@ -204,6 +207,55 @@ http_verdict(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, voi
 	return finish(p, now, true, NULL, cb, arg);
 }
 
+/*
+ * Send or receive through the socket or its TLS session. Returns bytes,
+ * 0 for EOF (receive), -EAGAIN (then the socket is watched for what TLS
+ * needs), or another -errno with reason filled.
+ */
+static ssize_t
+xfer(struct lb_health_probe *p, bool sending, void *buf, size_t len, char *reason, size_t rlen)
+{
+	bool want_write = sending;
+	ssize_t n;
+
+	if (p->ssl != NULL) {
+		n = lb_health_tls_xfer(p->ssl, sending, buf, len, &want_write, reason, rlen);
+		if (n == -EAGAIN && want_write != sending)
+			watch(p, EPOLL_CTL_MOD, want_write ? EPOLLOUT : EPOLLIN);
+		return n;
+	}
+	n = sending ? send(p->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) :
+		      recv(p->fd, buf, len, MSG_DONTWAIT);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return -EAGAIN;
+	snprintf(reason, rlen, "%s: %s", sending ? "send request" : "read response",
+		 strerror(errno));
+	return -errno;
+}
+
+/* SSL_GET: advance the TLS handshake; then the request is sent. */
+static unsigned int
+step_handshake(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
+{
+	char reason[112];
+	bool want_write = false;
+	int rc = lb_health_tls_handshake(p->ssl, &want_write, reason, sizeof(reason));
+
+	if (rc < 0)
+		return finish(p, now, false, reason, cb, arg);
+	if (rc == 0) {
+		watch(p, EPOLL_CTL_MOD, want_write ? EPOLLOUT : EPOLLIN);
+		return now >= p->chk.deadline ?
+		       finish(p, now, false, "timeout in TLS handshake", cb, arg) : 0;
+	}
+	p->stage = STAGE_SENDING;
+	lb_health_checker_progress(&p->chk, now);
+	watch(p, EPOLL_CTL_MOD, EPOLLOUT);
+	return 0;
+}
+
 static unsigned int
 step_io(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
 {
@@ -211,11 +263,16 @@ step_io(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *ar
 	ssize_t n;
 	int rc, i;
 
+	if (p->stage == STAGE_HANDSHAKE) {
+		rc = (int)step_handshake(p, now, cb, arg);
+		if (p->stage != STAGE_SENDING)
+			return (unsigned int)rc;
+	}
 	if (p->stage == STAGE_SENDING) {
-		n = send(p->fd, p->req + p->req_off, p->req_len - p->req_off,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			return fail_errno(p, now, "send request", errno, cb, arg);
+		n = xfer(p, true, p->req + p->req_off, p->req_len - p->req_off, reason,
+			 sizeof(reason));
+		if (n < 0 && n != -EAGAIN)
+			return finish(p, now, false, reason, cb, arg);
 		if (n > 0) {
 			p->req_off += (size_t)n;
 			lb_health_checker_progress(&p->chk, now);
@@ -229,12 +286,11 @@ step_io(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *ar
 			return fail_errno(p, now, "epoll", -rc, cb, arg);
 	}
 	for (i = 0; i < RECV_ROUNDS; i++) {
-		n = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				break;
-			return fail_errno(p, now, "read response", errno, cb, arg);
-		}
+		n = xfer(p, false, buf, sizeof(buf), reason, sizeof(reason));
+		if (n == -EAGAIN)
+			break;
+		if (n < 0)
+			return finish(p, now, false, reason, cb, arg);
 		rc = n == 0 ? lb_health_http_eof(&p->resp) :
 			      lb_health_http_feed(&p->resp, buf, (size_t)n);
 		if (rc < 0) {
@@ -327,6 +383,12 @@ step(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *arg)
 			return fail_errno(p, now, "HTTP parser", -rc, cb, arg);
 		p->req_off = 0;
 		p->stage = STAGE_SENDING;
+		if (p->http->tls) {
+			p->ssl = lb_health_tls_new(p->fd, p->http->sni);
+			if (p->ssl == NULL)
+				return finish(p, now, false, "TLS: cannot create a session", cb, arg);
+			p->stage = STAGE_HANDSHAKE;
+		}
 		lb_health_checker_progress(&p->chk, now);
 	}
 	return step_io(p, now, cb, arg);

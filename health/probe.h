@@ -25,10 +25,11 @@
 #include "health/checker.h"
 #include "health/http.h"
 #include "health/misc.h"
+#include "health/tls.h"
 
 enum lb_health_probe_kind {
 	LB_HEALTH_PROBE_TCP,		/* TCP_CHECK: connect within connect_timeout */
-	LB_HEALTH_PROBE_HTTP,		/* HTTP_GET: one url */
+	LB_HEALTH_PROBE_HTTP,		/* HTTP_GET or SSL_GET (http->tls): one url */
 	LB_HEALTH_PROBE_MISC,		/* MISC_CHECK: a script's exit status */
 };
 
@@ -39,6 +40,8 @@ struct lb_health_http_check {
 	const char *vhost;		/* NULL: Host is the real server addr:port */
 	const char *digest;		/* 32 hex digits, or NULL */
 	struct lb_health_http_codes codes;	/* lb_health_http_codes_default() */
+	bool tls;			/* SSL_GET: the request goes over TLS */
+	const char *sni;		/* SSL_GET: server name sent, NULL none */
 };
 
 struct lb_health_probe {
@@ -56,6 +59,7 @@ struct lb_health_probe {
 	int fd;
 	int epfd;			/* epoll set it is in, -1 for none */
 	pid_t pid;			/* MISC: the running script, 0 for none */
+	struct ssl_st *ssl;		/* SSL_GET: the TLS session, NULL for none */
 	int dyn_weight;			/* MISC misc_dynamic: last weight set, -1 none */
 	int stage;
 	size_t req_len, req_off;

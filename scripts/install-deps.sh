@@ -18,7 +18,7 @@ PACKAGES=(
 	libdpdk-dev dpdk dpdk-dev
 	libconfig-dev libssl-dev libcunit1-dev
 	nginx-light curl wrk keepalived tshark
-	iproute2 iputils-ping ethtool procps psmisc python3
+	iproute2 iputils-ping ethtool procps psmisc python3 openssl
 	clang libclang-rt-14-dev
 )
 

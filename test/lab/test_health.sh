@@ -24,6 +24,8 @@
 #   .105 MISC_CHECK with misc_dynamic: the script's exit code sets the weight
 #        (2..255), takes the server out (1), puts it back (0); notify_down and
 #        notify_up scripts run.
+#   .106 SSL_GET against nginx with TLS (self-signed): up, the SNI reaches
+#        nginx, a 404 takes the server out, the page back brings it in.
 #
 # usage: test/lab/test_health.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +38,12 @@ lab_add_nat_hosts 198.18.2.1 && lab_add_realserver rs3 $RS3/24 198.18.2.1 || lab
 WWW1="$LAB_TMP/nginx-rs1-80/www" WWW2="$LAB_TMP/nginx-rs2-80/www"
 echo ok >"$WWW2/health.html"
 MD5_RS1=$(md5sum <"$WWW1/index.html" | cut -d' ' -f1)
+
+# nginx with TLS on rs2:443 (self-signed), logging the SNI it was sent
+TLS=$LAB_TMP/nginx-rs2-443
+lab_nginx rs2 $RS2 443 rs2 tls || lab_finish
+echo ok >"$TLS/www/health.html"
+MD5_OK=$(md5sum <"$TLS/www/health.html" | cut -d' ' -f1)
 
 # python peers: a silent HTTP server, an echo service and TCP_CHECK targets
 peer() {	# HOST PORT MODE -> pid in PEER_PID
@@ -86,6 +94,11 @@ virtual_servers = ( {
 		notify_up = \"touch $LAB_TMP/notified.up\"; notify_down = \"touch $LAB_TMP/notified.down\";
 		checkers = ( { type = \"MISC_CHECK\"; misc_path = \"exit \$(cat $LAB_TMP/misc.code)\";
 			misc_timeout = 2; misc_dynamic = true; } ); } );
+}, {
+	address = \"198.18.1.106\"; port = 443; scheduler = \"rr\"; $FAST retry = 0;
+	real_servers = ( { address = \"$RS2\"; port = 443; checkers = ( { type = \"SSL_GET\";
+		virtualhost = \"rs2.lab\"; enable_sni = true;
+		urls = ( { path = \"/health.html\"; digest = \"$MD5_OK\"; } ); } ); } );
 } );" || lab_finish
 lab_dplb_wait_neigh $RS1 $RS2
 
@@ -224,6 +237,20 @@ echo 0 >"$LAB_TMP/misc.code"
 lab_check "MISC_CHECK: exit 0 puts rs1 back with the dynamic weight 5" \
 	lab_wait_until 5 listed 198.18.1.105:80 $RS1:80 5
 lab_check "notify_up ran" lab_wait_until 3 test -e "$LAB_TMP/notified.up"
+
+# ---- .106: SSL_GET
+lab_check "SSL_GET: rs2 (TLS, digest) is in 198.18.1.106" listed 198.18.1.106:443 $RS2:443
+lab_check_grep "show health: the SSL_GET checker is UP" \
+	"SSL_GET +198\.18\.2\.12:443/health\.html +UP" "$(lab_dplbctl show health)"
+lab_check "SSL_GET sends the virtualhost as SNI (nginx logged it)" \
+	grep -q '^rs2.lab "GET /health.html HTTP/1.0" 200' "$TLS/access.log"
+lab_check_eq "curl through the VIP gets the page over TLS" ok \
+	"$(lab_in client curl -skf -m 5 https://198.18.1.106/health.html)"
+rm -f "$TLS/www/health.html"
+lab_check "SSL_GET: a 404 takes rs2 out" lab_wait_until 5 not_listed 198.18.1.106:443 $RS2:443
+echo ok >"$TLS/www/health.html"
+lab_check "SSL_GET: the page back brings rs2 back" \
+	lab_wait_until 5 listed 198.18.1.106:443 $RS2:443
 
 LOG_HEALTH=$(grep "health:" "${DPLB_LOG[main]}")
 echo "$LOG_HEALTH"

@@ -711,9 +711,13 @@ test_health_errors(void)
 {
 	expect_error(ONE_CHECK("type = \"PING_CHECK\";"),
 		     "test.conf:5: virtual_servers[0].real_servers[0].checkers[0].type 'PING_CHECK' "
-		     "is not TCP_CHECK, HTTP_GET or MISC_CHECK");
-	expect_error(ONE_CHECK("type = \"SSL_GET\";"), "checkers[0].type SSL_GET is not "
+		     "is not TCP_CHECK, HTTP_GET, SSL_GET or MISC_CHECK");
+	expect_error(ONE_CHECK("type = \"DNS_CHECK\";"), "checkers[0].type DNS_CHECK is not "
 		     "supported yet");
+	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; enable_sni = true;"),
+		     "checkers[0].enable_sni belongs to SSL_GET");
+	expect_error(ONE_CHECK("type = \"SSL_GET\"; enable_sni = true; urls = ( { path = \"/\"; } );"),
+		     "checkers[0]: enable_sni sends the virtualhost; set virtualhost");
 	expect_error(ONE_CHECK("type = \"MISC_CHECK\";"),
 		     "test.conf:5: virtual_servers[0].real_servers[0].checkers[0]: MISC_CHECK needs "
 		     "misc_path (the command to run)");
@@ -735,9 +739,9 @@ test_health_errors(void)
 	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; bind_to = \"198.18.1.7\";"),
 		     "checkers[0].bind_to must be an address of one of the interfaces");
 	expect_error(ONE_CHECK("type = \"TCP_CHECK\"; urls = ( { path = \"/\"; } );"),
-		     "urls, virtualhost and http_protocol belong to HTTP_GET, not TCP_CHECK");
+		     "urls, virtualhost and http_protocol belong to HTTP_GET and SSL_GET, not TCP_CHECK");
 	expect_error(ONE_CHECK("type = \"HTTP_GET\";"),
-		     "checkers[0]: HTTP_GET needs urls = ( { path = \"/\"; }, ... )");
+		     "checkers[0]: HTTP_GET/SSL_GET needs urls = ( { path = \"/\"; }, ... )");
 	expect_error(ONE_CHECK("type = \"HTTP_GET\"; urls = ( { digest = \"x\"; } );"),
 		     "checkers[0].urls[0] has no path");
 	expect_error(ONE_CHECK("type = \"HTTP_GET\"; urls = ( { path = \"/a b\"; } );"),
