@@ -431,6 +431,9 @@ lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now
 			__atomic_fetch_sub(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
 		}
+		/* the real server answered a SYN with a RST: the passive health check */
+		if (dir == LB_DIR_OUT && old == LB_TCP_SYN_RECV && (tcp_flags & RTE_TCP_RST_FLAG))
+			__atomic_fetch_add(&c->dest->passive_fails, 1, __ATOMIC_RELAXED);
 	} else {
 		new = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	}

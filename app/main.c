@@ -94,7 +94,8 @@ static int
 health_init(const struct lb_config *cfg)
 {
 	(void)cfg;	/* the monitor edits the running config itself */
-	return lb_health_monitor_init(&config, publish_services, lb_health_now_us());
+	return lb_health_monitor_init(&config, publish_services, lb_svc_dest_fails,
+				      lb_health_now_us());
 }
 
 /* Module bring-up order; term runs in reverse. */

@@ -329,3 +329,21 @@ lb_svc_term(void)
 		free(trash[--nb_trash]);
 }
 
+
+uint32_t
+lb_svc_dest_fails(uint8_t proto, uint32_t vip, uint16_t vport, uint32_t addr, uint16_t port)
+{
+	const struct lb_svc_snapshot *snap = lb_svc_current;
+	const struct lb_service *svc;
+	unsigned int i;
+
+	if (snap == NULL)
+		return 0;
+	svc = lb_svc_lookup(snap, proto, rte_cpu_to_be_32(vip), rte_cpu_to_be_16(vport));
+	for (i = 0; svc != NULL && i < svc->nb_dests; i++)
+		if (svc->dests[i].addr == rte_cpu_to_be_32(addr) &&
+		    svc->dests[i].port == rte_cpu_to_be_16(port))
+			return __atomic_load_n(&svc->dests[i].state->passive_fails,
+					       __ATOMIC_RELAXED);
+	return 0;
+}

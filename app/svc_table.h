@@ -106,6 +106,14 @@ enum lb_svc_view {
 /* Print the table as `ipvsadm -L -n` does in that view. Control lcore. */
 void lb_svc_show(FILE *out, enum lb_svc_view view);
 
+/*
+ * SYNs that real server (addr, port) of service (proto, vip, vport) refused
+ * with a RST, as the workers counted them (host order; 0 when the server is
+ * not in the service). For the passive health check. Control lcore.
+ */
+uint32_t lb_svc_dest_fails(uint8_t proto, uint32_t vip, uint16_t vport, uint32_t addr,
+			   uint16_t port);
+
 /* Update the rate estimators; call once a second. Control lcore. */
 void lb_svc_estimate(void);
 

@@ -134,6 +134,8 @@ struct lb_cfg_service {
 	bool omega;				/* report servers down on shutdown */
 	bool has_sorry;
 	struct lb_cfg_rs sorry;			/* sorry_server, used when quorum is lost */
+	uint32_t passive_failures;		/* refused SYNs in 1 s that take a server out; 0 off */
+	uint32_t passive_backoff_ms;		/* out that long (doubling on repeat); 0 = delay_loop */
 	char quorum_up[LB_CHECK_PATH_LEN];	/* script run when quorum is gained; "" none */
 	char quorum_down[LB_CHECK_PATH_LEN];	/* ... when it is lost */
 	int line;

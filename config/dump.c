@@ -254,6 +254,9 @@ dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE
 	fprintf(out, "\n\t\tquorum = %u; hysteresis = %u; alpha = %s; omega = %s;\n",
 		svc->quorum, svc->hysteresis, svc->alpha ? "true" : "false",
 		svc->omega ? "true" : "false");
+	fprintf(out, "\t\tpassive_failures = %u;", svc->passive_failures);
+	put_secs(out, "passive_backoff", svc->passive_backoff_ms);
+	fputc('\n', out);
 	put_script(out, "\t\t", "quorum_up", svc->quorum_up, "\n");
 	put_script(out, "\t\t", "quorum_down", svc->quorum_down, "\n");
 	if (svc->has_sorry)

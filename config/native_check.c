@@ -7,6 +7,7 @@
  * virtual_servers = ( { ...;
  *     delay_loop = 6; connect_timeout = 3; retry = 1; delay_before_retry = 1;
  *     warmup = 0; quorum = 1; hysteresis = 0; alpha = false; omega = false;
+ *     passive_failures = 3; passive_backoff = 10;   # beyond keepalived
  *     sorry_server = { address = "198.18.2.99"; port = 80; };
  *     real_servers = ( { ...; inhibit_on_failure = false;
  *         checkers = (
@@ -109,6 +110,11 @@ lb_cfg_parse_svc_health(struct parse_ctx *ctx, const config_setting_t *grp,
 			      svc->hysteresis, svc->quorum);
 	lb_cfg_get_bool(ctx, grp, where, "alpha", &svc->alpha);
 	lb_cfg_get_bool(ctx, grp, where, "omega", &svc->omega);
+	/* beyond keepalived: the workers' own view of refused connections */
+	lb_cfg_get_uint(ctx, grp, where, "passive_failures", 0, 1000000, &svc->passive_failures);
+	lb_cfg_get_ms(ctx, grp, where, "passive_backoff", 100, MS_MAX, &svc->passive_backoff_ms);
+	if (svc->passive_backoff_ms == 0)
+		svc->passive_backoff_ms = svc->timing.delay_loop_ms;
 	get_script(ctx, grp, where, "quorum_up", svc->quorum_up);
 	get_script(ctx, grp, where, "quorum_down", svc->quorum_down);
 }

@@ -24,7 +24,7 @@ static const char *const svc_keys[] = { "protocol", "address", "port", "schedule
 	"persistence", "netmask", "flags", "mh_table_size", "local_addresses",
 	"real_servers", "delay_loop", "connect_timeout", "retry", "nb_get_retry",
 	"delay_before_retry", "warmup", "quorum", "hysteresis", "alpha", "omega",
-	"sorry_server", "quorum_up", "quorum_down", NULL };
+	"sorry_server", "quorum_up", "quorum_down", "passive_failures", "passive_backoff", NULL };
 static const char *const rs_keys[] = { "address", "port", "weight", "forward",
 	"upper_threshold", "lower_threshold", "inhibit_on_failure", "delay_loop",
 	"connect_timeout", "retry", "nb_get_retry", "delay_before_retry", "warmup",

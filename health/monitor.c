@@ -16,63 +16,15 @@
 #include "health/misc.h"
 #include "health/monitor.h"
 #include "health/probe.h"
+#include "health/monitor_priv.h"
 #include "health/quorum.h"
 
+struct lb_health_mon lb_hm;
+
 RTE_LOG_REGISTER_SUFFIX(lb_health_logtype, health, INFO);
-#define LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, lb_health_logtype, "dplb: health: " fmt "\n", ##__VA_ARGS__)
 
 #define POLL_EVERY_US	1000	/* probes advance at most once a millisecond */
 #define MS		1000ull	/* us per ms */
-
-/* A real server of a checked service. */
-struct target {
-	struct lb_cfg_rs rs;		/* as configured: the weight to restore */
-	unsigned int svc;		/* index in mon.svcs */
-	struct lb_health_rs hrs;	/* alive when none of its checkers is down */
-	unsigned int first, nb;		/* its probes in mon.probes */
-	const struct lb_cfg_notify *notify;	/* notify_up/down, or NULL */
-};
-
-/* A service with checkers or a sorry server. */
-struct hsvc {
-	uint8_t proto;
-	uint32_t vip;
-	uint16_t port;
-	bool omega;
-	struct lb_health_quorum q;
-	bool has_sorry;
-	struct lb_cfg_rs sorry;
-	char quorum_up[LB_CHECK_PATH_LEN];	/* scripts; "" = none */
-	char quorum_down[LB_CHECK_PATH_LEN];
-	unsigned int first, nb;		/* its targets in mon.targets */
-};
-
-/* One probe: a TCP_CHECK, or one url of an HTTP_GET. */
-struct hprobe {
-	struct lb_health_probe p;	/* first: the event callback casts back */
-	struct lb_health_http_check http;
-	struct lb_health_misc_check misc;
-	const struct lb_cfg_check *cfg;
-	unsigned int url;
-	unsigned int target;
-};
-
-static struct {
-	struct lb_config *running;
-	lb_health_publish_fn publish;
-	struct hsvc *svcs;
-	unsigned int nb_svcs;
-	struct target *targets;
-	unsigned int nb_targets;
-	struct hprobe *probes;
-	struct lb_health_probe **pp;	/* what the epoll set drives */
-	unsigned int nb_probes;
-	struct lb_health_set set;
-	uint64_t last_poll;
-	bool dirty;			/* running changed since the last publish */
-	unsigned int changes;
-} mon;
 
 uint64_t
 lb_health_now_us(void)
@@ -83,8 +35,8 @@ lb_health_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static const char *
-ep_str(uint32_t addr, uint16_t port, char *buf, size_t len)
+const char *
+lb_hm_ep_str(uint32_t addr, uint16_t port, char *buf, size_t len)
 {
 	char a[16];
 
@@ -92,13 +44,13 @@ ep_str(uint32_t addr, uint16_t port, char *buf, size_t len)
 	return buf;
 }
 
-static const char *
-svc_str(const struct hsvc *s, char *buf, size_t len)
+const char *
+lb_hm_svc_str(const struct hsvc *s, char *buf, size_t len)
 {
 	char ep[24];
 
 	snprintf(buf, len, "%s %s", s->proto == IPPROTO_UDP ? "UDP" : "TCP",
-		 ep_str(s->vip, s->port, ep, sizeof(ep)));
+		 lb_hm_ep_str(s->vip, s->port, ep, sizeof(ep)));
 	return buf;
 }
 
@@ -109,8 +61,8 @@ running_svc(const struct hsvc *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < mon.running->nb_services; i++) {
-		struct lb_cfg_service *svc = &mon.running->services[i];
+	for (i = 0; i < lb_hm.running->nb_services; i++) {
+		struct lb_cfg_service *svc = &lb_hm.running->services[i];
 
 		if (svc->proto == s->proto && svc->vip == s->vip && svc->port == s->port)
 			return svc;
@@ -139,7 +91,7 @@ pool_remove(const struct hsvc *s, const struct lb_cfg_rs *rs)
 		return;
 	memmove(&svc->rs[i], &svc->rs[i + 1], (svc->nb_rs - (unsigned int)i - 1) * sizeof(*rs));
 	svc->nb_rs--;
-	mon.dirty = true;
+	lb_hm.dirty = true;
 }
 
 /* Put rs in with its configured weight (or restore that weight). */
@@ -156,18 +108,18 @@ pool_add(const struct hsvc *s, const struct lb_cfg_rs *rs)
 	if (i >= 0) {
 		if (svc->rs[i].weight != rs->weight) {
 			svc->rs[i].weight = rs->weight;
-			mon.dirty = true;
+			lb_hm.dirty = true;
 		}
 		return;
 	}
 	if (svc->nb_rs == LB_MAX_RS) {
 		LOG(ERR, "cannot put %s back into %s: it has %d real servers already",
-		    ep_str(rs->addr, rs->port, ep, sizeof(ep)), svc_str(s, sv, sizeof(sv)),
+		    lb_hm_ep_str(rs->addr, rs->port, ep, sizeof(ep)), lb_hm_svc_str(s, sv, sizeof(sv)),
 		    LB_MAX_RS);
 		return;
 	}
 	svc->rs[svc->nb_rs++] = *rs;
-	mon.dirty = true;
+	lb_hm.dirty = true;
 }
 
 static void
@@ -178,7 +130,7 @@ pool_weight0(const struct hsvc *s, const struct lb_cfg_rs *rs)
 
 	if (i >= 0 && svc->rs[i].weight != 0) {
 		svc->rs[i].weight = 0;
-		mon.dirty = true;
+		lb_hm.dirty = true;
 	}
 }
 
@@ -197,10 +149,10 @@ publish_now(void)
 {
 	int rc;
 
-	if (!mon.dirty)
+	if (!lb_hm.dirty)
 		return;
-	mon.dirty = false;
-	rc = mon.publish(mon.running);
+	lb_hm.dirty = false;
+	rc = lb_hm.publish(lb_hm.running);
 	if (rc != 0)
 		LOG(ERR, "could not publish the new real-server set: %s", strerror(-rc));
 }
@@ -221,15 +173,15 @@ run_script(const char *cmd, const char *what)
 		    rc == -EAGAIN ? "64 scripts still running" : strerror(-rc));
 }
 
-static uint64_t
-live_weight(const struct hsvc *s)
+uint64_t
+lb_hm_live_weight(const struct hsvc *s)
 {
 	uint64_t sum = 0;
 	unsigned int i;
 
 	for (i = s->first; i < s->first + s->nb; i++)
-		if (mon.targets[i].hrs.alive)
-			sum += mon.targets[i].rs.weight;
+		if (lb_hm_alive(&lb_hm.targets[i]))
+			sum += lb_hm.targets[i].rs.weight;
 	return sum;
 }
 
@@ -241,7 +193,7 @@ apply_quorum(const struct hsvc *s, const struct lb_health_q_action *act)
 
 	if (act->ev != LB_HEALTH_Q_NONE)
 		LOG(NOTICE, "%s: quorum %s (live weight %" PRIu64 ", threshold %" PRIu64 ")%s",
-		    svc_str(s, sv, sizeof(sv)), act->ev == LB_HEALTH_Q_GAINED ? "gained" : "lost",
+		    lb_hm_svc_str(s, sv, sizeof(sv)), act->ev == LB_HEALTH_Q_GAINED ? "gained" : "lost",
 		    act->weight_sum, act->threshold,
 		    act->sorry_add ? ": sorry server in" :
 		    act->sorry_remove ? ": sorry server out" : "");
@@ -251,25 +203,25 @@ apply_quorum(const struct hsvc *s, const struct lb_health_q_action *act)
 		run_script(s->quorum_down, "quorum_down");
 	if (act->pool_out)
 		for (i = s->first; i < s->first + s->nb; i++)
-			if (mon.targets[i].hrs.alive)
-				pool_fail(s, &mon.targets[i].rs);
+			if (lb_hm_alive(&lb_hm.targets[i]))
+				pool_fail(s, &lb_hm.targets[i].rs);
 	if (act->sorry_add)
 		pool_add(s, &s->sorry);
 	if (act->sorry_remove)
 		pool_remove(s, &s->sorry);
 	if (act->pool_in)
 		for (i = s->first; i < s->first + s->nb; i++)
-			if (mon.targets[i].hrs.alive)
-				pool_add(s, &mon.targets[i].rs);
-	mon.changes += act->ev != LB_HEALTH_Q_NONE;
+			if (lb_hm_alive(&lb_hm.targets[i]))
+				pool_add(s, &lb_hm.targets[i].rs);
+	lb_hm.changes += act->ev != LB_HEALTH_Q_NONE;
 }
 
 static void
 on_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
 {
 	struct hprobe *hp = (struct hprobe *)p;
-	struct target *t = &mon.targets[hp->target];
-	struct hsvc *s = &mon.svcs[t->svc];
+	struct target *t = &lb_hm.targets[hp->target];
+	struct hsvc *s = &lb_hm.svcs[t->svc];
 	const bool up = ev->type == LB_HEALTH_EV_UP;
 	struct lb_health_q_action act;
 	char ep[24], sv[32];
@@ -277,19 +229,35 @@ on_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
 	(void)arg;
 	if (ev->type == LB_HEALTH_EV_WEIGHT) {
 		/* misc_dynamic: the script's weight becomes the one to restore */
-		LOG(NOTICE, "real server %s of %s: weight %u -> %u (%s)", ep_str(t->rs.addr,
-		    t->rs.port, ep, sizeof(ep)), svc_str(s, sv, sizeof(sv)), t->rs.weight,
+		LOG(NOTICE, "real server %s of %s: weight %u -> %u (%s)", lb_hm_ep_str(t->rs.addr,
+		    t->rs.port, ep, sizeof(ep)), lb_hm_svc_str(s, sv, sizeof(sv)), t->rs.weight,
 		    ev->weight, ev->reason);
 		t->rs.weight = ev->weight;
-		if (t->hrs.alive && !s->q.sorry_active)
+		if (lb_hm_alive(t) && !s->q.sorry_active)
 			pool_add(s, &t->rs);
-		mon.changes++;
-		if (lb_health_quorum_update(&s->q, live_weight(s), &act))
+		lb_hm.changes++;
+		if (lb_health_quorum_update(&s->q, lb_hm_live_weight(s), &act))
 			apply_quorum(s, &act);
 		return;
 	}
-	LOG(NOTICE, "real server %s of %s is %s (%s)", ep_str(t->rs.addr, t->rs.port, ep,
-	    sizeof(ep)), svc_str(s, sv, sizeof(sv)), up ? "UP" : "DOWN", ev->reason);
+	if (t->passive_down) {
+		/* out for its back-off: the pool waits for its end (passive.c) */
+		LOG(NOTICE, "real server %s of %s: checkers %s (%s) during its passive back-off",
+		    lb_hm_ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
+		    lb_hm_svc_str(s, sv, sizeof(sv)), up ? "pass" : "fail", ev->reason);
+		return;
+	}
+	lb_hm_rs_changed(s, t, up, ev->reason);
+}
+
+void
+lb_hm_rs_changed(struct hsvc *s, struct target *t, bool up, const char *why)
+{
+	struct lb_health_q_action act;
+	char ep[24], sv[32];
+
+	LOG(NOTICE, "real server %s of %s is %s (%s)", lb_hm_ep_str(t->rs.addr, t->rs.port, ep,
+	    sizeof(ep)), lb_hm_svc_str(s, sv, sizeof(sv)), up ? "UP" : "DOWN", why);
 	switch (lb_health_quorum_rs_action(&s->q, up, t->rs.inhibit_on_failure)) {
 	case LB_HEALTH_RS_ADD:
 	case LB_HEALTH_RS_RESTORE:
@@ -306,8 +274,8 @@ on_event(struct lb_health_probe *p, const struct lb_health_event *ev, void *arg)
 	}
 	if (t->notify != NULL)
 		run_script(up ? t->notify->up : t->notify->down, up ? "notify_up" : "notify_down");
-	mon.changes++;
-	if (lb_health_quorum_update(&s->q, live_weight(s), &act))
+	lb_hm.changes++;
+	if (lb_health_quorum_update(&s->q, lb_hm_live_weight(s), &act))
 		apply_quorum(s, &act);
 }
 
@@ -333,14 +301,14 @@ target_of(const struct lb_cfg_check *c)
 {
 	unsigned int i, k;
 
-	for (i = 0; i < mon.nb_svcs; i++) {
-		const struct hsvc *s = &mon.svcs[i];
+	for (i = 0; i < lb_hm.nb_svcs; i++) {
+		const struct hsvc *s = &lb_hm.svcs[i];
 
 		if (s->proto != c->proto || s->vip != c->vip || s->port != c->vport)
 			continue;
 		for (k = s->first; k < s->first + s->nb; k++)
-			if (mon.targets[k].rs.addr == c->rs_addr &&
-			    mon.targets[k].rs.port == c->rs_port)
+			if (lb_hm.targets[k].rs.addr == c->rs_addr &&
+			    lb_hm.targets[k].rs.port == c->rs_port)
 				return (int)k;
 	}
 	return -1;
@@ -356,9 +324,9 @@ build_targets(const struct lb_config *cfg)
 			nsvc++;
 			n += cfg->services[i].nb_rs;
 		}
-	mon.svcs = calloc(nsvc ? nsvc : 1, sizeof(*mon.svcs));
-	mon.targets = calloc(n ? n : 1, sizeof(*mon.targets));
-	if (mon.svcs == NULL || mon.targets == NULL)
+	lb_hm.svcs = calloc(nsvc ? nsvc : 1, sizeof(*lb_hm.svcs));
+	lb_hm.targets = calloc(n ? n : 1, sizeof(*lb_hm.targets));
+	if (lb_hm.svcs == NULL || lb_hm.targets == NULL)
 		return -ENOMEM;
 	for (i = 0; i < cfg->nb_services; i++) {
 		const struct lb_cfg_service *svc = &cfg->services[i];
@@ -366,7 +334,7 @@ build_targets(const struct lb_config *cfg)
 
 		if (!is_checked(cfg, svc))
 			continue;
-		s = &mon.svcs[mon.nb_svcs];
+		s = &lb_hm.svcs[lb_hm.nb_svcs];
 		s->proto = svc->proto;
 		s->vip = svc->vip;
 		s->port = svc->port;
@@ -375,17 +343,20 @@ build_targets(const struct lb_config *cfg)
 		s->sorry = svc->sorry;
 		memcpy(s->quorum_up, svc->quorum_up, sizeof(s->quorum_up));
 		memcpy(s->quorum_down, svc->quorum_down, sizeof(s->quorum_down));
-		s->first = mon.nb_targets;
+		s->passive_failures = svc->passive_failures;
+		s->passive_backoff = (uint64_t)svc->passive_backoff_ms * MS;
+		s->first = lb_hm.nb_targets;
 		for (k = 0; k < svc->nb_rs; k++) {
-			struct target *t = &mon.targets[mon.nb_targets++];
+			struct target *t = &lb_hm.targets[lb_hm.nb_targets++];
 
 			t->rs = svc->rs[k];
-			t->svc = mon.nb_svcs;
+			t->svc = lb_hm.nb_svcs;
 			t->notify = lb_cfg_notify_of(cfg, svc, &svc->rs[k]);
+			t->pf_resync = true;
 			lb_health_rs_init(&t->hrs);
 		}
-		s->nb = mon.nb_targets - s->first;
-		mon.nb_svcs++;
+		s->nb = lb_hm.nb_targets - s->first;
+		lb_hm.nb_svcs++;
 	}
 	return 0;
 }
@@ -410,18 +381,18 @@ cmp_ref(const void *a, const void *b)
 static int
 init_probe(struct hprobe *hp, const struct probe_ref *ref, uint64_t now)
 {
-	const struct lb_cfg_check *c = &mon.running->checks[ref->check];
-	struct target *t = &mon.targets[ref->target];
+	const struct lb_cfg_check *c = &lb_hm.running->checks[ref->check];
+	struct target *t = &lb_hm.targets[ref->target];
 	const struct lb_cfg_service *svc = NULL;
 	struct sockaddr_in dst = { .sin_family = AF_INET }, src = { .sin_family = AF_INET };
 	struct lb_health_timing tm;
 	unsigned int i;
 
-	for (i = 0; i < mon.running->nb_services; i++)
-		if (mon.running->services[i].proto == c->proto &&
-		    mon.running->services[i].vip == c->vip &&
-		    mon.running->services[i].port == c->vport)
-			svc = &mon.running->services[i];
+	for (i = 0; i < lb_hm.running->nb_services; i++)
+		if (lb_hm.running->services[i].proto == c->proto &&
+		    lb_hm.running->services[i].vip == c->vip &&
+		    lb_hm.running->services[i].port == c->vport)
+			svc = &lb_hm.running->services[i];
 	hp->cfg = c;
 	hp->url = ref->url;
 	hp->target = ref->target;
@@ -466,7 +437,7 @@ init_probe(struct hprobe *hp, const struct probe_ref *ref, uint64_t now)
 static int
 build_probes(uint64_t now)
 {
-	const struct lb_config *cfg = mon.running;
+	const struct lb_config *cfg = lb_hm.running;
 	struct probe_ref *refs;
 	unsigned int i, u, n = 0;
 	int t, rc = 0;
@@ -474,9 +445,9 @@ build_probes(uint64_t now)
 	for (i = 0; i < cfg->nb_checks; i++)
 		n += cfg->checks[i].type == LB_CHECK_HTTP ? cfg->checks[i].nb_urls : 1;
 	refs = calloc(n ? n : 1, sizeof(*refs));
-	mon.probes = calloc(n ? n : 1, sizeof(*mon.probes));
-	mon.pp = calloc(n ? n : 1, sizeof(*mon.pp));
-	if (refs == NULL || mon.probes == NULL || mon.pp == NULL) {
+	lb_hm.probes = calloc(n ? n : 1, sizeof(*lb_hm.probes));
+	lb_hm.pp = calloc(n ? n : 1, sizeof(*lb_hm.pp));
+	if (refs == NULL || lb_hm.probes == NULL || lb_hm.pp == NULL) {
 		free(refs);
 		return -ENOMEM;
 	}
@@ -491,14 +462,14 @@ build_probes(uint64_t now)
 	}
 	qsort(refs, n, sizeof(*refs), cmp_ref);
 	for (i = 0; i < n && rc == 0; i++) {
-		struct target *tg = &mon.targets[refs[i].target];
+		struct target *tg = &lb_hm.targets[refs[i].target];
 
 		if (tg->nb == 0)
 			tg->first = i;
 		tg->nb++;
-		rc = init_probe(&mon.probes[i], &refs[i], now);
-		mon.pp[i] = &mon.probes[i].p;
-		mon.nb_probes = i + 1;
+		rc = init_probe(&lb_hm.probes[i], &refs[i], now);
+		lb_hm.pp[i] = &lb_hm.probes[i].p;
+		lb_hm.nb_probes = i + 1;
 	}
 	free(refs);
 	return rc;
@@ -506,56 +477,61 @@ build_probes(uint64_t now)
 
 int
 lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
-		       uint64_t now_us)
+		       lb_health_fails_fn fails, uint64_t now_us)
 {
 	struct lb_health_q_action act;
 	unsigned int i, k;
 	int rc;
 
-	memset(&mon, 0, sizeof(mon));
-	mon.running = running;
-	mon.publish = publish;
+	memset(&lb_hm, 0, sizeof(lb_hm));
+	lb_hm.running = running;
+	lb_hm.publish = publish;
+	lb_hm.fails = fails;
 	srandom((unsigned int)now_us);
-	mon.set.epfd = -1;
+	lb_hm.set.epfd = -1;
 	rc = build_targets(running);
 	if (rc == 0)
 		rc = build_probes(now_us);
 	if (rc == 0)
-		rc = lb_health_set_init(&mon.set, mon.pp, mon.nb_probes);
+		rc = lb_health_set_init(&lb_hm.set, lb_hm.pp, lb_hm.nb_probes);
 	if (rc != 0) {
 		lb_health_monitor_term();
 		return rc;
 	}
-	for (i = 0; i < mon.nb_svcs; i++) {
-		struct hsvc *s = &mon.svcs[i];
+	for (i = 0; i < lb_hm.nb_svcs; i++) {
+		struct hsvc *s = &lb_hm.svcs[i];
 		const struct lb_cfg_service *svc = running_svc(s);
 
 		/* alpha: a server starts out of the pool until its checks pass */
 		for (k = s->first; k < s->first + s->nb; k++)
-			if (!mon.targets[k].hrs.alive)
-				pool_fail(s, &mon.targets[k].rs);
+			if (!lb_hm.targets[k].hrs.alive)
+				pool_fail(s, &lb_hm.targets[k].rs);
 		lb_health_quorum_init(&s->q, svc->quorum, svc->hysteresis, s->has_sorry,
-				      live_weight(s), &act);
+				      lb_hm_live_weight(s), &act);
 		apply_quorum(s, &act);
 	}
 	publish_now();
-	if (mon.nb_probes > 0)
-		LOG(INFO, "%u checker(s) on %u real server(s) of %u service(s)", mon.nb_probes,
-		    mon.nb_targets, mon.nb_svcs);
+	if (lb_hm.nb_probes > 0)
+		LOG(INFO, "%u checker(s) on %u real server(s) of %u service(s)", lb_hm.nb_probes,
+		    lb_hm.nb_targets, lb_hm.nb_svcs);
 	return 0;
 }
 
 unsigned int
 lb_health_monitor_poll(uint64_t now_us)
 {
-	if (mon.nb_probes == 0 || now_us - mon.last_poll < POLL_EVERY_US)
+	if (lb_hm.nb_probes == 0 || now_us - lb_hm.last_poll < POLL_EVERY_US)
 		return 0;
-	mon.last_poll = now_us;
-	mon.changes = 0;
+	lb_hm.last_poll = now_us;
+	lb_hm.changes = 0;
 	lb_health_script_reap_detached();
-	lb_health_set_poll(&mon.set, now_us, on_event, NULL);
+	lb_health_set_poll(&lb_hm.set, now_us, on_event, NULL);
+	if (now_us >= lb_hm.next_passive) {
+		lb_hm.next_passive = now_us + 1000000;
+		lb_hm_passive_scan(now_us);
+	}
 	publish_now();
-	return mon.changes;
+	return lb_hm.changes;
 }
 
 void
@@ -565,91 +541,24 @@ lb_health_monitor_term(void)
 	char ep[24], sv[32];
 	unsigned int i;
 
-	if (mon.set.epfd >= 0)
-		lb_health_set_term(&mon.set);
-	for (i = 0; i < mon.nb_probes; i++)
-		lb_health_probe_close(&mon.probes[i].p);
-	for (i = 0; i < mon.nb_targets; i++) {
-		struct target *t = &mon.targets[i];
-		const struct hsvc *s = &mon.svcs[t->svc];
+	if (lb_hm.set.epfd >= 0)
+		lb_health_set_term(&lb_hm.set);
+	for (i = 0; i < lb_hm.nb_probes; i++)
+		lb_health_probe_close(&lb_hm.probes[i].p);
+	for (i = 0; i < lb_hm.nb_targets; i++) {
+		struct target *t = &lb_hm.targets[i];
+		const struct hsvc *s = &lb_hm.svcs[t->svc];
 
 		if (lb_health_rs_shutdown(&t->hrs, s->omega, &ev))
 			LOG(NOTICE, "omega: real server %s of %s is DOWN (%s)",
-			    ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
-			    svc_str(s, sv, sizeof(sv)), ev.reason);
+			    lb_hm_ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
+			    lb_hm_svc_str(s, sv, sizeof(sv)), ev.reason);
 	}
-	free(mon.probes);
-	free(mon.pp);
-	free(mon.targets);
-	free(mon.svcs);
-	memset(&mon, 0, sizeof(mon));
-	mon.set.epfd = -1;
+	free(lb_hm.probes);
+	free(lb_hm.pp);
+	free(lb_hm.targets);
+	free(lb_hm.svcs);
+	memset(&lb_hm, 0, sizeof(lb_hm));
+	lb_hm.set.epfd = -1;
 }
 
-/* ---- show health ---- */
-
-static void
-show_probe(FILE *out, const struct hprobe *hp, uint64_t now)
-{
-	const struct lb_health_checker *c = &hp->p.chk;
-	const struct sockaddr_in *d = (const struct sockaddr_in *)&hp->p.dst;
-	char ep[24], what[300];
-	const char *state;
-
-	ep_str(ntohl(d->sin_addr.s_addr), ntohs(d->sin_port), ep, sizeof(ep));
-	if (hp->cfg->type == LB_CHECK_HTTP)
-		snprintf(what, sizeof(what), "%s  %s%s", hp->cfg->tls ? "SSL_GET " : "HTTP_GET",
-			 ep, hp->cfg->urls[hp->url].path);
-	else if (hp->cfg->type == LB_CHECK_MISC)
-		snprintf(what, sizeof(what), "MISC_CHECK %.60s", hp->cfg->misc_path);
-	else
-		snprintf(what, sizeof(what), "TCP_CHECK %s", ep);
-	state = !c->has_run && !c->is_up ? "DOWN" : !c->has_run ? "PENDING" :
-		c->is_up ? "UP" : "DOWN";
-	fprintf(out, "      %-40s %-7s ok %" PRIu64 " fail %" PRIu64, what, state, c->nb_ok,
-		c->nb_fail);
-	if (c->running)
-		fputs(" (checking)", out);
-	else if (c->next_at > now)
-		fprintf(out, " next in %.1f s", (double)(c->next_at - now) / 1e6);
-	if (c->has_run)
-		fprintf(out, ", last took %.1f ms", (double)c->last_duration / 1e3);
-	if (c->last_error[0] != '\0')
-		fprintf(out, ", last error: %s", c->last_error);
-	fputc('\n', out);
-}
-
-void
-lb_health_monitor_show(FILE *out, uint64_t now_us)
-{
-	char ep[24], sv[32];
-	unsigned int i, k, p;
-
-	if (mon.nb_svcs == 0) {
-		fputs("no health checks configured\n", out);
-		return;
-	}
-	for (i = 0; i < mon.nb_svcs; i++) {
-		const struct hsvc *s = &mon.svcs[i];
-
-		fprintf(out, "%s  quorum %s (live weight %" PRIu64 ", quorum %" PRIu64
-			", hysteresis %" PRIu64 ")", svc_str(s, sv, sizeof(sv)),
-			s->q.up ? "UP" : "LOST", live_weight(s), s->q.quorum, s->q.hysteresis);
-		if (s->has_sorry)
-			fprintf(out, "  sorry_server %s %s",
-				ep_str(s->sorry.addr, s->sorry.port, ep, sizeof(ep)),
-				s->q.sorry_active ? "ACTIVE" : "standby");
-		fputc('\n', out);
-		for (k = s->first; k < s->first + s->nb; k++) {
-			const struct target *t = &mon.targets[k];
-
-			fprintf(out, "  -> %-21s %-5s weight %u%s, %u checker(s), %u failing\n",
-				ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
-				t->hrs.alive ? "ALIVE" : "DEAD", t->rs.weight,
-				t->rs.inhibit_on_failure ? " (inhibit_on_failure)" : "",
-				t->hrs.nb_checkers, t->hrs.nb_failed);
-			for (p = t->first; p < t->first + t->nb; p++)
-				show_probe(out, &mon.probes[p], now_us);
-		}
-	}
-}

@@ -11,7 +11,12 @@
  *    it is put back, with its configured weight, when they pass again;
  *  - quorum/hysteresis over the live weight of a service; the sorry_server
  *    replaces the real servers while quorum is lost;
- *  - alpha: real servers start out of the pool until their checks pass.
+ *  - alpha: real servers start out of the pool until their checks pass;
+ *  - passive check (beyond keepalived, per service passive_failures): when
+ *    the workers see a server refuse that many SYNs (RST) within a second,
+ *    it is taken out before its checkers notice, for passive_backoff
+ *    (doubled when it fails again soon after), then let back in if its
+ *    checkers pass.
  * Changes go into the running config (what `ipvsadm -L -n` shows, the same
  * one ipvsadm edits) and are published with the caller's function, so the
  * workers see a new RCU snapshot. Probes are non-blocking kernel sockets:
@@ -28,14 +33,21 @@
 typedef int (*lb_health_publish_fn)(struct lb_config *cfg);
 
 /*
+ * The workers' count of SYNs that real server (addr, port) of service
+ * (proto, vip, vport) refused (host order), for the passive check.
+ */
+typedef uint32_t (*lb_health_fails_fn)(uint8_t proto, uint32_t vip, uint16_t vport,
+				       uint32_t addr, uint16_t port);
+
+/*
  * Build a probe for every checker (one per url of an HTTP_GET) of running
  * (which stays the caller's and must outlive the monitor), apply alpha and
- * the initial quorum, and publish when that changed the pool. now_us is a
- * monotonic time. Returns 0 (also when there is nothing to check),
- * -ENOMEM, or a publish error.
+ * the initial quorum, and publish when that changed the pool. fails may be
+ * NULL (no passive check). now_us is a monotonic time. Returns 0 (also when
+ * there is nothing to check), -ENOMEM, or a publish error.
  */
 int lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
-			   uint64_t now_us);
+			   lb_health_fails_fn fails, uint64_t now_us);
 
 /*
  * Advance every probe at now_us (start due checks, progress running ones),

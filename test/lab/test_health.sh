@@ -26,6 +26,9 @@
 #        notify_up scripts run.
 #   .106 SSL_GET against nginx with TLS (self-signed): up, the SNI reaches
 #        nginx, a 404 takes the server out, the page back brings it in.
+#   .107 passive check (beyond keepalived): with a 30 s delay_loop, a
+#        stopped nginx is taken out within about a second because the
+#        workers saw it refuse connections; back after passive_backoff.
 #
 # usage: test/lab/test_health.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
@@ -99,6 +102,10 @@ virtual_servers = ( {
 	real_servers = ( { address = \"$RS2\"; port = 443; checkers = ( { type = \"SSL_GET\";
 		virtualhost = \"rs2.lab\"; enable_sni = true;
 		urls = ( { path = \"/health.html\"; digest = \"$MD5_OK\"; } ); } ); } );
+}, {
+	address = \"198.18.1.107\"; port = 80; scheduler = \"rr\"; delay_loop = 30;
+	passive_failures = 1; passive_backoff = 2;
+	real_servers = ( $(tcp_rs $RS1 80), $(tcp_rs $RS2 80) );
 } );" || lab_finish
 lab_dplb_wait_neigh $RS1 $RS2
 
@@ -251,6 +258,26 @@ lab_check "SSL_GET: a 404 takes rs2 out" lab_wait_until 5 not_listed 198.18.1.10
 echo ok >"$TLS/www/health.html"
 lab_check "SSL_GET: the page back brings rs2 back" \
 	lab_wait_until 5 listed 198.18.1.106:443 $RS2:443
+
+# ---- .107: passive check
+kill -TERM "$(cat "$LAB_TMP/nginx-rs1-80/nginx.pid")"
+lab_wait_until 5 eval "! lab_in rs1 curl -s -m 1 -o /dev/null http://$RS1/"
+t_stop=$(now_ms)
+lab_requests client 4 http://198.18.1.107/
+lab_check "passive: rs1 is out of .107 long before its 30 s delay_loop" \
+	lab_wait_until 3 not_listed 198.18.1.107:80 $RS1:80
+lab_check "... within 3 s of nginx stopping ($(( $(now_ms) - t_stop )) ms)" \
+	test $(( $(now_ms) - t_stop )) -le 3000
+lab_check_grep "show health: rs1 is in its passive back-off" \
+	"198\.18\.2\.11:80 +DEAD .*passive back-off" "$(lab_dplbctl show health)"
+lab_requests client 10 http://198.18.1.107/
+lab_check_eq "no request fails once rs1 is out" "0 10" "$LAB_FAILS ${LAB_SEEN[rs2]:-0}"
+lab_nginx rs1 $RS1 80 || true
+lab_check "passive: rs1 is back after its back-off (its checker passes)" \
+	lab_wait_until 6 listed 198.18.1.107:80 $RS1:80
+lab_check_grep "the log names the passive reason" \
+	"198\.18\.2\.11:80 of TCP 198\.18\.1\.107:80 is DOWN \(passive: [0-9]+ connection\(s\) refused in 1 s" \
+	"$(grep "health:" "${DPLB_LOG[main]}")"
 
 LOG_HEALTH=$(grep "health:" "${DPLB_LOG[main]}")
 echo "$LOG_HEALTH"

@@ -575,7 +575,7 @@ test_vrrp_errors(void)
 static const char health_conf[] =
 	HEALTH_IF						/* 1-2 */
 	"virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"	/* 3 */
-	" delay_loop = 2; connect_timeout = 0.5; retry = 3; delay_before_retry = 0.25;\n"
+	" delay_loop = 2; connect_timeout = 0.5; retry = 3; delay_before_retry = 0.25; passive_failures = 3;\n"
 	" quorum = 3; hysteresis = 1; alpha = true; omega = true; quorum_up = \"/bin/up 1\";\n"
 	" sorry_server = { address = \"198.18.1.99\"; port = 8080; };\n"
 	" real_servers = (\n"
@@ -611,6 +611,8 @@ test_health_values(void)
 	CU_ASSERT(svc->rs[0].inhibit_on_failure);
 	CU_ASSERT(!svc->rs[1].inhibit_on_failure);
 	CU_ASSERT_STRING_EQUAL(svc->quorum_up, "/bin/up 1");
+	CU_ASSERT_EQUAL(svc->passive_failures, 3);
+	CU_ASSERT_EQUAL(svc->passive_backoff_ms, 2000);	/* defaults to delay_loop */
 	CU_ASSERT_STRING_EQUAL(svc->quorum_down, "");
 	CU_ASSERT_EQUAL_FATAL(cfg.nb_checks, 3);
 	tcp = &cfg.checks[0];
@@ -678,6 +680,8 @@ test_health_dump(void)
 	CU_ASSERT_EQUAL(b.services[0].sorry.port, 8080);
 	CU_ASSERT(b.services[0].rs[0].inhibit_on_failure);
 	CU_ASSERT_STRING_EQUAL(b.services[0].quorum_up, "/bin/up 1");
+	CU_ASSERT_EQUAL(b.services[0].passive_failures, 3);
+	CU_ASSERT_EQUAL(b.services[0].passive_backoff_ms, 2000);
 	CU_ASSERT_EQUAL_FATAL(b.nb_notifies, 1);
 	CU_ASSERT_EQUAL(memcmp(&a.notifies[0], &b.notifies[0], sizeof(a.notifies[0])), 0);
 	for (i = 0; i < a.nb_checks; i++) {

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* `show health`: the monitor's services, real servers and checkers. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "health/monitor_priv.h"
+
+static void
+show_probe(FILE *out, const struct hprobe *hp, uint64_t now)
+{
+	const struct lb_health_checker *c = &hp->p.chk;
+	const struct sockaddr_in *d = (const struct sockaddr_in *)&hp->p.dst;
+	char ep[24], what[300];
+	const char *state;
+
+	lb_hm_ep_str(ntohl(d->sin_addr.s_addr), ntohs(d->sin_port), ep, sizeof(ep));
+	if (hp->cfg->type == LB_CHECK_HTTP)
+		snprintf(what, sizeof(what), "%s  %s%s", hp->cfg->tls ? "SSL_GET " : "HTTP_GET",
+			 ep, hp->cfg->urls[hp->url].path);
+	else if (hp->cfg->type == LB_CHECK_MISC)
+		snprintf(what, sizeof(what), "MISC_CHECK %.60s", hp->cfg->misc_path);
+	else
+		snprintf(what, sizeof(what), "TCP_CHECK %s", ep);
+	state = !c->has_run && !c->is_up ? "DOWN" : !c->has_run ? "PENDING" :
+		c->is_up ? "UP" : "DOWN";
+	fprintf(out, "      %-40s %-7s ok %" PRIu64 " fail %" PRIu64, what, state, c->nb_ok,
+		c->nb_fail);
+	if (c->running)
+		fputs(" (checking)", out);
+	else if (c->next_at > now)
+		fprintf(out, " next in %.1f s", (double)(c->next_at - now) / 1e6);
+	if (c->has_run)
+		fprintf(out, ", last took %.1f ms", (double)c->last_duration / 1e3);
+	if (c->last_error[0] != '\0')
+		fprintf(out, ", last error: %s", c->last_error);
+	fputc('\n', out);
+}
+
+void
+lb_health_monitor_show(FILE *out, uint64_t now_us)
+{
+	char ep[24], sv[32];
+	unsigned int i, k, p;
+
+	if (lb_hm.nb_svcs == 0) {
+		fputs("no health checks configured\n", out);
+		return;
+	}
+	for (i = 0; i < lb_hm.nb_svcs; i++) {
+		const struct hsvc *s = &lb_hm.svcs[i];
+
+		fprintf(out, "%s  quorum %s (live weight %" PRIu64 ", quorum %" PRIu64
+			", hysteresis %" PRIu64 ")", lb_hm_svc_str(s, sv, sizeof(sv)),
+			s->q.up ? "UP" : "LOST", lb_hm_live_weight(s), s->q.quorum, s->q.hysteresis);
+		if (s->has_sorry)
+			fprintf(out, "  sorry_server %s %s",
+				lb_hm_ep_str(s->sorry.addr, s->sorry.port, ep, sizeof(ep)),
+				s->q.sorry_active ? "ACTIVE" : "standby");
+		fputc('\n', out);
+		for (k = s->first; k < s->first + s->nb; k++) {
+			const struct target *t = &lb_hm.targets[k];
+
+			fprintf(out, "  -> %-21s %-5s weight %u%s, %u checker(s), %u failing",
+				lb_hm_ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
+				lb_hm_alive(t) ? "ALIVE" : "DEAD", t->rs.weight,
+				t->rs.inhibit_on_failure ? " (inhibit_on_failure)" : "",
+				t->hrs.nb_checkers, t->hrs.nb_failed);
+			if (t->passive_down)
+				fprintf(out, ", passive back-off %.1f s left",
+					(double)(t->passive_until - now_us) / 1e6);
+			fputc('\n', out);
+			for (p = t->first; p < t->first + t->nb; p++)
+				show_probe(out, &lb_hm.probes[p], now_us);
+		}
+	}
+}
