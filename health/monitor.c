@@ -549,10 +549,13 @@ lb_health_monitor_term(void)
 		struct target *t = &lb_hm.targets[i];
 		const struct hsvc *s = &lb_hm.svcs[t->svc];
 
-		if (lb_health_rs_shutdown(&t->hrs, s->omega, &ev))
-			LOG(NOTICE, "omega: real server %s of %s is DOWN (%s)",
-			    lb_hm_ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
-			    lb_hm_svc_str(s, sv, sizeof(sv)), ev.reason);
+		if (!lb_health_rs_shutdown(&t->hrs, s->omega, &ev))
+			continue;
+		LOG(NOTICE, "omega: real server %s of %s is DOWN (%s)",
+		    lb_hm_ep_str(t->rs.addr, t->rs.port, ep, sizeof(ep)),
+		    lb_hm_svc_str(s, sv, sizeof(sv)), ev.reason);
+		if (t->notify != NULL)
+			run_script(t->notify->down, "notify_down");
 	}
 	free(lb_hm.probes);
 	free(lb_hm.pp);

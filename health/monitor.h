@@ -64,8 +64,8 @@ void lb_health_monitor_show(FILE *out, uint64_t now_us);
 
 /*
  * Stop: close every probe's socket. With omega on a service, its alive real
- * servers are reported down in the log first (keepalived's omega). Frees
- * everything; init may be called again.
+ * servers are reported down in the log and their notify_down scripts run
+ * (keepalived's omega). Frees everything; init may be called again.
  */
 void lb_health_monitor_term(void);
 
