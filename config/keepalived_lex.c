@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * keepalived.conf words, as keepalived's own reader (lib/parser.c) cuts
+ * them: lines; '#' and '!' comments anywhere outside quotes; "@id" and
+ * "@^id" conditional lines matched against the config id; $NAME=VALUE
+ * definitions (multi-line with a trailing '\') and $NAME / ${NAME}
+ * substitution at use time, recursively, undefined names left as they are;
+ * "include GLOB" relative to the including file's directory; quoted
+ * strings ("..." or '...', glued to what surrounds them); '{' and '}' as
+ * words of their own even when glued to a keyword. Every word keeps its
+ * file and line.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/keepalived.h"
+
+#define MAX_INCLUDE_DEPTH 16
+#define MAX_SUBST 256		/* substitutions in one line */
+#define MAX_LINE 16384		/* a line after substitution */
+
+struct kc_var {
+	char *name;
+	char *value;		/* lines of a multi-line value joined by '\n' */
+};
+
+void
+kc_msg(struct lb_cfg_errors *err, bool warning, const char *file, int line,
+       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!warning)
+		err->count++;
+	if (err->out == NULL)
+		return;
+	fprintf(err->out, "%s:%d: %s", file, line, warning ? "warning: " : "");
+	va_start(ap, fmt);
+	vfprintf(err->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', err->out);
+}
+
+static void
+out_of_memory(struct kc_lex *lx, const char *file, int line)
+{
+	kc_msg(lx->err, false, file, line, "out of memory");
+}
+
+/* Keep a copy of name for the words that point at it; NULL when out of memory. */
+static const char *
+add_file(struct kc_lex *lx, const char *name)
+{
+	char **f = realloc(lx->files, sizeof(*f) * (lx->nb_files + 1));
+
+	if (f == NULL)
+		return NULL;
+	lx->files = f;
+	f[lx->nb_files] = strdup(name);
+	return f[lx->nb_files] != NULL ? f[lx->nb_files++] : NULL;
+}
+
+static void
+add_tok(struct kc_lex *lx, char *s, size_t len, const char *file, int line, bool bol,
+	bool quoted)
+{
+	struct kc_tok *t;
+
+	if (lx->nb_toks == lx->cap_toks) {
+		size_t cap = lx->cap_toks ? lx->cap_toks * 2 : 256;
+
+		t = realloc(lx->toks, cap * sizeof(*t));
+		if (t == NULL) {
+			out_of_memory(lx, file, line);
+			return;
+		}
+		lx->toks = t;
+		lx->cap_toks = cap;
+	}
+	t = &lx->toks[lx->nb_toks];
+	t->s = strndup(s, len);
+	if (t->s == NULL) {
+		out_of_memory(lx, file, line);
+		return;
+	}
+	t->file = file;
+	t->line = line;
+	t->bol = bol;
+	t->quoted = quoted;
+	lx->nb_toks++;
+}
+
+/* Cut the comment ('#' or '!' outside quotes) off line. */
+static void
+strip_comment(char *line)
+{
+	char q = 0;
+
+	for (; *line != '\0'; line++) {
+		if (q != 0 && *line == '\\' && line[1] != '\0')
+			line++;
+		else if (q != 0 && *line == q)
+			q = 0;
+		else if (q == 0 && (*line == '"' || *line == '\''))
+			q = *line;
+		else if (q == 0 && (*line == '#' || *line == '!')) {
+			*line = '\0';
+			return;
+		}
+	}
+}
+
+/* One backslash escape of a quoted string at *p (after the '\'). */
+static char
+unescape(const char **p)
+{
+	char c = *(*p)++;
+
+	switch (c) {
+	case 'n': return '\n';
+	case 't': return '\t';
+	case 'r': return '\r';
+	default: return c;
+	}
+}
+
+/* Cut line into words (the first is at the beginning of a line). */
+static void
+tokenize(struct kc_lex *lx, const char *line, const char *file, int lineno)
+{
+	char *buf = malloc(strlen(line) + 1);
+	const char *p = line;
+	bool bol = true;
+
+	if (buf == NULL) {
+		out_of_memory(lx, file, lineno);
+		return;
+	}
+	while (*p != '\0') {
+		size_t n = 0;
+		bool quoted = false;
+
+		p += strspn(p, " \t\r\v\f");
+		if (*p == '\0')
+			break;
+		if (*p == '{' || *p == '}') {
+			add_tok(lx, (char *)p++, 1, file, lineno, bol, false);
+			bol = false;
+			continue;
+		}
+		while (*p != '\0' && strchr(" \t\r\v\f{}", *p) == NULL) {
+			char q = *p;
+
+			if (q != '"' && q != '\'') {
+				buf[n++] = *p++;
+				continue;
+			}
+			quoted = true;
+			for (p++; *p != '\0' && *p != q;)
+				buf[n++] = *p == '\\' && p[1] != '\0' ? (p++, unescape(&p)) : *p++;
+			if (*p == '\0')
+				kc_msg(lx->err, false, file, lineno, "unterminated %c quoted string", q);
+			else
+				p++;
+		}
+		add_tok(lx, buf, n, file, lineno, bol, quoted);
+		bol = false;
+	}
+	free(buf);
+}
+
+static struct kc_var *
+find_var(struct kc_lex *lx, const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < lx->nb_vars; i++)
+		if (strlen(lx->vars[i].name) == len && strncmp(lx->vars[i].name, name, len) == 0)
+			return &lx->vars[i];
+	return NULL;
+}
+
+/* Length of the parameter name at s: [A-Za-z_][A-Za-z0-9_]*, 0 if none. */
+static size_t
+var_name_len(const char *s)
+{
+	size_t n = 0;
+
+	if ((*s < 'A' || *s > 'Z') && (*s < 'a' || *s > 'z') && *s != '_')
+		return 0;
+	while ((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+	       (s[n] >= '0' && s[n] <= '9') || s[n] == '_')
+		n++;
+	return n;
+}
+
+/* Define (or redefine) name (len bytes) as value; false when out of memory. */
+static bool
+set_var(struct kc_lex *lx, const char *name, size_t len, const char *value)
+{
+	struct kc_var *v = find_var(lx, name, len);
+	char *val = strdup(value);
+
+	if (val == NULL)
+		return false;
+	if (v == NULL) {
+		v = realloc(lx->vars, sizeof(*v) * (lx->nb_vars + 1));
+		if (v == NULL) {
+			free(val);
+			return false;
+		}
+		lx->vars = v;
+		v = &lx->vars[lx->nb_vars];
+		v->name = strndup(name, len);
+		if (v->name == NULL) {
+			free(val);
+			return false;
+		}
+		lx->nb_vars++;
+	} else {
+		free(v->value);
+	}
+	v->value = val;
+	return true;
+}
+
+/*
+ * Replace every defined $NAME (followed by a blank or the end) and ${NAME}
+ * of line, again in what replaced them. Returns a new string, or NULL
+ * (reported) when out of memory or when substitution does not end.
+ */
+static char *
+substitute(struct kc_lex *lx, const char *line, const char *file, int lineno)
+{
+	char *s = strdup(line), *t;
+	size_t i = 0, name_len, skip;
+	unsigned int count = 0;
+	struct kc_var *v;
+
+	while (s != NULL && s[i] != '\0') {
+		const char *name = s + i + 1;
+		bool braced = *name == '{';
+
+		if (s[i] != '$') {
+			i++;
+			continue;
+		}
+		name += braced;
+		name_len = var_name_len(name);
+		skip = 1 + braced + name_len + braced;
+		if (name_len == 0 || (braced && name[name_len] != '}') ||
+		    (!braced && strchr(" \t\r\n", name[name_len]) == NULL) ||
+		    (v = find_var(lx, name, name_len)) == NULL) {
+			i++;
+			continue;
+		}
+		if (++count > MAX_SUBST || strlen(s) + strlen(v->value) > MAX_LINE) {
+			kc_msg(lx->err, false, file, lineno, "$%.*s: parameter substitution does "
+			       "not end (does a parameter use itself?)", (int)name_len, name);
+			free(s);
+			return NULL;
+		}
+		t = malloc(strlen(s) - skip + strlen(v->value) + 1);
+		if (t != NULL)
+			sprintf(t, "%.*s%s%s", (int)i, s, v->value, s + i + skip);
+		free(s);
+		s = t;		/* and rescan from i: the value may hold parameters */
+	}
+	if (s == NULL)
+		out_of_memory(lx, file, lineno);
+	return s;
+}
+
+/*
+ * Skip line's "@id " / "@^id " prefix: returns where the line goes on, or
+ * NULL when the condition drops the line.
+ */
+static const char *
+conditional(struct kc_lex *lx, const char *line)
+{
+	const char *id;
+	size_t n;
+	bool neg, match;
+
+	line += strspn(line, " \t");
+	if (*line != '@')
+		return line;
+	neg = line[1] == '^';
+	id = line + 1 + neg;
+	n = strcspn(id, " \t");
+	match = strlen(lx->config_id) == n && strncmp(id, lx->config_id, n) == 0;
+	return match != neg ? id + n : NULL;
+}
+
+static void include(struct kc_lex *lx, const char *line, const char *file, int lineno);
+
+/* A line past its conditional and definitions: include or words. */
+static void
+words(struct kc_lex *lx, const char *line, const char *file, int lineno)
+{
+	size_t n;
+
+	line += strspn(line, " \t\r");
+	n = strcspn(line, " \t\r");
+	if (n >= 7 && strncmp(line, "include", 7) == 0 &&
+	    (n == 7 || (n == 8 && strchr("rmwba", line[7]) != NULL)))
+		include(lx, line, file, lineno);
+	else
+		tokenize(lx, line, file, lineno);
+}
+
+/*
+ * One logical line (comments already cut): conditional, definition or
+ * substitution, then words. A multi-line value brings several lines.
+ */
+static void
+logical_line(struct kc_lex *lx, const char *line, const char *file, int lineno)
+{
+	char *s, *sub, *next;
+	size_t n;
+
+	line = conditional(lx, line);
+	if (line == NULL)
+		return;
+	if (*line == '$' && (n = var_name_len(line + 1)) > 0 && line[1 + n] == '=') {
+		s = strdup(line + 2 + n);
+		if (s != NULL)
+			s[strcspn(s, "\r")] = '\0';
+		if (s == NULL || !set_var(lx, line + 1, n, s))
+			out_of_memory(lx, file, lineno);
+		free(s);
+		return;
+	}
+	s = substitute(lx, line, file, lineno);
+	for (sub = s; sub != NULL; sub = next) {
+		const char *l;
+
+		next = strchr(sub, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		l = conditional(lx, sub);	/* "$IF_MAIN=@main", multi-line values */
+		if (l != NULL)
+			words(lx, l, file, lineno);
+	}
+	free(s);
+}
+
+/* True when line (comment cut) ends with a '\' continuation; removes it. */
+static bool
+continues(char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && strchr(" \t\r", line[n - 1]) != NULL)
+		n--;
+	if (n == 0 || line[n - 1] != '\\')
+		return false;
+	line[n - 1] = '\0';
+	return true;
+}
+
+/* The lines of text (len bytes, not NUL-terminated), file named file. */
+static void
+lex_buf(struct kc_lex *lx, const char *text, size_t len, const char *file)
+{
+	const char *p = text, *end = text + len;
+	char *line, *def = NULL, *t;
+	int lineno = 0, def_line = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		lineno++;
+		line = strndup(p, n);
+		p += n + (nl != NULL);
+		if (line == NULL) {
+			out_of_memory(lx, file, lineno);
+			break;
+		}
+		strip_comment(line);
+		if (def != NULL) {	/* within a multi-line $NAME= definition */
+			bool more = continues(line);
+
+			t = malloc(strlen(def) + strlen(line) + 2);
+			if (t != NULL)
+				sprintf(t, "%s%s%s", def, def[strcspn(def, "=") + 1] ? "\n" : "",
+					line);
+			free(def);
+			free(line);
+			def = t;
+			if (def == NULL)
+				out_of_memory(lx, file, lineno);
+			if (!more && def != NULL) {
+				logical_line(lx, def, file, def_line);
+				free(def);
+				def = NULL;
+			}
+			continue;
+		}
+		t = line + strspn(line, " \t");
+		if (*t == '$' && var_name_len(t + 1) > 0 && t[1 + var_name_len(t + 1)] == '=' &&
+		    continues(line)) {
+			def = line;
+			def_line = lineno;
+			continue;
+		}
+		logical_line(lx, line, file, lineno);
+		free(line);
+	}
+	if (def != NULL) {
+		logical_line(lx, def, file, def_line);
+		free(def);
+	}
+}
+
+/* Read all of f into *out (NUL-terminated, *len bytes); 0 or errno. */
+static int
+slurp(FILE *f, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0, r;
+	char *buf = malloc(cap), *t;
+
+	while (buf != NULL && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += r;
+		if (cap - n - 1 == 0) {
+			t = realloc(buf, cap * 2);
+			if (t == NULL)
+				free(buf);
+			buf = t;
+			cap *= 2;
+		}
+	}
+	if (buf == NULL)
+		return ENOMEM;
+	if (ferror(f)) {
+		free(buf);
+		return errno ? errno : EIO;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Read the file at path; 0 or a positive errno (not reported). */
+static int
+lex_path(struct kc_lex *lx, const char *path)
+{
+	const char *name;
+	char *text;
+	size_t len;
+	FILE *f;
+	int e;
+
+	f = fopen(path, "r");
+	if (f == NULL)
+		return errno;
+	errno = 0;
+	e = slurp(f, &text, &len);
+	fclose(f);
+	if (e != 0)
+		return e;
+	name = add_file(lx, path);
+	if (name == NULL) {
+		free(text);
+		return ENOMEM;
+	}
+	lx->depth++;
+	lex_buf(lx, text, len, name);
+	lx->depth--;
+	free(text);
+	return 0;
+}
+
+/* "include GLOB" (and keepalived's includer/m/w/b/a variants). */
+static void
+include(struct kc_lex *lx, const char *line, const char *file, int lineno)
+{
+	size_t first = lx->nb_toks, dir_len;
+	char *pattern = NULL, *slash;
+	const char *kw, *arg;
+	bool strict;
+	glob_t g;
+	size_t i;
+	int rc, e;
+
+	tokenize(lx, line, file, lineno);
+	if (lx->nb_toks - first != 2) {
+		kc_msg(lx->err, false, file, lineno, "include needs one file name or pattern");
+		goto drop;
+	}
+	kw = lx->toks[first].s;
+	arg = lx->toks[first + 1].s;
+	strict = strcmp(kw, "include") != 0 && strcmp(kw, "includer") != 0;
+	if (lx->depth >= MAX_INCLUDE_DEPTH) {
+		kc_msg(lx->err, false, file, lineno, "%s '%s': includes nest deeper than %d "
+		       "(does a file include itself?)", kw, arg, MAX_INCLUDE_DEPTH);
+		goto drop;
+	}
+	slash = strrchr(file, '/');
+	dir_len = arg[0] == '/' || slash == NULL ? 0 : (size_t)(slash - file + 1);
+	pattern = malloc(dir_len + strlen(arg) + 1);
+	if (pattern == NULL) {
+		out_of_memory(lx, file, lineno);
+		goto drop;
+	}
+	sprintf(pattern, "%.*s%s", (int)dir_len, file, arg);
+	rc = glob(pattern, GLOB_BRACE, NULL, &g);
+	if (rc == GLOB_NOMATCH)
+		kc_msg(lx->err, !strict, file, lineno, "%s '%s': no file matches%s", kw, pattern,
+		       strict ? "" : " (keepalived goes on without it too)");
+	else if (rc != 0)
+		kc_msg(lx->err, false, file, lineno, "%s '%s': cannot read the directory",
+		       kw, pattern);
+	for (i = 0; rc == 0 && i < g.gl_pathc; i++) {
+		e = lex_path(lx, g.gl_pathv[i]);
+		if (e != 0)
+			kc_msg(lx->err, false, file, lineno, "%s '%s': cannot read: %s", kw,
+			       g.gl_pathv[i], strerror(e));
+	}
+	if (rc == 0)
+		globfree(&g);
+drop:
+	free(pattern);
+	while (lx->nb_toks > first)
+		free(lx->toks[--lx->nb_toks].s);
+}
+
+int
+kc_lex_file(struct kc_lex *lx, const char *path)
+{
+	int e = lex_path(lx, path);
+
+	if (e == 0)
+		return 0;
+	lx->err->count++;
+	if (lx->err->out != NULL)
+		fprintf(lx->err->out, "%s: cannot read: %s\n", path, strerror(e));
+	return e == ENOENT ? -ENOENT : -EIO;
+}
+
+void
+kc_lex_text(struct kc_lex *lx, const char *name, const char *text)
+{
+	const char *file = add_file(lx, name);
+
+	if (file == NULL)
+		out_of_memory(lx, name, 0);
+	else
+		lex_buf(lx, text, strlen(text), file);
+}
+
+void
+kc_lex_free(struct kc_lex *lx)
+{
+	unsigned int i;
+	size_t k;
+
+	for (k = 0; k < lx->nb_toks; k++)
+		free(lx->toks[k].s);
+	free(lx->toks);
+	for (i = 0; i < lx->nb_files; i++)
+		free(lx->files[i]);
+	free(lx->files);
+	for (i = 0; i < lx->nb_vars; i++) {
+		free(lx->vars[i].name);
+		free(lx->vars[i].value);
+	}
+	free(lx->vars);
+	memset(lx, 0, sizeof(*lx));
+}
