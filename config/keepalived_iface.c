@@ -4,8 +4,9 @@
  * ones it names (vrrp_instance interface, virtual_ipaddress dev) and the
  * ones whose subnets hold a virtual server, real server or sorry server.
  * Each becomes an af_packet port on the kernel interface of that name,
- * with the kernel's IPv4 addresses except VRRP VIPs (which keepalived may
- * hold right now; they are dplb's to own while MASTER, not the box's).
+ * with the kernel's IPv4 addresses except VRRP VIPs past the first address
+ * (keepalived may hold them right now as secondary addresses; they are
+ * dplb's to own while MASTER, not the box's).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -91,7 +92,7 @@ adopt(struct kc_ctx *ctx, const struct lb_kernel_iface *k, const struct kc_node 
 	snprintf(ifc->exception_name, sizeof(ifc->exception_name), "dp-%.*s", (int)len,
 		 k->name);
 	for (i = 0; i < k->nb_addrs; i++)
-		if (!is_vrrp_vip(ctx, k->addrs[i].addr))
+		if (i == 0 || !is_vrrp_vip(ctx, k->addrs[i].addr))
 			ifc->addrs[ifc->nb_addrs++] = k->addrs[i];
 	ifc->mtu = 1500;
 	ifc->line = n->line;
@@ -135,7 +136,7 @@ used_addr(struct kc_ctx *ctx, const struct kc_node *n, unsigned int i)
 	for (j = 0; j < ctx->kif->nb; j++) {
 		k = &ctx->kif->ifaces[j];
 		for (a = 0; a < k->nb_addrs && strcmp(k->name, "lo") != 0; a++)
-			if (!is_vrrp_vip(ctx, k->addrs[a].addr) &&
+			if ((a == 0 || !is_vrrp_vip(ctx, k->addrs[a].addr)) &&
 			    lb_ipv4_in_prefix(addr, &k->addrs[a])) {
 				adopt(ctx, k, n);
 				break;

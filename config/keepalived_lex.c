@@ -481,38 +481,43 @@ static void
 include(struct kc_lex *lx, const char *line, const char *file, int lineno)
 {
 	size_t first = lx->nb_toks, dir_len;
-	char *pattern = NULL, *slash;
-	const char *kw, *arg;
+	char *kw = NULL, *arg = NULL, *pattern = NULL;
+	const char *slash;
 	bool strict;
 	glob_t g;
 	size_t i;
 	int rc, e;
 
 	tokenize(lx, line, file, lineno);
-	if (lx->nb_toks - first != 2) {
-		kc_msg(lx->err, false, file, lineno, "include needs one file name or pattern");
-		goto drop;
+	if (lx->nb_toks - first == 2) {		/* take the words out of the stream */
+		kw = lx->toks[first].s;
+		arg = lx->toks[first + 1].s;
+		lx->nb_toks = first;
 	}
-	kw = lx->toks[first].s;
-	arg = lx->toks[first + 1].s;
+	while (lx->nb_toks > first)
+		free(lx->toks[--lx->nb_toks].s);
+	if (kw == NULL) {
+		kc_msg(lx->err, false, file, lineno, "include needs one file name or pattern");
+		return;
+	}
 	strict = strcmp(kw, "include") != 0 && strcmp(kw, "includer") != 0;
 	if (lx->depth >= MAX_INCLUDE_DEPTH) {
 		kc_msg(lx->err, false, file, lineno, "%s '%s': includes nest deeper than %d "
 		       "(does a file include itself?)", kw, arg, MAX_INCLUDE_DEPTH);
-		goto drop;
+		goto out;
 	}
 	slash = strrchr(file, '/');
 	dir_len = arg[0] == '/' || slash == NULL ? 0 : (size_t)(slash - file + 1);
 	pattern = malloc(dir_len + strlen(arg) + 1);
 	if (pattern == NULL) {
 		out_of_memory(lx, file, lineno);
-		goto drop;
+		goto out;
 	}
 	sprintf(pattern, "%.*s%s", (int)dir_len, file, arg);
 	rc = glob(pattern, GLOB_BRACE, NULL, &g);
 	if (rc == GLOB_NOMATCH)
-		kc_msg(lx->err, !strict, file, lineno, "%s '%s': no file matches%s", kw, pattern,
-		       strict ? "" : " (keepalived goes on without it too)");
+		kc_msg(lx->err, !strict, file, lineno, "%s '%s': no file matches %s%s", kw, arg,
+		       pattern, strict ? "" : " (keepalived goes on without it too)");
 	else if (rc != 0)
 		kc_msg(lx->err, false, file, lineno, "%s '%s': cannot read the directory",
 		       kw, pattern);
@@ -524,10 +529,10 @@ include(struct kc_lex *lx, const char *line, const char *file, int lineno)
 	}
 	if (rc == 0)
 		globfree(&g);
-drop:
+out:
 	free(pattern);
-	while (lx->nb_toks > first)
-		free(lx->toks[--lx->nb_toks].s);
+	free(kw);
+	free(arg);
 }
 
 int
