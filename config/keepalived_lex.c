@@ -15,12 +15,14 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/keepalived.h"
 
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_SUBST 256		/* substitutions in one line */
 #define MAX_LINE 16384		/* a line after substitution */
+#define MAX_FILE (16u << 20)	/* bytes of one file */
 
 struct kc_var {
 	char *name;
@@ -417,14 +419,27 @@ lex_buf(struct kc_lex *lx, const char *text, size_t len, const char *file)
 	}
 }
 
-/* Read all of f into *out (NUL-terminated, *len bytes); 0 or errno. */
+/*
+ * Read all of f, a regular file of at most MAX_FILE bytes, into *out
+ * (NUL-terminated, *len bytes); 0 or errno.
+ */
 static int
 slurp(FILE *f, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0, r;
-	char *buf = malloc(cap), *t;
+	struct stat st;
+	char *buf, *t;
 
-	while (buf != NULL && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	if (fstat(fileno(f), &st) != 0)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return EINVAL;
+	if (st.st_size > (off_t)MAX_FILE)
+		return EFBIG;
+	buf = malloc(cap);
+	while (buf != NULL && n < MAX_FILE && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += r;
 		if (cap - n - 1 == 0) {
 			t = realloc(buf, cap * 2);
@@ -446,13 +461,24 @@ slurp(FILE *f, char **out, size_t *len)
 	return 0;
 }
 
+/* What errno e of lex_path() means. */
+static const char *
+read_error(int e)
+{
+	if (e == EINVAL)
+		return "not a regular file";
+	if (e == EFBIG)
+		return "larger than 16 MiB";
+	return strerror(e);
+}
+
 /* Read the file at path; 0 or a positive errno (not reported). */
 static int
 lex_path(struct kc_lex *lx, const char *path)
 {
 	const char *name;
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	FILE *f;
 	int e;
 
@@ -525,7 +551,7 @@ include(struct kc_lex *lx, const char *line, const char *file, int lineno)
 		e = lex_path(lx, g.gl_pathv[i]);
 		if (e != 0)
 			kc_msg(lx->err, false, file, lineno, "%s '%s': cannot read: %s", kw,
-			       g.gl_pathv[i], strerror(e));
+			       g.gl_pathv[i], read_error(e));
 	}
 	if (rc == 0)
 		globfree(&g);
@@ -544,7 +570,7 @@ kc_lex_file(struct kc_lex *lx, const char *path)
 		return 0;
 	lx->err->count++;
 	if (lx->err->out != NULL)
-		fprintf(lx->err->out, "%s: cannot read: %s\n", path, strerror(e));
+		fprintf(lx->err->out, "%s: cannot read: %s\n", path, read_error(e));
 	return e == ENOENT ? -ENOENT : -EIO;
 }
 
