@@ -66,7 +66,7 @@ add_file(struct kc_lex *lx, const char *name)
 }
 
 static void
-add_tok(struct kc_lex *lx, char *s, size_t len, const char *file, int line, bool bol,
+add_tok(struct kc_lex *lx, const char *s, size_t len, const char *file, int line, bool bol,
 	bool quoted)
 {
 	struct kc_tok *t;
@@ -149,7 +149,7 @@ tokenize(struct kc_lex *lx, const char *line, const char *file, int lineno)
 		if (*p == '\0')
 			break;
 		if (*p == '{' || *p == '}') {
-			add_tok(lx, (char *)p++, 1, file, lineno, bol, false);
+			add_tok(lx, p++, 1, file, lineno, bol, false);
 			bol = false;
 			continue;
 		}
