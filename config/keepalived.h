@@ -71,6 +71,15 @@ int kc_lex_file(struct kc_lex *lx, const char *path);
 /* Read text, named name, into lx (includes relative to name's directory). */
 void kc_lex_text(struct kc_lex *lx, const char *name, const char *text);
 
+/* Cut line into words (the first is at the beginning of a line). */
+void kc_tokenize(struct kc_lex *lx, const char *line, const char *file, int lineno);
+
+/* The lines of text (len bytes, not NUL-terminated) of the file named file. */
+void kc_lex_buf(struct kc_lex *lx, const char *text, size_t len, const char *file);
+
+/* An "include GLOB" line (or includer/m/w/b/a) of file at lineno. */
+void kc_include(struct kc_lex *lx, const char *line, const char *file, int lineno);
+
 /* Release what kc_lex_*() allocated. */
 void kc_lex_free(struct kc_lex *lx);
 
