@@ -129,10 +129,11 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: dplb -f FILE [options] [-- EAL options]\n"
-		"       dplb --config-test -f FILE\n"
+		"usage: dplb -f FILE | -k FILE [options] [-- EAL options]\n"
+		"       dplb --config-test -f|-k FILE\n"
 		"  -f, --config FILE      native config (libconfig syntax)\n"
-		"  -k, --keepalived FILE  keepalived.conf (not yet supported)\n"
+		"  -k, --keepalived FILE  keepalived.conf as is; the interfaces it uses become\n"
+		"                         af_packet ports on the kernel's interfaces\n"
 		"  -t, --config-test      validate the config and exit (FILE:LINE: messages)\n"
 		"  -d, --config-dump      print the effective config and exit\n"
 		"  -h, --help             this text\n"
@@ -151,18 +152,22 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lb_cfg_errors err = { .out = stderr };
+	struct lb_kernel_ifaces kif;
 	const char *file = NULL;
+	bool keepalived = false;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "f:k:tdh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			file = optarg;
-			break;
 		case 'k':
-			fprintf(stderr, "dplb: keepalived.conf input (-k) is not supported yet; "
-				"use a native config with -f\n");
-			return -ENOTSUP;
+			if (file != NULL) {
+				fprintf(stderr, "dplb: give one config: -f FILE or -k FILE\n");
+				return -EINVAL;
+			}
+			file = optarg;
+			keepalived = c == 'k';
+			break;
 		case 't':
 			*test_only = true;
 			break;
@@ -178,11 +183,21 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		}
 	}
 	if (file == NULL) {
-		fprintf(stderr, "dplb: no config: give -f FILE\n");
+		fprintf(stderr, "dplb: no config: give -f FILE or -k FILE\n");
 		usage(stderr);
 		return -EINVAL;
 	}
-	rc = lb_config_load_native(file, &config, &err);
+	if (keepalived) {
+		rc = lb_kernel_ifaces_read(&kif);
+		if (rc != 0) {
+			fprintf(stderr, "dplb: cannot list the kernel's interfaces: %s\n",
+				strerror(-rc));
+			return rc;
+		}
+		rc = lb_config_load_keepalived(file, &kif, &config, &err);
+	} else {
+		rc = lb_config_load_native(file, &config, &err);
+	}
 	if (rc != 0 && err.count > 0)
 		fprintf(stderr, "dplb: %s: %u error(s)\n", file, err.count);
 	return rc;

@@ -215,6 +215,7 @@ struct lb_cfg_cli {
 
 struct lb_config {
 	char path[512];			/* file it came from */
+	char router_id[64];		/* keepalived global_defs router_id; "" = none */
 	struct lb_cfg_eal eal;
 	unsigned int workers;		/* worker lcores (the control lcore is extra) */
 	unsigned int mbufs_per_port;	/* mbufs each port adds to its socket pool */
@@ -263,6 +264,51 @@ int lb_config_load_native(const char *path, struct lb_config *cfg,
 /* Same, from a string; name is used in messages in place of a file name. */
 int lb_config_parse_native(const char *name, const char *text,
 			   struct lb_config *cfg, struct lb_cfg_errors *err);
+
+/* The kernel's view of one interface: its name and IPv4 addresses. */
+struct lb_kernel_iface {
+	char name[LB_NAME_LEN];
+	struct lb_cfg_addr addrs[LB_MAX_ADDRS];
+	unsigned int nb_addrs;
+};
+
+#define LB_MAX_KERNEL_IFACES 64
+
+/* The kernel's interfaces, as the box has them before dplb takes them over. */
+struct lb_kernel_ifaces {
+	struct lb_kernel_iface ifaces[LB_MAX_KERNEL_IFACES];
+	unsigned int nb;
+};
+
+/*
+ * Fill out with the kernel's interfaces and their IPv4 addresses
+ * (getifaddrs; loopback included, as the kernel lists it). Returns 0 or a
+ * negative errno. Thread-safe.
+ */
+int lb_kernel_ifaces_read(struct lb_kernel_ifaces *out);
+
+/*
+ * Read keepalived.conf at path into cfg. ifaces describes the kernel's
+ * interfaces and their IPv4 addresses (what the box has before dplb takes
+ * them over); every interface the file names (vrrp_instance interface,
+ * virtual_ipaddress dev) or uses (the subnet of a virtual or real server)
+ * becomes a dplb interface on "net_af_packet<N>,iface=<name>" with those
+ * addresses. Conditional lines (@id) match the short host name. Returns 0,
+ * -EINVAL (every problem reported as FILE:LINE: message), -ENOENT/-EIO.
+ * Warnings (deprecated or ignored keywords) are printed but do not fail.
+ * On failure cfg holds nothing to free. Not thread-safe; control code only.
+ */
+int lb_config_load_keepalived(const char *path, const struct lb_kernel_ifaces *ifaces,
+			      struct lb_config *cfg, struct lb_cfg_errors *err);
+
+/*
+ * Same, from text; name stands for the file name in messages (relative
+ * includes are read from its directory). config_id is what @id lines are
+ * matched against; NULL = the short host name.
+ */
+int lb_config_parse_keepalived(const char *name, const char *text, const char *config_id,
+			       const struct lb_kernel_ifaces *ifaces, struct lb_config *cfg,
+			       struct lb_cfg_errors *err);
 
 /*
  * Check that real server rs fits service svc and the interfaces of cfg

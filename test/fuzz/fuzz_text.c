@@ -3,7 +3,7 @@
  * Fuzz target: the text an operator or a peer sends. The first byte picks
  * the parser: ipvsadm command lines (CLI/dplbctl), the native config file,
  * VRRP adverts (wire format), HTTP responses from real servers (health
- * checks, fed in pieces). Any input: no crash, no leak, no UB.
+ * checks, fed in pieces), keepalived.conf. Any input: no crash, no leak, no UB.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,20 @@ config(const char *text)
 	struct lb_config cfg;
 
 	if (lb_config_parse_native("fuzz.conf", text, &cfg, &err) == 0)
+		lb_config_free(&cfg);
+}
+
+static void
+keepalived(const char *text)
+{
+	static const struct lb_kernel_ifaces kif = { .ifaces = {
+		{ "eth0", { { 0xc6120002, 24 } }, 1 }, { "eth1", { { 0xc6120a01, 24 } }, 1 } },
+		.nb = 2 };
+	struct lb_cfg_errors err = { .out = NULL };
+	struct lb_config cfg;
+
+	if (lb_config_parse_keepalived("fuzz/keepalived.conf", text, "lb1", &kif, &cfg,
+				       &err) == 0)
 		lb_config_free(&cfg);
 }
 
@@ -82,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		ipvsadm(text);
 		break;
@@ -92,8 +106,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2:
 		vrrp(data + 1, size - 1);
 		break;
-	default:
+	case 3:
 		http(data + 1, size - 1);
+		break;
+	default:
+		keepalived(text);
 		break;
 	}
 	free(text);

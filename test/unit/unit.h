@@ -22,6 +22,7 @@ void lb_test_register_reject(void);
 void lb_test_register_ipvsadm(void);
 void lb_test_register_vrrp(void);
 void lb_test_register_health(void);
+void lb_test_register_keepalived(void);
 
 /* A small mbuf pool created once EAL is up (--no-huge, no NIC). */
 extern struct rte_mempool *lb_test_pool;
