@@ -7,46 +7,28 @@
  * TCP only. Timing comes from the virtual and real server unless set here.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/keepalived.h"
+#include "config/parse.h"
 #include "health/http.h"
 
 struct lb_cfg_check *
 kc_new_check(struct kc_ctx *ctx, const struct kc_node *n)
 {
-	struct lb_config *cfg = ctx->cfg;
 	struct lb_cfg_check *c;
+	int err = 0;
 
-	if (cfg->nb_checks == LB_MAX_CHECKS) {
-		kc_err(ctx, n, "too many checkers (max %d in one config)", LB_MAX_CHECKS);
-		return NULL;
-	}
-	/* grow by doubling: the array's capacity is the next power of two */
-	if ((cfg->nb_checks & (cfg->nb_checks - 1)) == 0) {
-		c = realloc(cfg->checks, sizeof(*c) * (cfg->nb_checks ? cfg->nb_checks * 2 : 1));
-		if (c == NULL) {
-			kc_err(ctx, n, "out of memory for checkers");
-			return NULL;
-		}
-		cfg->checks = c;
-	}
-	c = &cfg->checks[cfg->nb_checks++];
-	memset(c, 0, sizeof(*c));
+	c = lb_cfg_check_append(ctx->cfg, &err);
+	if (c == NULL)
+		kc_err(ctx, n, err == -ENOSPC ? "too many checkers (max %d in one config)" :
+		       "out of memory for checkers", LB_MAX_CHECKS);
 	return c;
 }
 
-/* Printable, no space: what may go into a request line or a Host header. */
-static bool
-http_token(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!isgraph((unsigned char)*s))
-			return false;
-	return true;
-}
 
 /* One value of n into buf (len bytes); false (reported) when it does not fit. */
 static bool
@@ -104,7 +86,7 @@ parse_url(struct kc_ctx *ctx, const struct kc_node *b, struct lb_cfg_check *c)
 
 		if (strcmp(n->argv[0], "path") == 0) {
 			if (string(ctx, n, u->path, sizeof(u->path)) &&
-			    (u->path[0] != '/' || !http_token(u->path)))
+			    (u->path[0] != '/' || !lb_cfg_is_http_token(u->path)))
 				kc_err(ctx, n, "'path' must start with '/' and hold no spaces or "
 				       "control characters (got '%s')", u->path);
 		} else if (strcmp(n->argv[0], "digest") == 0) {
@@ -153,7 +135,7 @@ parse_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_check *c)
 		parse_url(ctx, n, c);
 	} else if (c->type == LB_CHECK_HTTP && strcmp(kw, "virtualhost") == 0) {
 		if (string(ctx, n, c->virtualhost, sizeof(c->virtualhost)) &&
-		    !http_token(c->virtualhost))
+		    !lb_cfg_is_http_token(c->virtualhost))
 			kc_err(ctx, n, "'virtualhost' must be a host name without spaces");
 	} else if (c->type == LB_CHECK_HTTP && strcmp(kw, "http_protocol") == 0) {
 		if (!string(ctx, n, buf, sizeof(buf)) && n->argc != 2)
@@ -172,18 +154,6 @@ parse_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_check *c)
 	return true;
 }
 
-/* True when addr is one of the box's own interface addresses. */
-static bool
-own_addr(const struct lb_config *cfg, uint32_t addr)
-{
-	unsigned int i, k;
-
-	for (i = 0; i < cfg->nb_ifaces; i++)
-		for (k = 0; k < cfg->ifaces[i].nb_addrs; k++)
-			if (cfg->ifaces[i].addrs[k].addr == addr)
-				return true;
-	return false;
-}
 
 void
 kc_parse_check(struct kc_ctx *ctx, const struct kc_node *n,
@@ -215,7 +185,7 @@ kc_parse_check(struct kc_ctx *ctx, const struct kc_node *n,
 		if (!parse_kw(ctx, &n->kids[i], c) &&
 		    !kc_known_other(ctx, &n->kids[i], "checker"))
 			kc_unknown(ctx, &n->kids[i], n->argv[0]);
-	if (c->bind_to != 0 && !own_addr(ctx->cfg, c->bind_to))
+	if (c->bind_to != 0 && !lb_cfg_is_own_addr(ctx->cfg, c->bind_to))
 		kc_err(ctx, n, "%s: bindto must be an address of one of the interfaces",
 		       n->argv[0]);
 	if (c->type == LB_CHECK_HTTP && c->nb_urls == 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config/keepalived.h"
+#include "config/parse.h"
 #include "sched/sched.h"
 
 /* What a virtual_server block sets besides the service itself. */
@@ -22,11 +23,6 @@ struct vs_read {
 	const char *vhost;		/* virtualhost: HTTP_GET's default */
 };
 
-/* keepalived's checker defaults (keepalived.conf(5)). */
-static const struct lb_cfg_timing default_timing = {
-	.delay_loop_ms = 60000, .connect_timeout_ms = 5000,
-	.delay_before_retry_ms = 1000, .warmup_ms = 0, .retry = 1,
-};
 
 #define MS_MAX (86400u * 1000u)
 
@@ -306,10 +302,10 @@ parse_one(struct kc_ctx *ctx, const struct kc_node *n, uint32_t vip, uint16_t po
 	svc->port = port;
 	strcpy(svc->sched, "wlc");		/* keepalived's and ipvsadm's default */
 	svc->netmask = 0xffffffff;
-	svc->timing = default_timing;
-	svc->quorum = 1;
+	lb_cfg_svc_health_defaults(svc);
 	for (i = 0; i < n->nb_kids; i++)
 		parse_vs_kw(ctx, &n->kids[i], svc, &r);
+	lb_cfg_svc_health_finish(svc);
 	if (svc->hysteresis >= svc->quorum)
 		kc_err(ctx, n, "virtual_server: hysteresis %u must be below quorum %u",
 		       svc->hysteresis, svc->quorum);

@@ -22,6 +22,7 @@
  * real server's by its checkers; durations are seconds, decimals allowed.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +40,7 @@ static const char *const check_keys[] = { "type", "connect_ip", "connect_port", 
 static const char *const url_keys[] = { "path", "digest", "status_code", NULL };
 static const char *const http_protos[] = { "1.0", "1.0C", "1.1" };
 
-/* keepalived's defaults. */
-static const struct lb_cfg_timing default_timing = {
+const struct lb_cfg_timing lb_cfg_default_timing = {
 	.delay_loop_ms = 60000,
 	.connect_timeout_ms = 5000,
 	.delay_before_retry_ms = 1000,
@@ -97,12 +97,25 @@ grow(void **arr, unsigned int n, size_t size)
 }
 
 void
+lb_cfg_svc_health_defaults(struct lb_cfg_service *svc)
+{
+	svc->timing = lb_cfg_default_timing;
+	svc->quorum = 1;
+}
+
+void
+lb_cfg_svc_health_finish(struct lb_cfg_service *svc)
+{
+	if (svc->passive_backoff_ms == 0)
+		svc->passive_backoff_ms = svc->timing.delay_loop_ms;
+}
+
+void
 lb_cfg_parse_svc_health(struct parse_ctx *ctx, const config_setting_t *grp,
 			struct lb_cfg_service *svc, const char *where)
 {
-	svc->timing = default_timing;
+	lb_cfg_svc_health_defaults(svc);
 	parse_timing(ctx, grp, where, &svc->timing);
-	svc->quorum = 1;
 	lb_cfg_get_uint(ctx, grp, where, "quorum", 1, INT32_MAX, &svc->quorum);
 	lb_cfg_get_uint(ctx, grp, where, "hysteresis", 0, INT32_MAX, &svc->hysteresis);
 	if (svc->hysteresis >= svc->quorum)
@@ -113,8 +126,7 @@ lb_cfg_parse_svc_health(struct parse_ctx *ctx, const config_setting_t *grp,
 	/* beyond keepalived: the workers' own view of refused connections */
 	lb_cfg_get_uint(ctx, grp, where, "passive_failures", 0, 1000000, &svc->passive_failures);
 	lb_cfg_get_ms(ctx, grp, where, "passive_backoff", 100, MS_MAX, &svc->passive_backoff_ms);
-	if (svc->passive_backoff_ms == 0)
-		svc->passive_backoff_ms = svc->timing.delay_loop_ms;
+	lb_cfg_svc_health_finish(svc);
 	get_script(ctx, grp, where, "quorum_up", svc->quorum_up);
 	get_script(ctx, grp, where, "quorum_down", svc->quorum_down);
 }
@@ -134,9 +146,8 @@ get_addr(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
 			      "%s.%s '%s' is not an IPv4 address", where, key, buf);
 }
 
-/* True when addr is one of the box's own interface addresses. */
-static bool
-is_own_addr(const struct lb_config *cfg, uint32_t addr)
+bool
+lb_cfg_is_own_addr(const struct lb_config *cfg, uint32_t addr)
 {
 	unsigned int i, k;
 
@@ -147,9 +158,8 @@ is_own_addr(const struct lb_config *cfg, uint32_t addr)
 	return false;
 }
 
-/* Printable, no space: what may go into a request line or a Host header. */
-static bool
-is_http_token(const char *s)
+bool
+lb_cfg_is_http_token(const char *s)
 {
 	for (; *s != '\0'; s++)
 		if (!isgraph((unsigned char)*s))
@@ -168,7 +178,7 @@ parse_url(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_chec
 	if (config_setting_get_member(grp, "path") == NULL)
 		lb_cfg_report(ctx, grp, "%s has no path", where);
 	else if (lb_cfg_get_string(ctx, grp, where, "path", u->path, sizeof(u->path)) != NULL &&
-		 (u->path[0] != '/' || !is_http_token(u->path)))
+		 (u->path[0] != '/' || !lb_cfg_is_http_token(u->path)))
 		lb_cfg_report(ctx, config_setting_get_member(grp, "path"),
 			      "%s.path '%s' must start with '/' and hold no spaces or control "
 			      "characters", where, u->path);
@@ -219,7 +229,7 @@ parse_http(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_che
 	}
 	if (lb_cfg_get_string(ctx, grp, where, "virtualhost", c->virtualhost,
 			      sizeof(c->virtualhost)) != NULL &&
-	    (c->virtualhost[0] == '\0' || !is_http_token(c->virtualhost)))
+	    (c->virtualhost[0] == '\0' || !lb_cfg_is_http_token(c->virtualhost)))
 		lb_cfg_report(ctx, config_setting_get_member(grp, "virtualhost"),
 			      "%s.virtualhost '%s' must be a host name without spaces or control "
 			      "characters", where, c->virtualhost);
@@ -274,23 +284,35 @@ parse_misc(struct parse_ctx *ctx, const config_setting_t *grp, struct lb_cfg_che
 	lb_cfg_get_bool(ctx, grp, where, "misc_dynamic", &c->misc_dynamic);
 }
 
-/* A new zeroed checker at the end of cfg->checks, or NULL (reported). */
-static struct lb_cfg_check *
-new_check(struct parse_ctx *ctx, const config_setting_t *grp)
+struct lb_cfg_check *
+lb_cfg_check_append(struct lb_config *cfg, int *err)
 {
-	struct lb_config *cfg = ctx->cfg;
 	struct lb_cfg_check *c;
 
 	if (cfg->nb_checks == LB_MAX_CHECKS) {
-		lb_cfg_report(ctx, grp, "too many checkers (max %d in one config)", LB_MAX_CHECKS);
+		*err = -ENOSPC;
 		return NULL;
 	}
 	c = grow((void **)&cfg->checks, cfg->nb_checks, sizeof(*c));
 	if (c == NULL) {
-		lb_cfg_report(ctx, grp, "out of memory for checkers");
+		*err = -ENOMEM;
 		return NULL;
 	}
 	cfg->nb_checks++;
+	return c;
+}
+
+/* A new zeroed checker at the end of cfg->checks, or NULL (reported). */
+static struct lb_cfg_check *
+new_check(struct parse_ctx *ctx, const config_setting_t *grp)
+{
+	struct lb_cfg_check *c;
+	int err = 0;
+
+	c = lb_cfg_check_append(ctx->cfg, &err);
+	if (c == NULL)
+		lb_cfg_report(ctx, grp, err == -ENOSPC ? "too many checkers (max %d in one config)"
+			      : "out of memory for checkers", LB_MAX_CHECKS);
 	return c;
 }
 
@@ -361,7 +383,7 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 	if (lb_cfg_get_uint(ctx, grp, where, "connect_port", 1, 65535, &port))
 		c->connect_port = (uint16_t)port;
 	get_addr(ctx, grp, where, "bind_to", &c->bind_to);
-	if (c->bind_to != 0 && !is_own_addr(ctx->cfg, c->bind_to))
+	if (c->bind_to != 0 && !lb_cfg_is_own_addr(ctx->cfg, c->bind_to))
 		lb_cfg_report(ctx, config_setting_get_member(grp, "bind_to"),
 			      "%s.bind_to must be an address of one of the interfaces", where);
 	if (c->type == LB_CHECK_HTTP) {

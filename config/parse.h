@@ -106,6 +106,27 @@ lb_cfg_parse_rs_health(struct parse_ctx *ctx, const config_setting_t *grp,
 		       const struct lb_cfg_service *svc, struct lb_cfg_rs *rs,
 		       const char *where);
 
+/* keepalived's checker timing defaults (keepalived.conf(5)). */
+extern const struct lb_cfg_timing lb_cfg_default_timing;
+
+/* svc's health settings at keepalived's defaults (timing, quorum 1). */
+void lb_cfg_svc_health_defaults(struct lb_cfg_service *svc);
+
+/* After svc's keywords: resolve what defaults to another setting. */
+void lb_cfg_svc_health_finish(struct lb_cfg_service *svc);
+
+/*
+ * A new zeroed checker at the end of cfg->checks, or NULL: -ENOSPC when
+ * LB_MAX_CHECKS are there already, -ENOMEM (in *err).
+ */
+struct lb_cfg_check *lb_cfg_check_append(struct lb_config *cfg, int *err);
+
+/* Printable, no space: what may go into a request line or a Host header. */
+bool lb_cfg_is_http_token(const char *s);
+
+/* True when addr is one of the box's own interface addresses. */
+bool lb_cfg_is_own_addr(const struct lb_config *cfg, uint32_t addr);
+
 /* vrrp_instances = ( ... ): VRRP instances, after the interfaces. */
 void
 lb_cfg_parse_vrrp(struct parse_ctx *ctx, const config_setting_t *root);

@@ -39,20 +39,13 @@ static const char full_conf[] =
 	");\n"
 	"cli = { listen = \"0.0.0.0:4000\"; };\n";
 
-/* Messages of the last parse(), NUL-terminated. */
-static char *msgs;
-
-/* Parse text as file "test.conf", keeping its messages in msgs. */
+/* Parse text as file "test.conf", keeping its messages (lb_test_msgs). */
 static int
 parse(const char *text, struct lb_config *cfg, unsigned int *count)
 {
-	struct lb_cfg_errors err = { NULL, 0 };
-	size_t len;
+	struct lb_cfg_errors err = { lb_test_msgs_begin(), 0 };
 	int rc;
 
-	free(msgs);
-	msgs = NULL;
-	err.out = open_memstream(&msgs, &len);
 	rc = lb_config_parse_native("test.conf", text, cfg, &err);
 	fclose(err.out);
 	if (count != NULL)
@@ -60,15 +53,7 @@ parse(const char *text, struct lb_config *cfg, unsigned int *count)
 	return rc;
 }
 
-/* True when the last parse printed a line containing needle. */
-static int
-has_msg(const char *needle)
-{
-	if (msgs != NULL && strstr(msgs, needle) != NULL)
-		return 1;
-	fprintf(stderr, "\nexpected \"%s\" in:\n%s", needle, msgs ? msgs : "");
-	return 0;
-}
+#define has_msg lb_test_has_msg
 
 /* Parse text, expect it rejected, and expect needle among the messages. */
 static void
@@ -289,13 +274,9 @@ test_syntax_error(void)
 static void
 test_missing_file(void)
 {
-	struct lb_cfg_errors err = { NULL, 0 };
+	struct lb_cfg_errors err = { lb_test_msgs_begin(), 0 };
 	struct lb_config cfg;
-	size_t len;
 
-	free(msgs);
-	msgs = NULL;
-	err.out = open_memstream(&msgs, &len);
 	CU_ASSERT_EQUAL(lb_config_load_native("/nonexistent/dplb.conf", &cfg,
 					      &err), -ENOENT);
 	fclose(err.out);
@@ -375,8 +356,8 @@ dump_and_load(const char *text, struct lb_config *a, struct lb_config *b)
 	lb_config_dump(a, f);
 	fclose(f);
 	CU_ASSERT_EQUAL(parse(dump, b, NULL), 0);
-	if (msgs != NULL && msgs[0] != '\0')
-		fprintf(stderr, "\ndump:\n%s\nerrors:\n%s", dump, msgs);
+	if (lb_test_msgs()[0] != '\0')
+		fprintf(stderr, "\ndump:\n%s\nerrors:\n%s", dump, lb_test_msgs());
 	return dump;
 }
 

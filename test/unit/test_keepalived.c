@@ -35,20 +35,13 @@ static const struct lb_kernel_ifaces kif = {
 	.nb = 5,
 };
 
-/* Messages of the last load, NUL-terminated. */
-static char *msgs;
-
 static int
 run(const char *path, const char *text, const char *id, struct lb_config *cfg,
     unsigned int *count)
 {
-	struct lb_cfg_errors err = { NULL, 0 };
-	size_t len;
+	struct lb_cfg_errors err = { lb_test_msgs_begin(), 0 };
 	int rc;
 
-	free(msgs);
-	msgs = NULL;
-	err.out = open_memstream(&msgs, &len);
 	if (text != NULL)
 		rc = lb_config_parse_keepalived(path, text, id, &kif, cfg, &err);
 	else
@@ -66,14 +59,7 @@ parse(const char *text, struct lb_config *cfg, unsigned int *count)
 	return run("k.conf", text, "lb1", cfg, count);
 }
 
-static int
-has_msg(const char *needle)
-{
-	if (msgs != NULL && strstr(msgs, needle) != NULL)
-		return 1;
-	fprintf(stderr, "\nexpected \"%s\" in:\n%s", needle, msgs ? msgs : "");
-	return 0;
-}
+#define has_msg lb_test_has_msg
 
 static void
 expect_error(const char *text, const char *needle)
@@ -93,7 +79,7 @@ expect_ok(const char *text, struct lb_config *cfg)
 	CU_ASSERT_EQUAL(parse(text, cfg, &count), 0);
 	CU_ASSERT_EQUAL(count, 0);
 	if (count != 0)
-		fprintf(stderr, "\nunexpected:\n%s", msgs);
+		fprintf(stderr, "\nunexpected:\n%s", lb_test_msgs());
 }
 
 /* test/keepalived/name from wherever the tests run (see test_config.c). */
@@ -868,8 +854,7 @@ test_kernel_ifaces_read(void)
 static void
 cleanup(void)
 {
-	free(msgs);
-	msgs = NULL;
+	lb_test_msgs_free();
 }
 
 static int

@@ -2,6 +2,8 @@
 #ifndef LB_TEST_UNIT_H
 #define LB_TEST_UNIT_H
 
+#include <stdio.h>
+
 #include <CUnit/CUnit.h>
 #include <rte_mempool.h>
 
@@ -23,6 +25,17 @@ void lb_test_register_ipvsadm(void);
 void lb_test_register_vrrp(void);
 void lb_test_register_health(void);
 void lb_test_register_keepalived(void);
+
+/*
+ * Parser messages of config tests: lb_test_msgs_begin() forgets the last
+ * ones and returns the stream to give the parser (fclose it after);
+ * lb_test_msgs() is what was written; lb_test_has_msg() is true when a line
+ * holds needle (else it prints what there was).
+ */
+FILE *lb_test_msgs_begin(void);
+const char *lb_test_msgs(void);
+int lb_test_has_msg(const char *needle);
+void lb_test_msgs_free(void);		/* at the end, for the leak checker */
 
 /* A small mbuf pool created once EAL is up (--no-huge, no NIC). */
 extern struct rte_mempool *lb_test_pool;
