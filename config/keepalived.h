@@ -99,6 +99,13 @@ bool kc_nargs(struct kc_ctx *ctx, const struct kc_node *n, unsigned int min,
 	      unsigned int max);
 
 /* n's only value as an integer in min..max. */
+/*
+ * A script command line: the keyword's arguments joined by spaces (a quoted
+ * one is one argument) into buf (LB_CHECK_PATH_LEN bytes). False (reported)
+ * when there is none or it is too long.
+ */
+bool kc_script(struct kc_ctx *ctx, const struct kc_node *n, char *buf);
+
 bool kc_uint(struct kc_ctx *ctx, const struct kc_node *n, long long min, long long max,
 	     unsigned int *out);
 

@@ -131,6 +131,14 @@ parse_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_check *c)
 	} else if (strcmp(kw, "bindto") == 0) {
 		if (!kc_block_wrong(ctx, n, false) && kc_nargs(ctx, n, 1, 1))
 			kc_addr_at(ctx, n, 1, &c->bind_to);
+	} else if (c->type == LB_CHECK_MISC && strcmp(kw, "misc_path") == 0) {
+		kc_script(ctx, n, c->misc_path);
+	} else if (c->type == LB_CHECK_MISC && strcmp(kw, "misc_timeout") == 0) {
+		kc_ms(ctx, n, 10, 86400u * 1000u, &c->timing.connect_timeout_ms);
+	} else if (c->type == LB_CHECK_MISC && strcmp(kw, "misc_dynamic") == 0) {
+		kc_bool(ctx, n, &c->misc_dynamic);
+	} else if (c->tls && strcmp(kw, "enable_sni") == 0) {
+		kc_bool(ctx, n, &c->enable_sni);
 	} else if (c->type == LB_CHECK_HTTP && strcmp(kw, "url") == 0) {
 		parse_url(ctx, n, c);
 	} else if (c->type == LB_CHECK_HTTP && strcmp(kw, "virtualhost") == 0) {
@@ -175,7 +183,11 @@ kc_parse_check(struct kc_ctx *ctx, const struct kc_node *n,
 	c->rs_addr = rs->addr;
 	c->rs_port = rs->port;
 	c->timing = *t;
-	c->type = strcmp(n->argv[0], "HTTP_GET") == 0 ? LB_CHECK_HTTP : LB_CHECK_TCP;
+	c->type = strcmp(n->argv[0], "MISC_CHECK") == 0 ? LB_CHECK_MISC :
+		  strcmp(n->argv[0], "TCP_CHECK") == 0 ? LB_CHECK_TCP : LB_CHECK_HTTP;
+	c->tls = strcmp(n->argv[0], "SSL_GET") == 0;
+	if (c->type == LB_CHECK_MISC)
+		c->timing.connect_timeout_ms = 0;	/* misc_timeout, else delay_loop */
 	if (c->type == LB_CHECK_HTTP && vhost != NULL &&
 	    snprintf(c->virtualhost, sizeof(c->virtualhost), "%s", vhost) >=
 	    (int)sizeof(c->virtualhost))
@@ -189,8 +201,14 @@ kc_parse_check(struct kc_ctx *ctx, const struct kc_node *n,
 		kc_err(ctx, n, "%s: bindto must be an address of one of the interfaces",
 		       n->argv[0]);
 	if (c->type == LB_CHECK_HTTP && c->nb_urls == 0)
-		kc_err(ctx, n, "HTTP_GET needs at least one url { path / }");
-	if (svc->proto != IPPROTO_TCP)
+		kc_err(ctx, n, "%s needs at least one url { path / }", n->argv[0]);
+	if (c->type == LB_CHECK_MISC && c->misc_path[0] == '\0')
+		kc_err(ctx, n, "MISC_CHECK needs misc_path (the command to run)");
+	if (c->type == LB_CHECK_MISC && c->timing.connect_timeout_ms == 0)
+		c->timing.connect_timeout_ms = c->timing.delay_loop_ms;
+	if (c->enable_sni && c->virtualhost[0] == '\0')
+		kc_err(ctx, n, "enable_sni sends the virtualhost; set virtualhost");
+	if (svc->proto != IPPROTO_TCP && c->type != LB_CHECK_MISC)
 		kc_err(ctx, n, "%s checks over TCP; the virtual_server is UDP (give connect_port "
 		       "of a TCP port the server also serves)", n->argv[0]);
 }

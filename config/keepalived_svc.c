@@ -150,6 +150,10 @@ parse_vs_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_service *
 		kc_uint(ctx, n, 1, INT32_MAX, &svc->quorum);
 	} else if (strcmp(kw, "hysteresis") == 0) {
 		kc_uint(ctx, n, 0, INT32_MAX, &svc->hysteresis);
+	} else if (strcmp(kw, "quorum_up") == 0) {
+		kc_script(ctx, n, svc->quorum_up);
+	} else if (strcmp(kw, "quorum_down") == 0) {
+		kc_script(ctx, n, svc->quorum_down);
 	} else if (strcmp(kw, "alpha") == 0) {
 		kc_bool(ctx, n, &svc->alpha);
 	} else if (strcmp(kw, "omega") == 0) {
@@ -186,6 +190,28 @@ parse_rs_head(struct kc_ctx *ctx, const struct kc_node *n, const struct lb_cfg_s
 	return true;
 }
 
+/* The checkers dplb runs. */
+static bool
+is_checker(const char *kw)
+{
+	return strcmp(kw, "TCP_CHECK") == 0 || strcmp(kw, "HTTP_GET") == 0 ||
+	       strcmp(kw, "SSL_GET") == 0 || strcmp(kw, "MISC_CHECK") == 0;
+}
+
+/* notify_up / notify_down SCRIPT of real server rs (one entry per server). */
+static void
+parse_notify(struct kc_ctx *ctx, const struct kc_node *n, const struct lb_cfg_service *svc,
+	     const struct lb_cfg_rs *rs)
+{
+	struct lb_cfg_notify *e = lb_cfg_notify_for(ctx->cfg, svc, rs);
+
+	if (e == NULL) {
+		kc_err(ctx, n, "out of memory for notify scripts");
+		return;
+	}
+	kc_script(ctx, n, strcmp(n->argv[0], "notify_up") == 0 ? e->up : e->down);
+}
+
 /* real_server IP PORT { weight; inhibit_on_failure; ...; TCP_CHECK { } ... } */
 static void
 parse_rs(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_service *svc,
@@ -219,16 +245,17 @@ parse_rs(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_service *svc
 			kc_uint(ctx, k, 0, INT32_MAX, &rs->u_threshold);
 		else if (strcmp(kw, "lthreshold") == 0)
 			kc_uint(ctx, k, 0, INT32_MAX, &rs->l_threshold);
-		else if (!kc_timing(ctx, k, &t) && strcmp(kw, "TCP_CHECK") != 0 &&
-			 strcmp(kw, "HTTP_GET") != 0 && !kc_known_other(ctx, k, "real_server"))
+		else if (strcmp(kw, "notify_up") == 0 || strcmp(kw, "notify_down") == 0)
+			parse_notify(ctx, k, svc, rs);
+		else if (!kc_timing(ctx, k, &t) && !is_checker(kw) &&
+			 !kc_known_other(ctx, k, "real_server"))
 			kc_unknown(ctx, k, "real_server");
 	}
 	if (rs->u_threshold != 0 && rs->l_threshold > rs->u_threshold)
 		kc_err(ctx, n, "real_server %s: lthreshold %u is above uthreshold %u", n->argv[1],
 		       rs->l_threshold, rs->u_threshold);
 	for (i = 0; i < n->nb_kids; i++)
-		if (strcmp(n->kids[i].argv[0], "TCP_CHECK") == 0 ||
-		    strcmp(n->kids[i].argv[0], "HTTP_GET") == 0)
+		if (is_checker(n->kids[i].argv[0]))
 			kc_parse_check(ctx, &n->kids[i], svc, rs, &t, r->vhost);
 	svc->nb_rs++;
 }
@@ -325,7 +352,7 @@ copy_service(struct kc_ctx *ctx, const struct kc_node *n, unsigned int first,
 {
 	struct lb_config *cfg = ctx->cfg;
 	struct lb_cfg_service *svc = new_service(ctx, e);
-	unsigned int i, nb_checks = cfg->nb_checks;
+	unsigned int i, nb_checks = cfg->nb_checks, nb_notes;
 	char msg[160];
 
 	if (svc == NULL)
@@ -350,6 +377,22 @@ copy_service(struct kc_ctx *ctx, const struct kc_node *n, unsigned int first,
 		if (d == NULL)
 			return;
 		*d = cfg->checks[i];	/* may have moved */
+		d->vip = vip;
+		d->vport = port;
+	}
+	for (i = 0, nb_notes = cfg->nb_notifies; i < nb_notes; i++) {
+		struct lb_cfg_notify *d;
+
+		if (cfg->notifies[i].proto != svc->proto ||
+		    cfg->notifies[i].vip != cfg->services[first].vip ||
+		    cfg->notifies[i].vport != cfg->services[first].port)
+			continue;
+		d = lb_cfg_notify_append(cfg);
+		if (d == NULL) {
+			kc_err(ctx, e, "out of memory for notify scripts");
+			return;
+		}
+		*d = cfg->notifies[i];	/* may have moved */
 		d->vip = vip;
 		d->vport = port;
 	}

@@ -148,3 +148,27 @@ kc_unknown(struct kc_ctx *ctx, const struct kc_node *n, const char *what)
 {
 	kc_err(ctx, n, "unknown keyword '%s' in %s", n->argv[0], what);
 }
+
+bool
+kc_script(struct kc_ctx *ctx, const struct kc_node *n, char *buf)
+{
+	size_t used = 0;
+	unsigned int i;
+	int w;
+
+	if (kc_block_wrong(ctx, n, false) || !kc_nargs(ctx, n, 1, 64))
+		return false;
+	buf[0] = '\0';
+	for (i = 1; i < n->argc; i++) {
+		w = snprintf(buf + used, LB_CHECK_PATH_LEN - used, "%s%s", i > 1 ? " " : "",
+			     n->argv[i]);
+		if (w < 0 || (size_t)w >= LB_CHECK_PATH_LEN - used) {
+			kc_err(ctx, n, "'%s' is too long (max %d characters)", n->argv[0],
+			       LB_CHECK_PATH_LEN - 1);
+			buf[0] = '\0';
+			return false;
+		}
+		used += (size_t)w;
+	}
+	return true;
+}

@@ -399,6 +399,35 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 			      "connect_port of a TCP port the server also serves)", where, type);
 }
 
+struct lb_cfg_notify *
+lb_cfg_notify_append(struct lb_config *cfg)
+{
+	struct lb_cfg_notify *n = grow((void **)&cfg->notifies, cfg->nb_notifies, sizeof(*n));
+
+	if (n != NULL)
+		cfg->nb_notifies++;
+	return n;
+}
+
+struct lb_cfg_notify *
+lb_cfg_notify_for(struct lb_config *cfg, const struct lb_cfg_service *svc,
+		  const struct lb_cfg_rs *rs)
+{
+	struct lb_cfg_notify *n = (struct lb_cfg_notify *)lb_cfg_notify_of(cfg, svc, rs);
+
+	if (n != NULL)
+		return n;
+	n = lb_cfg_notify_append(cfg);
+	if (n == NULL)
+		return NULL;
+	n->proto = svc->proto;
+	n->vip = svc->vip;
+	n->vport = svc->port;
+	n->rs_addr = rs->addr;
+	n->rs_port = rs->port;
+	return n;
+}
+
 /* notify_up / notify_down of a real server, kept by key in cfg->notifies. */
 static void
 parse_notify(struct parse_ctx *ctx, const config_setting_t *grp,
@@ -410,17 +439,11 @@ parse_notify(struct parse_ctx *ctx, const config_setting_t *grp,
 	if (config_setting_get_member(grp, "notify_up") == NULL &&
 	    config_setting_get_member(grp, "notify_down") == NULL)
 		return;
-	n = grow((void **)&cfg->notifies, cfg->nb_notifies, sizeof(*n));
+	n = lb_cfg_notify_for(cfg, svc, rs);
 	if (n == NULL) {
 		lb_cfg_report(ctx, grp, "out of memory for notify scripts");
 		return;
 	}
-	cfg->nb_notifies++;
-	n->proto = svc->proto;
-	n->vip = svc->vip;
-	n->vport = svc->port;
-	n->rs_addr = rs->addr;
-	n->rs_port = rs->port;
 	get_script(ctx, grp, where, "notify_up", n->up);
 	get_script(ctx, grp, where, "notify_down", n->down);
 }

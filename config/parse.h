@@ -121,6 +121,13 @@ void lb_cfg_svc_health_finish(struct lb_cfg_service *svc);
  */
 struct lb_cfg_check *lb_cfg_check_append(struct lb_config *cfg, int *err);
 
+/* The same for the notify scripts of one more real server (cfg->notifies). */
+struct lb_cfg_notify *lb_cfg_notify_append(struct lb_config *cfg);
+
+/* rs of svc's notify entry, made (keyed, scripts empty) when it has none. */
+struct lb_cfg_notify *lb_cfg_notify_for(struct lb_config *cfg, const struct lb_cfg_service *svc,
+					const struct lb_cfg_rs *rs);
+
 /* Printable, no space: what may go into a request line or a Host header. */
 bool lb_cfg_is_http_token(const char *s);
 

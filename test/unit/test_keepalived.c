@@ -640,6 +640,47 @@ test_comments_quotes_braces(void)
 	lb_config_free(&cfg);
 }
 
+/* SSL_GET, MISC_CHECK, notify and quorum scripts land in their fields. */
+static void
+test_scripts_and_tls(void)
+{
+	struct lb_config cfg;
+	const struct lb_cfg_notify *nt;
+
+	expect_ok("virtual_server 198.18.10.100 443 {\n"
+		  " delay_loop 4\n"
+		  " quorum_up \"/usr/local/bin/page up\"\n"
+		  " quorum_down /usr/local/bin/page down\n"
+		  " real_server 198.18.10.11 443 {\n"
+		  "  notify_up /bin/rs-up\n"
+		  "  notify_down \"/bin/rs-down 11\"\n"
+		  "  SSL_GET {\n   url { path /health }\n   virtualhost www.lab\n   enable_sni\n  }\n"
+		  "  MISC_CHECK {\n   misc_path \"/bin/check 198.18.10.11\"\n   misc_dynamic\n  }\n"
+		  "  MISC_CHECK {\n   misc_path /bin/true\n   misc_timeout 2.5\n  }\n"
+		  " }\n}\n", &cfg);
+	CU_ASSERT_STRING_EQUAL(cfg.services[0].quorum_up, "/usr/local/bin/page up");
+	CU_ASSERT_STRING_EQUAL(cfg.services[0].quorum_down, "/usr/local/bin/page down");
+	nt = lb_cfg_notify_of(&cfg, &cfg.services[0], &cfg.services[0].rs[0]);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(nt);
+	CU_ASSERT_STRING_EQUAL(nt->up, "/bin/rs-up");
+	CU_ASSERT_STRING_EQUAL(nt->down, "/bin/rs-down 11");
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_checks, 3);
+	CU_ASSERT_EQUAL(cfg.checks[0].type, LB_CHECK_HTTP);
+	CU_ASSERT(cfg.checks[0].tls && cfg.checks[0].enable_sni);
+	CU_ASSERT_EQUAL(cfg.checks[1].type, LB_CHECK_MISC);
+	CU_ASSERT_STRING_EQUAL(cfg.checks[1].misc_path, "/bin/check 198.18.10.11");
+	CU_ASSERT(cfg.checks[1].misc_dynamic);
+	CU_ASSERT_EQUAL(cfg.checks[1].timing.connect_timeout_ms, 4000);	/* = delay_loop */
+	CU_ASSERT_EQUAL(cfg.checks[2].timing.connect_timeout_ms, 2500);	/* misc_timeout */
+	lb_config_free(&cfg);
+	expect_error("virtual_server 198.18.10.100 80 {\n real_server 198.18.10.11 80 {\n"
+		     "  MISC_CHECK {\n   misc_dynamic\n  }\n }\n}\n",
+		     "k.conf:3: MISC_CHECK needs misc_path (the command to run)");
+	expect_error("virtual_server 198.18.10.100 443 {\n real_server 198.18.10.11 443 {\n"
+		     "  SSL_GET {\n   url { path / }\n   enable_sni\n  }\n }\n}\n",
+		     "k.conf:3: enable_sni sends the virtualhost; set virtualhost");
+}
+
 /* One broken file: rejected with exactly these messages (and no others). */
 static void
 expect_file(const char *name, const char *const want[], unsigned int n)
@@ -683,9 +724,9 @@ test_broken_files(void)
 		"would send adverts by unicast to the peers)",
 		"broken_unsupported.conf:10: 'track_script' is not supported by dplb yet",
 		"broken_unsupported.conf:17: 'virtual_server fwmark' is not supported by dplb yet",
-		"broken_unsupported.conf:21: 'SSL_GET' is not supported by dplb yet (it would "
-		"check over HTTPS)",
-		"broken_unsupported.conf:26: 'MISC_CHECK' is not supported by dplb yet" };
+		"broken_unsupported.conf:21: 'DNS_CHECK' is not supported by dplb yet (it would "
+		"check by a DNS query)",
+		"broken_unsupported.conf:24: 'UDP_CHECK' is not supported by dplb yet" };
 
 	expect_file("broken_brace.conf", brace, 1);
 	expect_file("broken_unknown.conf", unknown, 2);
@@ -879,6 +920,7 @@ lb_test_register_keepalived(void)
 	CU_add_test(s, "$VAR definitions and substitution", test_variables);
 	CU_add_test(s, "@id conditional lines", test_conditionals);
 	CU_add_test(s, "comments, quotes, glued braces", test_comments_quotes_braces);
+	CU_add_test(s, "SSL_GET, MISC_CHECK, notify and quorum scripts", test_scripts_and_tls);
 	CU_add_test(s, "broken files: exact FILE:LINE messages", test_broken_files);
 	CU_add_test(s, "broken text: exact FILE:LINE messages", test_broken_text);
 	CU_add_test(s, "--config-dump loads back natively", test_dump_loads_natively);
