@@ -25,6 +25,7 @@
 #include "config/config.h"
 #include "health/monitor.h"
 #include "pmd-glue/neigh.h"
+#include "pmd-glue/kernel_addr.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
 
@@ -108,6 +109,8 @@ static const struct module {
 	{ "lcores", lb_lcores_init, lb_lcores_term },
 	{ "neigh", neigh_init, lb_neigh_term },
 	{ "connections", conn_init, lb_conn_term },
+	/* before the ports: the exception TAPs get the addresses the kernel gives up */
+	{ "kernel addresses", lb_kernel_addrs_take, lb_kernel_addrs_give_back },
 	{ "ports", ports_init, lb_ports_term },
 	{ "services", services_init, lb_svc_term },
 	/* after the ports, so its term sends the priority-0 adverts before they close */

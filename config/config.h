@@ -174,6 +174,8 @@ struct lb_cfg_iface {
 	uint32_t gateway;		/* host order, 0 = none */
 	uint16_t mtu;
 	bool promiscuous;
+	bool adopt_kernel;		/* a kernel interface of this name: dplb takes its
+					 * IPv4 addresses while it runs (keepalived.conf) */
 	int line;			/* config line, for later messages */
 };
 

@@ -97,6 +97,9 @@ dump_iface(const struct lb_cfg_iface *ifc, FILE *out, bool last)
 	fprintf(out, "\t\tmtu = %u;\n", ifc->mtu);
 	fprintf(out, "\t\tpromiscuous = %s;\n",
 		ifc->promiscuous ? "true" : "false");
+	if (ifc->adopt_kernel)
+		fputs("\t\tadopt_kernel = true;   # its kernel addresses are dplb's while it runs\n",
+		      out);
 	if (ifc->exception_name[0] != '\0')
 		put_kv(out, 2, "exception", ifc->exception_name);
 	else

@@ -95,6 +95,7 @@ adopt(struct kc_ctx *ctx, const struct lb_kernel_iface *k, const struct kc_node 
 		if (i == 0 || !is_vrrp_vip(ctx, k->addrs[i].addr))
 			ifc->addrs[ifc->nb_addrs++] = k->addrs[i];
 	ifc->mtu = 1500;
+	ifc->adopt_kernel = true;	/* the kernel stops answering for its addresses */
 	ifc->line = n->line;
 	cfg->nb_ifaces++;
 }

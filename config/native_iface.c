@@ -9,7 +9,7 @@
 
 
 static const char *const iface_keys[] = { "name", "device", "addresses",
-	"address", "gateway", "mtu", "promiscuous", "exception", NULL };
+	"address", "gateway", "mtu", "promiscuous", "exception", "adopt_kernel", NULL };
 
 /*
  * Read n hex digits at s into *val. Returns the position after them, or
@@ -271,7 +271,6 @@ parse_iface(struct parse_ctx *ctx, const config_setting_t *grp,
 	    unsigned int idx)
 {
 	struct lb_cfg_iface *ifc = &ctx->cfg->ifaces[idx];
-	config_setting_t *s;
 	char label[24], where[32];
 	unsigned int mtu;
 
@@ -286,11 +285,8 @@ parse_iface(struct parse_ctx *ctx, const config_setting_t *grp,
 	parse_iface_gateway(ctx, grp, where, idx);
 	if (lb_cfg_get_uint(ctx, grp, where, "mtu", 68, 9600, &mtu))
 		ifc->mtu = (uint16_t)mtu;
-	s = config_setting_get_member(grp, "promiscuous");
-	if (s != NULL && config_setting_type(s) != CONFIG_TYPE_BOOL)
-		lb_cfg_report(ctx, s, "%spromiscuous must be true or false", where);
-	else if (s != NULL)
-		ifc->promiscuous = config_setting_get_bool(s);
+	lb_cfg_get_bool(ctx, grp, where, "promiscuous", &ifc->promiscuous);
+	lb_cfg_get_bool(ctx, grp, where, "adopt_kernel", &ifc->adopt_kernel);
 	parse_iface_exception(ctx, grp, where, idx);
 }
 

@@ -87,6 +87,31 @@ lab_dplb_start() {
 	return 1
 }
 
+# lab_dplb_start_k INST NS FILE: run `dplb -k FILE` (keepalived.conf as is)
+# in NS with its own EAL file prefix; its CLI is the default 127.0.0.1:2323
+# of that namespace. Checks the file with --config-test first. One
+# PASS/FAIL check, as lab_dplb_start.
+lab_dplb_start_k() {
+	local inst=$1 ns=$2 file=$3 prefix log out
+	prefix="$LAB_ID-$inst" log="$LAB_TMP/dplb-$inst.log"
+	if ! out=$(ip netns exec "$ns" "$DPLB" --config-test -k "$file" 2>&1); then
+		lab_fail "dplb $inst: $file is valid" "$out"
+		return 1
+	fi
+	LAB_PREFIXES+=("$prefix")
+	lab_bg "$ns" "$log" "$DPLB" -k "$file" -- --file-prefix "$prefix" \
+		$([ "$LAB_HUGEPAGES" = no ] && echo --no-huge)
+	DPLB_PID[$inst]=$LAB_LAST_PID DPLB_NS[$inst]=$ns
+	DPLB_PORT[$inst]=2323 DPLB_LOG[$inst]=$log LAB_DPLB=$inst
+	if lab_wait_until 30 eval "lab_dplb_ready $inst || ! kill -0 ${DPLB_PID[$inst]}" &&
+	   lab_dplb_ready "$inst" >/dev/null 2>&1; then
+		lab_pass "dplb $inst starts from keepalived.conf, CLI answers"
+		return 0
+	fi
+	lab_fail "dplb $inst starts from keepalived.conf, CLI answers" "$(cat "$log")"
+	return 1
+}
+
 lab_dplb_ready() {	# INST: dplb is alive and its CLI answers
 	kill -0 "${DPLB_PID[$1]}" 2>/dev/null &&
 		ip netns exec "${DPLB_NS[$1]}" "$DPLBCTL" -s "127.0.0.1:${DPLB_PORT[$1]}" help
