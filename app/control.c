@@ -9,6 +9,7 @@
 #include "app/control.h"
 #include "app/lcore.h"
 #include "app/local.h"
+#include "app/reload.h"
 #include "app/svc_table.h"
 #include "cli/server.h"
 #include "health/monitor.h"
@@ -115,6 +116,10 @@ lb_control_main(void)
 		rte_timer_manage();
 		lb_vrrp_poll();		/* VRRP timers: µs resolution, polled */
 		work += lb_health_monitor_poll(lb_health_now_us());
+		if (lb_reload_requested) {
+			lb_reload_requested = false;
+			lb_reload(stderr);	/* SIGHUP: messages go to the log */
+		}
 		work += lb_cli_poll();
 		if (work == 0)
 			nanosleep(&idle, NULL);

@@ -19,6 +19,7 @@
 #include "app/control.h"
 #include "app/eal_args.h"
 #include "app/lcore.h"
+#include "app/reload.h"
 #include "app/svc_table.h"
 #include "app/worker.h"
 #include "cli/server.h"
@@ -124,8 +125,10 @@ static const struct module {
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	lb_force_quit = true;
+	if (sig == SIGHUP)
+		lb_reload_requested = true;	/* the control loop reloads */
+	else
+		lb_force_quit = true;
 }
 
 static void
@@ -155,7 +158,6 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lb_cfg_errors err = { .out = stderr };
-	struct lb_kernel_ifaces kif;
 	const char *file = NULL;
 	bool keepalived = false;
 	int c, rc;
@@ -190,17 +192,8 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		usage(stderr);
 		return -EINVAL;
 	}
-	if (keepalived) {
-		rc = lb_kernel_ifaces_read(&kif);
-		if (rc != 0) {
-			fprintf(stderr, "dplb: cannot list the kernel's interfaces: %s\n",
-				strerror(-rc));
-			return rc;
-		}
-		rc = lb_config_load_keepalived(file, &kif, &config, &err);
-	} else {
-		rc = lb_config_load_native(file, &config, &err);
-	}
+	rc = lb_config_load_file(file, keepalived, NULL, &config, &err);
+	lb_reload_setup(&config, keepalived);
 	if (rc != 0 && err.count > 0)
 		fprintf(stderr, "dplb: %s: %u error(s)\n", file, err.count);
 	return rc;
@@ -233,6 +226,7 @@ main(int argc, char **argv)
 	eal_argc = rc;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
 	for (up = 0; up < RTE_DIM(modules); up++) {

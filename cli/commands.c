@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/conn.h"
+#include "app/reload.h"
 #include "app/stats.h"
 #include "app/svc_table.h"
 #include "cli/ipvsadm.h"
@@ -111,7 +112,17 @@ cmd_health(int argc, char **argv, FILE *out)
 	return 0;
 }
 
+static int
+cmd_reload(int argc, char **argv, FILE *out)
+{
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
+	return lb_reload(out) == 0 ? 0 : -EINVAL;
+}
+
 static const struct command commands[] = {
+	{ "config reload", "config reload       re-read the config file; apply services, servers, checkers",
+	  cmd_reload },
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",
 	  cmd_health },
 	{ "show vrrp", "show vrrp           VRRP instances: state, priority, adverts, rejects", cmd_vrrp },

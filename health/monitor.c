@@ -475,6 +475,76 @@ build_probes(uint64_t now)
 	return rc;
 }
 
+/* Real servers dead before a reload: (service, server) keys. */
+struct dead_key {
+	uint8_t proto;
+	uint32_t vip, addr;
+	uint16_t vport, port;
+};
+static struct dead_key *carried;
+static unsigned int nb_carried;
+
+/* Was t of s dead before the reload? */
+static bool
+carried_dead(const struct hsvc *s, const struct target *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_carried; i++)
+		if (carried[i].proto == s->proto && carried[i].vip == s->vip &&
+		    carried[i].vport == s->port && carried[i].addr == t->rs.addr &&
+		    carried[i].port == t->rs.port)
+			return true;
+	return false;
+}
+
+/* Start t's checkers down, as if they had failed (a reload's carried state). */
+static void
+start_dead(struct target *t, uint64_t now)
+{
+	unsigned int p;
+
+	for (p = t->first; p < t->first + t->nb; p++) {
+		struct lb_health_checker *c = &lb_hm.probes[p].p.chk;
+
+		if (c->is_up) {
+			c->is_up = false;
+			t->hrs.nb_failed++;
+		}
+		c->has_run = true;
+		c->last_change = now;
+		snprintf(c->last_error, sizeof(c->last_error), "down before the reload");
+	}
+	t->hrs.alive = t->hrs.nb_failed == 0;
+}
+
+int
+lb_health_monitor_reload(uint64_t now_us)
+{
+	struct lb_config *running = lb_hm.running;
+	lb_health_publish_fn publish = lb_hm.publish;
+	lb_health_fails_fn fails = lb_hm.fails;
+	unsigned int i;
+	int rc;
+
+	carried = calloc(lb_hm.nb_targets ? lb_hm.nb_targets : 1, sizeof(*carried));
+	nb_carried = 0;
+	for (i = 0; carried != NULL && i < lb_hm.nb_targets; i++) {
+		const struct target *t = &lb_hm.targets[i];
+		const struct hsvc *s = &lb_hm.svcs[t->svc];
+
+		if (!lb_hm_alive(t))
+			carried[nb_carried++] = (struct dead_key){ s->proto, s->vip, t->rs.addr,
+								   s->port, t->rs.port };
+	}
+	lb_health_monitor_term();
+	rc = lb_health_monitor_init(running, publish, fails, now_us);
+	free(carried);
+	carried = NULL;
+	nb_carried = 0;
+	return rc;
+}
+
 int
 lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
 		       lb_health_fails_fn fails, uint64_t now_us)
@@ -502,10 +572,13 @@ lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
 		struct hsvc *s = &lb_hm.svcs[i];
 		const struct lb_cfg_service *svc = running_svc(s);
 
-		/* alpha: a server starts out of the pool until its checks pass */
-		for (k = s->first; k < s->first + s->nb; k++)
+		/* alpha (or dead before a reload): out of the pool until a check passes */
+		for (k = s->first; k < s->first + s->nb; k++) {
+			if (lb_hm.targets[k].nb > 0 && carried_dead(s, &lb_hm.targets[k]))
+				start_dead(&lb_hm.targets[k], now_us);
 			if (!lb_hm.targets[k].hrs.alive)
 				pool_fail(s, &lb_hm.targets[k].rs);
+		}
 		lb_health_quorum_init(&s->q, svc->quorum, svc->hysteresis, s->has_sorry,
 				      lb_hm_live_weight(s), &act);
 		apply_quorum(s, &act);

@@ -63,6 +63,15 @@ unsigned int lb_health_monitor_poll(uint64_t now_us);
 void lb_health_monitor_show(FILE *out, uint64_t now_us);
 
 /*
+ * After the running config's services and checkers were replaced (config
+ * reload): start over with the same running config and functions. Real
+ * servers that stay (same service, address and port) keep being dead if
+ * they were, so they do not enter the pool until a check passes; new ones
+ * start as at init. Returns what init returns.
+ */
+int lb_health_monitor_reload(uint64_t now_us);
+
+/*
  * Stop: close every probe's socket. With omega on a service, its alive real
  * servers are reported down in the log and their notify_down scripts run
  * (keepalived's omega). Frees everything; init may be called again.

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Config file loading and hot reload. See reload.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/conn.h"
+#include "app/lcore.h"
+#include "app/classify.h"
+#include "app/reload.h"
+#include "app/svc_table.h"
+#include "health/monitor.h"
+
+volatile bool lb_reload_requested;
+
+static struct lb_config *running;
+static bool from_keepalived;
+
+int
+lb_config_load_file(const char *path, bool keepalived, const struct lb_config *run,
+		    struct lb_config *cfg, struct lb_cfg_errors *err)
+{
+	struct lb_kernel_ifaces *kif;
+	unsigned int i, k;
+	int rc;
+
+	if (!keepalived)
+		return lb_config_load_native(path, cfg, err);
+	kif = calloc(1, sizeof(*kif));
+	if (kif == NULL)
+		return -ENOMEM;
+	rc = lb_kernel_ifaces_read(kif);
+	if (rc != 0) {
+		fprintf(err->out ? err->out : stderr,
+			"dplb: cannot list the kernel's interfaces: %s\n", strerror(-rc));
+		free(kif);
+		return rc;
+	}
+	/* interfaces dplb adopted: the kernel lent dplb their addresses */
+	for (i = 0; run != NULL && i < run->nb_ifaces; i++)
+		for (k = 0; k < kif->nb && run->ifaces[i].adopt_kernel; k++)
+			if (strcmp(kif->ifaces[k].name, run->ifaces[i].name) == 0) {
+				memcpy(kif->ifaces[k].addrs, run->ifaces[i].addrs,
+				       sizeof(run->ifaces[i].addrs));
+				kif->ifaces[k].nb_addrs = run->ifaces[i].nb_addrs;
+			}
+	rc = lb_config_load_keepalived(path, kif, cfg, err);
+	free(kif);
+	return rc;
+}
+
+void
+lb_reload_setup(struct lb_config *cfg, bool keepalived)
+{
+	running = cfg;
+	from_keepalived = keepalived;
+}
+
+/* Name what changed that only a restart applies. */
+static void
+report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *out)
+{
+	struct lb_cfg_iface x, y;
+	struct lb_cfg_vrrp v, w;
+	bool ifaces = a->nb_ifaces != b->nb_ifaces, vrrp = a->nb_vrrp != b->nb_vrrp;
+	unsigned int i;
+
+	for (i = 0; !ifaces && i < a->nb_ifaces; i++) {
+		x = a->ifaces[i];
+		y = b->ifaces[i];
+		x.line = y.line = 0;
+		ifaces = memcmp(&x, &y, sizeof(x)) != 0;
+	}
+	for (i = 0; !vrrp && i < a->nb_vrrp; i++) {
+		v = a->vrrp[i];
+		w = b->vrrp[i];
+		v.line = w.line = 0;
+		vrrp = memcmp(&v, &w, sizeof(v)) != 0;
+	}
+	if (ifaces)
+		fputs("reload: interfaces changed: they apply at the next restart\n", out);
+	if (vrrp)
+		fputs("reload: vrrp_instances changed: they apply at the next restart\n", out);
+	if (a->workers != b->workers || strcmp(a->eal.lcores, b->eal.lcores) != 0 ||
+	    a->eal.memory_mb != b->eal.memory_mb || a->eal.huge != b->eal.huge)
+		fputs("reload: workers or eal changed: they apply at the next restart\n", out);
+	if (strcmp(a->cli.listen_addr, b->cli.listen_addr) != 0 ||
+	    a->cli.listen_port != b->cli.listen_port)
+		fputs("reload: cli.listen changed: it applies at the next restart\n", out);
+	if (a->conn_max != b->conn_max)
+		fputs("reload: connections.max changed: it applies at the next restart\n", out);
+}
+
+#define SWAP(a, b) do { __typeof__(a) t_ = (a); (a) = (b); (b) = t_; } while (0)
+
+/* Exchange what a reload applies between the running config and n. */
+static void
+swap_reloadable(struct lb_config *run, struct lb_config *n)
+{
+	SWAP(run->services, n->services);
+	SWAP(run->nb_services, n->nb_services);
+	SWAP(run->checks, n->checks);
+	SWAP(run->nb_checks, n->nb_checks);
+	SWAP(run->notifies, n->notifies);
+	SWAP(run->nb_notifies, n->nb_notifies);
+	SWAP(run->tcp_timeout, n->tcp_timeout);
+	SWAP(run->tcpfin_timeout, n->tcpfin_timeout);
+	SWAP(run->udp_timeout, n->udp_timeout);
+	SWAP(run->vip_reject, n->vip_reject);
+}
+
+int
+lb_reload(FILE *out)
+{
+	struct lb_cfg_errors err = { out, 0 };
+	struct lb_config *n;
+	int rc;
+
+	if (running == NULL)
+		return -EINVAL;
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return -ENOMEM;
+	rc = lb_config_load_file(running->path, from_keepalived, running, n, &err);
+	if (rc != 0) {
+		fprintf(out, "reload: %s: %u error(s); still running the previous "
+			"configuration\n", running->path, err.count);
+		free(n);
+		return rc;
+	}
+	report_restart_only(running, n, out);
+	swap_reloadable(running, n);
+	rc = lb_svc_apply(running, lb_nb_workers);
+	if (rc != 0) {
+		swap_reloadable(running, n);	/* the old snapshot is still the published one */
+		fprintf(out, "reload: cannot publish the new services (%s); still running the "
+			"previous configuration\n", strerror(-rc));
+		lb_config_free(n);
+		free(n);
+		return rc;
+	}
+	lb_local.vip_reject = running->vip_reject;
+	lb_conn_set_timeouts(running);
+	rc = lb_health_monitor_reload(lb_health_now_us());
+	if (rc != 0)
+		fprintf(out, "reload: health checks could not restart: %s\n", strerror(-rc));
+	fprintf(out, "reload: %s: %u virtual service(s), %u checker(s) in effect\n",
+		running->path, running->nb_services, running->nb_checks);
+	lb_config_free(n);	/* the previous services and checkers */
+	free(n);
+	return rc;
+}
