@@ -208,7 +208,7 @@ kc_parse_check(struct kc_ctx *ctx, const struct kc_node *n,
 		c->timing.connect_timeout_ms = c->timing.delay_loop_ms;
 	if (c->enable_sni && c->virtualhost[0] == '\0')
 		kc_err(ctx, n, "enable_sni sends the virtualhost; set virtualhost");
-	if (svc->proto != IPPROTO_TCP && c->type != LB_CHECK_MISC)
+	if (svc->proto != IPPROTO_TCP && c->type != LB_CHECK_MISC && c->connect_port == 0)
 		kc_err(ctx, n, "%s checks over TCP; the virtual_server is UDP (give connect_port "
 		       "of a TCP port the server also serves)", n->argv[0]);
 }

@@ -394,7 +394,7 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 		lb_cfg_report(ctx, grp, "%s: urls, virtualhost and http_protocol belong to "
 			      "HTTP_GET and SSL_GET, not TCP_CHECK", where);
 	}
-	if (svc->proto != IPPROTO_TCP)
+	if (svc->proto != IPPROTO_TCP && c->connect_port == 0)
 		lb_cfg_report(ctx, grp, "%s: a %s checks over TCP; the service is UDP (give "
 			      "connect_port of a TCP port the server also serves)", where, type);
 }

@@ -6,6 +6,7 @@
  * output loads back to the same config. No EAL needed.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,33 +383,40 @@ test_dump_round_trip(void)
 		   " args = [ \"--x=\\\\y\", \"tab\\there\" ]; };\n");
 }
 
+/*
+ * Load config/examples/NAME into cfg: beside this source file as compiled,
+ * or from the repo or the build dir.
+ */
+static void
+load_example(const char *name, struct lb_config *cfg)
+{
+	const char *src = __FILE__, *me = "test/unit/test_config.c";
+	const char *prefixes[] = { NULL, "", "../", "../../" };
+	struct lb_cfg_errors err = { stderr, 0 };
+	size_t n = strlen(src) >= strlen(me) ? strlen(src) - strlen(me) : 0;
+	char path[512], here[512];
+	unsigned int i;
+	FILE *f = NULL;
+
+	snprintf(here, sizeof(here), "%.*s", (int)n, src);
+	prefixes[0] = here;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) && f == NULL; i++) {
+		snprintf(path, sizeof(path), "%sconfig/examples/%s", prefixes[i], name);
+		f = fopen(path, "r");
+	}
+	if (f == NULL)
+		fprintf(stderr, "\nconfig/examples/%s not found from here\n", name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(lb_config_load_native(path, cfg, &err), 0);
+}
+
 static void
 test_lab_example_loads(void)
 {
-	/* Beside this source file as compiled, or from the repo or build dir. */
-	const char *src = __FILE__, *me = "test/unit/test_config.c";
-	char here[512];
-	const char *paths[] = { here, "config/examples/lab.conf",
-		"../config/examples/lab.conf", "../../config/examples/lab.conf" };
-	struct lb_cfg_errors err = { stderr, 0 };
 	struct lb_config cfg;
-	const char *path = NULL;
-	size_t n = strlen(src) >= strlen(me) ? strlen(src) - strlen(me) : 0;
-	unsigned int i;
-	FILE *f;
 
-	snprintf(here, sizeof(here), "%.*sconfig/examples/lab.conf", (int)n, src);
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]) && path == NULL; i++) {
-		f = fopen(paths[i], "r");
-		if (f != NULL) {
-			fclose(f);
-			path = paths[i];
-		}
-	}
-	if (path == NULL)
-		fprintf(stderr, "\nconfig/examples/lab.conf not found from here\n");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
-	CU_ASSERT_EQUAL_FATAL(lb_config_load_native(path, &cfg, &err), 0);
+	load_example("lab.conf", &cfg);
 	CU_ASSERT_EQUAL(cfg.workers, 1);
 	CU_ASSERT_EQUAL(cfg.eal.huge, LB_HUGE_AUTO);
 	CU_ASSERT_EQUAL_FATAL(cfg.nb_ifaces, 1);
@@ -418,6 +426,36 @@ test_lab_example_loads(void)
 	CU_ASSERT_EQUAL(cfg.ifaces[0].addrs[0].prefix_len, 24);
 	CU_ASSERT_STRING_EQUAL(cfg.cli.listen_addr, "127.0.0.1");
 	CU_ASSERT_EQUAL(cfg.cli.listen_port, 2323);
+	lb_config_free(&cfg);
+}
+
+/* Every other example loads and is what its name says. */
+static void
+test_use_examples_load(void)
+{
+	struct lb_config cfg;
+
+	load_example("nat-pair.conf", &cfg);
+	CU_ASSERT_EQUAL(cfg.nb_vrrp, 2);		/* VIP and the servers' gateway */
+	CU_ASSERT_EQUAL(cfg.services[0].rs[0].fwd, LB_FWD_NAT);
+	CU_ASSERT(cfg.services[0].has_sorry);
+	CU_ASSERT_EQUAL(cfg.nb_checks, 2);
+	lb_config_free(&cfg);
+	load_example("dr-pair.conf", &cfg);
+	CU_ASSERT_EQUAL(cfg.nb_vrrp, 1);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].version, 3);
+	CU_ASSERT_EQUAL(cfg.nb_services, 2);
+	CU_ASSERT_EQUAL(cfg.services[0].rs[1].fwd, LB_FWD_DR);
+	CU_ASSERT_EQUAL(cfg.services[1].proto, IPPROTO_UDP);
+	lb_config_free(&cfg);
+	load_example("tun.conf", &cfg);
+	CU_ASSERT_EQUAL(cfg.services[0].rs[0].fwd, LB_FWD_TUN);
+	CU_ASSERT_EQUAL(cfg.services[0].rs[0].weight, 3);
+	lb_config_free(&cfg);
+	load_example("fnat.conf", &cfg);
+	CU_ASSERT_EQUAL(cfg.services[0].rs[0].fwd, LB_FWD_FNAT);
+	CU_ASSERT_EQUAL(cfg.services[0].nb_laddrs, 2);
+	CU_ASSERT_EQUAL(cfg.services[0].passive_failures, 3);
 	lb_config_free(&cfg);
 }
 
@@ -774,6 +812,7 @@ lb_test_register_config(void)
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "dump loads back equal", test_dump_round_trip);
 	CU_add_test(s, "examples/lab.conf loads", test_lab_example_loads);
+	CU_add_test(s, "examples: NAT pair, DR pair, TUN, FNAT load", test_use_examples_load);
 	CU_add_test(s, "IPv4 prefix parsing", test_ipv4_prefix);
 	CU_add_test(s, "vrrp_instances values", test_vrrp_values);
 	CU_add_test(s, "vrrp_instances mistakes", test_vrrp_errors);
