@@ -26,6 +26,8 @@
 #define LB_MAX_LADDRS	 8	/* FNAT local addresses per service */
 
 #define LB_MAX_VRRP	 32	/* vrrp_instances */
+#define LB_MAX_VRRP_SCRIPTS 32	/* vrrp_scripts */
+#define LB_VRRP_MAX_TRACK 8	/* track_scripts / track_interfaces of one instance */
 #define LB_VRRP_MAX_VIPS 16	/* virtual_ipaddress entries per instance */
 
 /* Forwarding method of a real server, as ipvsadm -m / -g / -i (+ FNAT). */
@@ -197,6 +199,27 @@ struct lb_cfg_vrrp {
 	unsigned int preempt_delay_s;	/* 0..1000 */
 	uint32_t vips[LB_VRRP_MAX_VIPS];
 	unsigned int nb_vips;
+	unsigned int track_scripts[LB_VRRP_MAX_TRACK];	/* indices in lb_config.vrrp_scripts */
+	unsigned int nb_track_scripts;
+	unsigned int track_ifaces[LB_VRRP_MAX_TRACK];	/* indices in lb_config.ifaces */
+	unsigned int nb_track_ifaces;
+	int line;
+};
+
+/*
+ * A vrrp_script (keepalived's): run every interval; rise successes in a row
+ * make it OK, fall failures make it FAILED. An instance tracking it adds
+ * weight to its priority while OK (weight > 0), adds weight while FAILED
+ * (weight < 0), or goes FAULT while FAILED (weight 0).
+ */
+struct lb_cfg_vrrp_script {
+	char name[LB_NAME_LEN];
+	char script[LB_CHECK_PATH_LEN];	/* shell command line */
+	uint32_t interval_ms;		/* default 1 s */
+	uint32_t timeout_ms;		/* default: interval */
+	int32_t weight;			/* -253..253, default 0 */
+	uint32_t rise, fall;		/* default 1, 1 */
+	bool init_fail;			/* start FAILED (default: OK) */
 	int line;
 };
 
@@ -235,6 +258,8 @@ struct lb_config {
 	unsigned int nb_services;
 	struct lb_cfg_vrrp vrrp[LB_MAX_VRRP];	/* vrrp_instances */
 	unsigned int nb_vrrp;
+	struct lb_cfg_vrrp_script vrrp_scripts[LB_MAX_VRRP_SCRIPTS];
+	unsigned int nb_vrrp_scripts;
 	struct lb_cfg_check *checks;		/* health checkers, owned (nb_checks) */
 	unsigned int nb_checks;
 	struct lb_cfg_notify *notifies;		/* real servers' notify scripts, owned */

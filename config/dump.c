@@ -273,6 +273,20 @@ dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE
 }
 
 static void
+dump_vrrp_script(const struct lb_cfg_vrrp_script *s, FILE *out, bool last)
+{
+	fputs("\t{ name = ", out);
+	put_str(out, s->name);
+	fputs("; script = ", out);
+	put_str(out, s->script);
+	fputc(';', out);
+	put_secs(out, "interval", s->interval_ms);
+	put_secs(out, "timeout", s->timeout_ms);
+	fprintf(out, " weight = %d; rise = %u; fall = %u; init_fail = %s; }%s\n", s->weight,
+		s->rise, s->fall, s->init_fail ? "true" : "false", last ? "" : ",");
+}
+
+static void
 dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, bool last)
 {
 	static const char *const auth[] = { "", "PASS", "AH" };
@@ -298,6 +312,12 @@ dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, b
 	fputs("\t\tvirtual_ipaddress = [", out);
 	for (i = 0; i < v->nb_vips; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(v->vips[i], a, sizeof(a)));
+	fputs(" ];\n\t\ttrack_scripts = [", out);
+	for (i = 0; i < v->nb_track_scripts; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : " ", cfg->vrrp_scripts[v->track_scripts[i]].name);
+	fputs(" ];\n\t\ttrack_interfaces = [", out);
+	for (i = 0; i < v->nb_track_ifaces; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : " ", cfg->ifaces[v->track_ifaces[i]].name);
 	fprintf(out, " ];\n\t\tnopreempt = %s;\n\t\tpreempt_delay = %u;\n\t}%s\n",
 		v->nopreempt ? "true" : "false", v->preempt_delay_s, last ? "" : ",");
 }
@@ -331,6 +351,10 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	fputs("virtual_servers = (\n", out);
 	for (i = 0; i < cfg->nb_services; i++)
 		dump_service(cfg, &cfg->services[i], out, i + 1 == cfg->nb_services);
+	fputs(");\n", out);
+	fputs("vrrp_scripts = (\n", out);
+	for (i = 0; i < cfg->nb_vrrp_scripts; i++)
+		dump_vrrp_script(&cfg->vrrp_scripts[i], out, i + 1 == cfg->nb_vrrp_scripts);
 	fputs(");\n", out);
 	fputs("vrrp_instances = (\n", out);
 	for (i = 0; i < cfg->nb_vrrp; i++)

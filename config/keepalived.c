@@ -75,11 +75,15 @@ parse_root(struct kc_ctx *ctx, const struct kc_node *root)
 		if (strcmp(root->kids[i].argv[0], "global_defs") == 0)
 			kc_parse_global(ctx, &root->kids[i]);
 	kc_adopt_ifaces(ctx, root);
+	/* vrrp_scripts before the instances that track them, wherever they are */
+	for (i = 0; i < root->nb_kids; i++)
+		if (strcmp(root->kids[i].argv[0], "vrrp_script") == 0)
+			kc_parse_vrrp_script(ctx, &root->kids[i]);
 	for (i = 0; i < root->nb_kids; i++) {
 		const struct kc_node *n = &root->kids[i];
 		const char *kw = n->argv[0];
 
-		if (strcmp(kw, "global_defs") == 0)
+		if (strcmp(kw, "global_defs") == 0 || strcmp(kw, "vrrp_script") == 0)
 			continue;
 		if (strcmp(kw, "vrrp_instance") == 0)
 			kc_parse_vrrp(ctx, n);

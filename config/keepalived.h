@@ -98,7 +98,6 @@ void kc_tree_free(struct kc_node *root);
 bool kc_nargs(struct kc_ctx *ctx, const struct kc_node *n, unsigned int min,
 	      unsigned int max);
 
-/* n's only value as an integer in min..max. */
 /*
  * A script command line: the keyword's arguments joined by spaces (a quoted
  * one is one argument) into buf (LB_CHECK_PATH_LEN bytes). False (reported)
@@ -106,6 +105,7 @@ bool kc_nargs(struct kc_ctx *ctx, const struct kc_node *n, unsigned int min,
  */
 bool kc_script(struct kc_ctx *ctx, const struct kc_node *n, char *buf);
 
+/* n's only value as an integer in min..max. */
 bool kc_uint(struct kc_ctx *ctx, const struct kc_node *n, long long min, long long max,
 	     unsigned int *out);
 
@@ -144,6 +144,12 @@ void kc_unknown(struct kc_ctx *ctx, const struct kc_node *n, const char *what);
 
 /* Interfaces the file names or uses, from the kernel's (before the rest). */
 void kc_adopt_ifaces(struct kc_ctx *ctx, const struct kc_node *root);
+
+/* vrrp_script NAME { script; interval; timeout; weight; rise; fall; init_fail } */
+void kc_parse_vrrp_script(struct kc_ctx *ctx, const struct kc_node *n);
+
+/* track_script { NAME ... } / track_interface { IF ... } of instance v. */
+void kc_parse_track(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *v);
 
 /* global_defs { ... } */
 void kc_parse_global(struct kc_ctx *ctx, const struct kc_node *n);

@@ -23,7 +23,6 @@ struct kw {
 static const struct kw kws[] = {
 	/* top level */
 	{ "top", "vrrp_sync_group", "fail instances over together", false },
-	{ "top", "vrrp_script", "run a script to adjust VRRP priority", false },
 	{ "top", "vrrp_track_process", "track a process to adjust VRRP priority", false },
 	{ "top", "track_file", "track a file's value to adjust VRRP priority", false },
 	{ "top", "vrrp_track_file", "track a file's value to adjust VRRP priority", false },
@@ -86,8 +85,6 @@ static const struct kw kws[] = {
 	{ "global_defs", "startup_script", "run a script at start", false },
 	{ "global_defs", "shutdown_script", "run a script at stop", false },
 	/* vrrp_instance */
-	{ "vrrp_instance", "track_script", "adjust priority from a script", false },
-	{ "vrrp_instance", "track_interface", "go FAULT when another interface fails", false },
 	{ "vrrp_instance", "track_process", "adjust priority from a process", false },
 	{ "vrrp_instance", "track_file", "adjust priority from a file", false },
 	{ "vrrp_instance", "track_bfd", "adjust priority from BFD", false },

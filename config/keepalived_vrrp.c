@@ -206,6 +206,8 @@ parse_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *v,
 	} else if (strcmp(kw, "virtual_ipaddress") == 0) {
 		if (!kc_block_wrong(ctx, n, true) && kc_nargs(ctx, n, 0, 0))
 			r->vips = n;
+	} else if (strcmp(kw, "track_script") == 0 || strcmp(kw, "track_interface") == 0) {
+		kc_parse_track(ctx, n, v);
 	} else if (!kc_known_other(ctx, n, "vrrp_instance")) {
 		kc_unknown(ctx, n, "vrrp_instance");
 	}

@@ -19,7 +19,7 @@
 
 static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
-	"virtual_servers", "vip_unknown_port", "vrrp_instances", NULL };
+	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", NULL };
@@ -197,6 +197,7 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 		lb_cfg_parse_connections(ctx, grp);
 	lb_cfg_parse_services(ctx, root);
 	parse_vip_unknown_port(ctx, root);
+	lb_cfg_parse_vrrp_scripts(ctx, root);
 	lb_cfg_parse_vrrp(ctx, root);
 }
 

@@ -6,7 +6,9 @@
  *   { name = "VI_1"; interface = "lab0"; virtual_router_id = 51; priority = 100;
  *     advert_int = 1; version = 2; state = "BACKUP";
  *     authentication = { type = "PASS"; pass = "secret"; };   # or "AH"; v2 only
- *     virtual_ipaddress = [ "198.18.1.100" ]; nopreempt = false; preempt_delay = 0; } );
+ *     virtual_ipaddress = [ "198.18.1.100" ]; nopreempt = false; preempt_delay = 0;
+ *     track_scripts = [ "chk_nginx" ]; track_interfaces = [ "eth1" ]; } );
+ * (vrrp_scripts: native_track.c)
  *
  * advert_int is in seconds: an integer for version 2, 0.01..40.95 for
  * version 3. The adverts go out from the interface's first address.
@@ -17,7 +19,8 @@
 
 static const char *const vrrp_keys[] = { "name", "interface", "virtual_router_id",
 	"priority", "advert_int", "version", "state", "authentication",
-	"virtual_ipaddress", "nopreempt", "preempt_delay", NULL };
+	"virtual_ipaddress", "nopreempt", "preempt_delay", "track_scripts", "track_interfaces",
+	NULL };
 static const char *const auth_keys[] = { "type", "pass", NULL };
 
 static void
@@ -252,7 +255,6 @@ static void
 parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 {
 	struct lb_cfg_vrrp *v = &ctx->cfg->vrrp[idx];
-	config_setting_t *s;
 	char where[48], w[48];
 	unsigned int u, j;
 	bool have_if, have_vrid;
@@ -279,13 +281,10 @@ parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int 
 	parse_advert_int(ctx, grp, where, v);
 	parse_state(ctx, grp, where, v);
 	parse_auth(ctx, grp, where, v);
-	s = config_setting_get_member(grp, "nopreempt");
-	if (s != NULL && config_setting_type(s) != CONFIG_TYPE_BOOL)
-		lb_cfg_report(ctx, s, "%snopreempt must be true or false", where);
-	else if (s != NULL)
-		v->nopreempt = config_setting_get_bool(s);
+	lb_cfg_get_bool(ctx, grp, where, "nopreempt", &v->nopreempt);
 	lb_cfg_get_uint(ctx, grp, where, "preempt_delay", 0, 1000, &v->preempt_delay_s);
 	parse_vips(ctx, grp, where, v, idx);
+	lb_cfg_parse_vrrp_track(ctx, grp, where, v);
 	if (!have_if || !have_vrid)
 		return;
 	for (j = 0; j < idx; j++) {
@@ -302,28 +301,6 @@ parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int 
 void
 lb_cfg_parse_vrrp(struct parse_ctx *ctx, const config_setting_t *root)
 {
-	config_setting_t *list = config_setting_get_member(root, "vrrp_instances");
-	int i, n;
-
-	if (list == NULL)
-		return;
-	n = config_setting_length(list);
-	if (!config_setting_is_list(list) && !(config_setting_is_array(list) && n == 0)) {
-		lb_cfg_report(ctx, list, "vrrp_instances must be a list ( { ... }, ... )");
-		return;
-	}
-	if (n > LB_MAX_VRRP) {
-		lb_cfg_report(ctx, list, "too many vrrp_instances: %d (max %d)", n, LB_MAX_VRRP);
-		n = LB_MAX_VRRP;
-	}
-	for (i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(list, i);
-
-		if (!config_setting_is_group(e)) {
-			lb_cfg_report(ctx, e, "vrrp_instances[%d] must be a group { ... }", i);
-			continue;
-		}
-		parse_instance(ctx, e, (unsigned int)i);
-		ctx->cfg->nb_vrrp = (unsigned int)i + 1;
-	}
+	ctx->cfg->nb_vrrp = (unsigned int)lb_cfg_each_group(ctx, root, "vrrp_instances",
+							    LB_MAX_VRRP, parse_instance);
 }

@@ -212,3 +212,34 @@ lb_cfg_is_ident(const char *s)
 }
 
 /* rx_desc / tx_desc: 64..16384 and a power of two. */
+
+int
+lb_cfg_each_group(struct parse_ctx *ctx, const config_setting_t *root, const char *key,
+		  int max, void (*item)(struct parse_ctx *ctx, const config_setting_t *grp,
+					unsigned int idx))
+{
+	config_setting_t *list = config_setting_get_member(root, key);
+	int i, n;
+
+	if (list == NULL)
+		return 0;
+	n = config_setting_length(list);
+	if (!config_setting_is_list(list) && !(config_setting_is_array(list) && n == 0)) {
+		lb_cfg_report(ctx, list, "%s must be a list ( { ... }, ... )", key);
+		return 0;
+	}
+	if (n > max) {
+		lb_cfg_report(ctx, list, "too many %s: %d (max %d)", key, n, max);
+		n = max;
+	}
+	for (i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(list, i);
+
+		if (!config_setting_is_group(e)) {
+			lb_cfg_report(ctx, e, "%s[%d] must be a group { ... }", key, i);
+			continue;
+		}
+		item(ctx, e, (unsigned int)i);
+	}
+	return n;
+}

@@ -72,6 +72,17 @@ lb_cfg_get_ms(struct parse_ctx *ctx, const config_setting_t *grp,
 	      const char *where, const char *key, uint32_t min_ms, uint32_t max_ms,
 	      uint32_t *out_ms);
 
+/*
+ * For the list root.key of groups (absent: nothing), call item for each
+ * group with its index, at most max of them; a list that is not one, too
+ * many entries and entries that are not groups are reported. Returns how
+ * many entries were looked at.
+ */
+int
+lb_cfg_each_group(struct parse_ctx *ctx, const config_setting_t *root, const char *key,
+		  int max, void (*item)(struct parse_ctx *ctx, const config_setting_t *grp,
+					unsigned int idx));
+
 /* True when s only holds A-Z a-z 0-9 . _ - (names, TAP names, prefixes). */
 bool
 lb_cfg_is_ident(const char *s);
@@ -133,6 +144,15 @@ bool lb_cfg_is_http_token(const char *s);
 
 /* True when addr is one of the box's own interface addresses. */
 bool lb_cfg_is_own_addr(const struct lb_config *cfg, uint32_t addr);
+
+/* vrrp_scripts = ( ... ): before the instances that track them. */
+void
+lb_cfg_parse_vrrp_scripts(struct parse_ctx *ctx, const config_setting_t *root);
+
+/* track_scripts / track_interfaces of vrrp instance v (where ends in '.'). */
+void
+lb_cfg_parse_vrrp_track(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
+			struct lb_cfg_vrrp *v);
 
 /* vrrp_instances = ( ... ): VRRP instances, after the interfaces. */
 void

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Data ports over any DPDK PMD: probe, queues per worker, RSS, start, stop. */
+#include <net/if.h>
 #include <string.h>
-
-#include <rte_string_fns.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+#include <rte_string_fns.h>
 
 #include "app/lcore.h"
 #include "pmd-glue/exception.h"
@@ -247,6 +250,36 @@ lb_ports_term(void)
 	lb_mempool_term();
 }
 
+/*
+ * Vdevs over a kernel interface (af_packet, af_xdp: "...,iface=NAME") report
+ * a fixed link; the kernel interface's own state (up and running) is the
+ * real one. Returns 1 up, 0 down, -1 when the device names no interface.
+ */
+static int
+kernel_link(const struct lb_port *p)
+{
+	const char *at = strstr(p->cfg->device, "iface=");
+	struct ifreq ifr;
+	size_t n;
+	int fd, up = -1;
+
+	if (at == NULL)
+		return -1;
+	at += strlen("iface=");
+	n = strcspn(at, ",");
+	if (n == 0 || n >= sizeof(ifr.ifr_name))
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, at, n);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	close(fd);
+	return up;
+}
+
 void
 lb_ports_poll_link(void)
 {
@@ -259,6 +292,8 @@ lb_ports_poll_link(void)
 
 		if (!p->started || rte_eth_link_get_nowait(p->port_id, &link) != 0)
 			continue;
+		if (link.link_status && kernel_link(p) == 0)
+			link.link_status = RTE_ETH_LINK_DOWN;	/* its kernel interface is down */
 		if (p->link_known && (bool)link.link_status == p->link_up)
 			continue;
 		rte_eth_link_to_str(text, sizeof(text), &link);

@@ -17,11 +17,13 @@
 #include "pmd-glue/arp.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
+#include "vrrp/track.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_vrrp_logtype, vrrp, INFO);
 #define LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, lb_vrrp_logtype, "vrrp: " fmt "\n", ##__VA_ARGS__)
 
+#define TRACK_EVERY_US	10000		/* scripts and links looked at every 10 ms */
 #define GARP_REPEAT	5		/* keepalived's garp_master_repeat */
 #define GARP_DELAY_US	5000000ull	/* keepalived's garp_master_delay: second burst */
 
@@ -43,6 +45,8 @@ struct instance {
 
 static struct instance instances[LB_MAX_VRRP];
 static unsigned int nb_instances;
+static const struct lb_config *root;	/* for vrrp_scripts and interfaces */
+static uint64_t next_track;
 static struct lb_vrrp_counters other;	/* adverts no instance took */
 
 /* Monotonic microseconds, never 0. */
@@ -158,6 +162,74 @@ act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *
 	}
 }
 
+/* The running port of interface idx of the config, or NULL. */
+static const struct lb_port *
+port_of(unsigned int idx)
+{
+	unsigned int p;
+
+	for (p = 0; p < lb_nb_ports; p++)
+		if (lb_ports[p].cfg == &root->ifaces[idx])
+			return &lb_ports[p];
+	return NULL;
+}
+
+/*
+ * Tracking: FAULT while the instance's link or a tracked interface is down
+ * or a weight-0 vrrp_script fails; priority plus the weights of OK scripts
+ * (weight > 0) and of FAILED ones (weight < 0), kept in 1..254 unless the
+ * configured priority is 255 (the owner). Feeds the FSM what changed.
+ */
+static void
+evaluate(struct instance *in, uint64_t now)
+{
+	const struct lb_cfg_vrrp *c = in->cfg;
+	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_PRIORITY };
+	enum lb_vrrp_state before = in->fsm.state;
+	const struct lb_port *p;
+	int prio = c->priority;
+	bool fault = false;
+	char why[96] = "tracking OK again";
+	unsigned int k;
+
+	if (!in->port->link_up) {
+		fault = true;
+		snprintf(why, sizeof(why), "link down on %s", in->port->cfg->name);
+	}
+	for (k = 0; k < c->nb_track_ifaces && !fault; k++) {
+		p = port_of(c->track_ifaces[k]);
+		if (p != NULL && !p->link_up) {
+			fault = true;
+			snprintf(why, sizeof(why), "tracked interface %s down", p->cfg->name);
+		}
+	}
+	for (k = 0; k < c->nb_track_scripts; k++) {
+		const struct lb_cfg_vrrp_script *sc = &root->vrrp_scripts[c->track_scripts[k]];
+		bool ok = lb_vrrp_script_ok(c->track_scripts[k]);
+
+		if (sc->weight == 0 && !ok && !fault) {
+			fault = true;
+			snprintf(why, sizeof(why), "vrrp_script %s failed", sc->name);
+		} else if ((sc->weight > 0 && ok) || (sc->weight < 0 && !ok)) {
+			prio += sc->weight;
+		}
+	}
+	if (c->priority != 255)
+		prio = prio < 1 ? 1 : prio > 254 ? 254 : prio;
+	if (fault != (in->fsm.state == LB_VRRP_STATE_FAULT)) {
+		struct lb_vrrp_fsm_input f = { .ev = fault ? LB_VRRP_EV_IF_DOWN : LB_VRRP_EV_IF_UP };
+
+		act(in, lb_vrrp_fsm_input(&in->fsm, &f, now), before, why, now, false);
+	}
+	if (prio != in->fsm.priority) {
+		LOG(NOTICE, "%s: priority %u -> %d (tracked scripts)", c->name, in->fsm.priority,
+		    prio);
+		ev.priority = (uint8_t)prio;
+		before = in->fsm.state;
+		act(in, lb_vrrp_fsm_input(&in->fsm, &ev, now), before, "priority", now, false);
+	}
+}
+
 int
 lb_vrrp_init(const struct lb_config *cfg)
 {
@@ -166,7 +238,9 @@ lb_vrrp_init(const struct lb_config *cfg)
 	int rc;
 
 	nb_instances = 0;
+	root = cfg;
 	memset(&other, 0, sizeof(other));
+	lb_vrrp_track_init(cfg, now);
 	for (i = 0; i < cfg->nb_vrrp; i++) {
 		const struct lb_cfg_vrrp *c = &cfg->vrrp[i];
 		struct instance *in = &instances[nb_instances];
@@ -221,6 +295,7 @@ lb_vrrp_init(const struct lb_config *cfg)
 		if (in->cfg->init_master && in->fsm.state == LB_VRRP_STATE_BACKUP)
 			in->fsm.master_down_at = now + in->cfg->advert_int_cs * 10000ull;
 		act(in, a, LB_VRRP_STATE_INIT, "startup", now, false);
+		evaluate(in, now);	/* a link already down: FAULT at once */
 	}
 	if (nb_instances > 0)
 		LOG(NOTICE, "%u instance(s) started", nb_instances);
@@ -243,6 +318,7 @@ lb_vrrp_term(void)
 	if (nb_instances > 0)
 		lb_vrrp_show(stderr);
 	nb_instances = 0;
+	lb_vrrp_track_term();
 	lb_svc_gate_clear();
 }
 
@@ -277,6 +353,12 @@ lb_vrrp_poll(void)
 	if (nb_instances == 0)
 		return;
 	now = now_us();
+	if (now >= next_track) {
+		next_track = now + TRACK_EVERY_US;
+		lb_vrrp_track_poll(now);
+		for (i = 0; i < nb_instances; i++)
+			evaluate(&instances[i], now);
+	}
 	for (i = 0; i < nb_instances; i++) {
 		struct instance *in = &instances[i];
 		enum lb_vrrp_state before = in->fsm.state;
@@ -433,4 +515,5 @@ lb_vrrp_show(FILE *out)
 	}
 	fprintf(out, "vrrp (no instance):\n");
 	show_counters(out, &other);
+	lb_vrrp_track_show(out);
 }

@@ -321,6 +321,18 @@ assert_cfg_equal(const struct lb_config *a, const struct lb_config *b)
 		CU_ASSERT_EQUAL(x->preempt_delay_s, y->preempt_delay_s);
 		CU_ASSERT_EQUAL_FATAL(x->nb_vips, y->nb_vips);
 		CU_ASSERT_EQUAL(memcmp(x->vips, y->vips, x->nb_vips * sizeof(x->vips[0])), 0);
+		CU_ASSERT_EQUAL_FATAL(x->nb_track_scripts, y->nb_track_scripts);
+		CU_ASSERT_EQUAL(memcmp(x->track_scripts, y->track_scripts,
+				       sizeof(x->track_scripts)), 0);
+		CU_ASSERT_EQUAL_FATAL(x->nb_track_ifaces, y->nb_track_ifaces);
+		CU_ASSERT_EQUAL(memcmp(x->track_ifaces, y->track_ifaces, sizeof(x->track_ifaces)), 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(a->nb_vrrp_scripts, b->nb_vrrp_scripts);
+	for (i = 0; i < a->nb_vrrp_scripts; i++) {
+		struct lb_cfg_vrrp_script x = a->vrrp_scripts[i], y = b->vrrp_scripts[i];
+
+		x.line = y.line = 0;
+		CU_ASSERT_EQUAL(memcmp(&x, &y, sizeof(x)), 0);
 	}
 	CU_ASSERT_STRING_EQUAL(a->cli.listen_addr, b->cli.listen_addr);
 	CU_ASSERT_EQUAL(a->cli.listen_port, b->cli.listen_port);
@@ -794,6 +806,41 @@ test_health_errors(void)
 		     "a TCP_CHECK checks over TCP; the service is UDP");
 }
 
+/* vrrp_scripts and an instance's track_scripts / track_interfaces. */
+static void
+test_vrrp_tracking(void)
+{
+	static const char text[] = VRRP_IF
+		"vrrp_scripts = ( { name = \"chk\"; script = \"pidof nginx\"; interval = 0.5;\n"
+		" weight = -20; fall = 3; init_fail = true; } );\n"
+		"vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		" virtual_ipaddress = [ \"198.18.1.100\" ]; track_scripts = [ \"chk\" ];\n"
+		" track_interfaces = [ \"lab0\" ]; } );\n";
+	struct lb_config cfg;
+
+	CU_ASSERT_EQUAL_FATAL(parse(text, &cfg, NULL), 0);
+	CU_ASSERT_EQUAL(cfg.nb_vrrp_scripts, 1);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].interval_ms, 500);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].timeout_ms, 500);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].weight, -20);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].fall, 3);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].rise, 1);
+	CU_ASSERT(cfg.vrrp_scripts[0].init_fail);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_track_scripts, 1);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_track_ifaces, 1);
+	lb_config_free(&cfg);
+	round_trip(text);
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; track_scripts = [ \"x\" ]; } );\n",
+		     "test.conf:4: vrrp_instances[0].track_scripts[0] 'x' is not one of the "
+		     "vrrp_scripts");
+	expect_error(VRRP_IF "vrrp_scripts = ( { name = \"c\"; script = \"true\";\n"
+		     " weight = 254; } );\n", "test.conf:4: vrrp_scripts[0].weight must be an "
+		     "integer -253..253");
+	expect_error(VRRP_IF "vrrp_scripts = ( { name = \"c\"; } );\n",
+		     "test.conf:3: vrrp_scripts[0] needs script (the command to run)");
+}
+
 /* Register the "config" suite with the CUnit registry. */
 void
 lb_test_register_config(void)
@@ -816,6 +863,7 @@ lb_test_register_config(void)
 	CU_add_test(s, "IPv4 prefix parsing", test_ipv4_prefix);
 	CU_add_test(s, "vrrp_instances values", test_vrrp_values);
 	CU_add_test(s, "vrrp_instances mistakes", test_vrrp_errors);
+	CU_add_test(s, "vrrp_scripts and tracking", test_vrrp_tracking);
 	CU_add_test(s, "health keywords, inheritance, defaults", test_health_values);
 	CU_add_test(s, "health checkers dump and load back", test_health_dump);
 	CU_add_test(s, "health keyword mistakes", test_health_errors);

@@ -681,6 +681,41 @@ test_scripts_and_tls(void)
 		     "k.conf:3: enable_sni sends the virtualhost; set virtualhost");
 }
 
+/* vrrp_script, track_script and track_interface, as the native tracking. */
+static void
+test_vrrp_tracking(void)
+{
+	struct lb_config cfg;
+
+	expect_ok("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+		  " track_script {\n  chk_web\n  chk_db\n }\n"
+		  " track_interface {\n  eth0\n }\n"
+		  " virtual_ipaddress { 198.18.0.100 }\n}\n"
+		  "vrrp_script chk_web {\n script \"/usr/bin/pgrep nginx\"\n interval 2\n"
+		  " weight -20\n fall 3\n rise 2\n}\n"
+		  "vrrp_script chk_db {\n script /bin/check-db\n timeout 5\n init_fail\n}\n", &cfg);
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_vrrp_scripts, 2);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp_scripts[0].script, "/usr/bin/pgrep nginx");
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].interval_ms, 2000);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].timeout_ms, 2000);	/* = interval */
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].weight, -20);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].fall, 3);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[0].rise, 2);
+	CU_ASSERT(cfg.vrrp_scripts[1].init_fail);
+	CU_ASSERT_EQUAL(cfg.vrrp_scripts[1].timeout_ms, 5000);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_track_scripts, 2);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].track_scripts[1], 1);
+	CU_ASSERT_EQUAL_FATAL(cfg.vrrp[0].nb_track_ifaces, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.ifaces[cfg.vrrp[0].track_ifaces[0]].name, "eth0");
+	lb_config_free(&cfg);
+	expect_error("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+		     " track_script {\n  nope\n }\n virtual_ipaddress { 198.18.0.100 }\n}\n",
+		     "k.conf:5: track_script 'nope' is not a vrrp_script of this file");
+	expect_error("vrrp_script s {\n script /bin/true\n weight 300\n}\n",
+		     "k.conf:3: 'weight' must be an integer -253..253 (got '300')");
+	expect_error("vrrp_script s {\n interval 1\n}\n", "k.conf:1: vrrp_script s has no script");
+}
+
 /* One broken file: rejected with exactly these messages (and no others). */
 static void
 expect_file(const char *name, const char *const want[], unsigned int n)
@@ -718,11 +753,11 @@ test_broken_files(void)
 		"broken_iface.conf:2: 'interface': interface 'eth9' is not one of this box's "
 		"(the kernel has: lo, eth0, eth1, eth2, eth3)" };
 	static const char *const unsup[] = {
-		"broken_unsupported.conf:1: 'vrrp_script' is not supported by dplb yet (it "
-		"would run a script to adjust VRRP priority)",
+		"broken_unsupported.conf:1: 'vrrp_sync_group' is not supported by dplb yet (it "
+		"would fail instances over together)",
 		"broken_unsupported.conf:7: 'unicast_peer' is not supported by dplb yet (it "
 		"would send adverts by unicast to the peers)",
-		"broken_unsupported.conf:10: 'track_script' is not supported by dplb yet",
+		"broken_unsupported.conf:10: 'track_process' is not supported by dplb yet",
 		"broken_unsupported.conf:17: 'virtual_server fwmark' is not supported by dplb yet",
 		"broken_unsupported.conf:21: 'DNS_CHECK' is not supported by dplb yet (it would "
 		"check by a DNS query)",
@@ -921,6 +956,7 @@ lb_test_register_keepalived(void)
 	CU_add_test(s, "@id conditional lines", test_conditionals);
 	CU_add_test(s, "comments, quotes, glued braces", test_comments_quotes_braces);
 	CU_add_test(s, "SSL_GET, MISC_CHECK, notify and quorum scripts", test_scripts_and_tls);
+	CU_add_test(s, "vrrp_script, track_script, track_interface", test_vrrp_tracking);
 	CU_add_test(s, "broken files: exact FILE:LINE messages", test_broken_files);
 	CU_add_test(s, "broken text: exact FILE:LINE messages", test_broken_text);
 	CU_add_test(s, "--config-dump loads back natively", test_dump_loads_natively);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# VRRP tracking against keepalived: vrrp_script weights, a weight-0 script
+# and the link, as keepalived's track_script / track_interface.
+#
+#   client 198.18.1.10/24 ──┐
+#   peer   198.18.1.2/24  ──┤ br0   keepalived, VI_1 vrid 51 priority 90 (preempts)
+#   lb (af_packet) ─────────┘ dplb 198.18.1.1/24, VI_1 priority 100,
+#                             chk_web (weight -20), chk_db (weight 0)
+#
+# Checks: dplb MASTER; chk_web fails -> priority 80 -> keepalived (90) takes
+# over, dplb BACKUP; chk_web passes -> 100 -> dplb preempts back; chk_db
+# fails -> dplb FAULT (priority-0 advert, keepalived MASTER at once); back
+# -> dplb MASTER again; the lab link down -> FAULT, up -> MASTER.
+#
+# usage: test/lab/test_vrrp_track.sh [BUILD]      (root)
+. "$(dirname "$0")/lib.sh"
+lab_init "${1:-}"
+
+VIP=198.18.1.100
+command -v keepalived >/dev/null || { lab_skip "VRRP tracking against keepalived" "no keepalived"; lab_finish; }
+lab_add_lb lb || lab_finish
+lab_add_host peer 198.18.1.2/24 || lab_finish
+
+WEB=$LAB_TMP/web.ok DB=$LAB_TMP/db.ok
+touch "$WEB" "$DB"
+KA_CONF=$LAB_TMP/keepalived.conf
+printf '%s\n' "global_defs {" "	router_id lab_peer" "}" "vrrp_instance VI_1 {" \
+	"	state BACKUP" "	interface ${LAB_IF[peer]}" "	virtual_router_id 51" \
+	"	priority 90" "	advert_int 1" \
+	"	authentication {" "		auth_type PASS" "		auth_pass secret" "	}" \
+	"	virtual_ipaddress {" "		$VIP/24" "	}" "}" >"$KA_CONF"
+KA_LOG=$LAB_TMP/keepalived.log
+lab_dplb_start main "${LAB_NS[lb]}" "$(lab_lb_interfaces 198.18.1.1/24)
+vrrp_scripts = (
+	{ name = \"chk_web\"; script = \"test -e $WEB\"; interval = 0.2; weight = -20; },
+	{ name = \"chk_db\"; script = \"test -e $DB\"; interval = 0.2; weight = 0; }
+);
+vrrp_instances = ( {
+	name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 51; priority = 100;
+	advert_int = 1; state = \"MASTER\";
+	authentication = { type = \"PASS\"; pass = \"secret\"; };
+	virtual_ipaddress = [ \"$VIP\" ];
+	track_scripts = [ \"chk_web\", \"chk_db\" ];
+} );" || lab_finish
+lab_bg "${LAB_NS[peer]}" "$KA_LOG" keepalived -n -l -D -f "$KA_CONF" \
+	-p "$LAB_TMP/ka.pid" -r "$LAB_TMP/ka-vrrp.pid" -c "$LAB_TMP/ka-checkers.pid"
+KA_PID=$LAB_LAST_PID
+
+vrrp_is() {	# STATE PRIORITY: what `show vrrp` says of VI_1
+	lab_dplbctl show vrrp | grep -Eq "^VI_1: vrid 51 on lab0, $1, priority $2,"
+}
+peer_has_vip() { ip -n "${LAB_NS[peer]}" -4 addr show dev "${LAB_IF[peer]}" | grep -q " $VIP/"; }
+peer_lacks_vip() { ! peer_has_vip; }
+ka_masters() { grep -c "(VI_1) Entering MASTER STATE" "$KA_LOG"; }
+
+lab_check "dplb is MASTER with priority 100" lab_wait_until 10 vrrp_is MASTER 100
+lab_check "keepalived is BACKUP" lab_wait_until 10 grep -q "(VI_1) Entering BACKUP STATE" "$KA_LOG"
+lab_check_grep "show vrrp lists the scripts, OK" "vrrp_script chk_web: OK, weight -20" \
+	"$(lab_dplbctl show vrrp)"
+
+# chk_web fails: 100 - 20 = 80 < 90, keepalived preempts
+rm -f "$WEB"
+lab_check "chk_web fails: dplb priority 80, BACKUP (keepalived preempted)" \
+	lab_wait_until 6 vrrp_is BACKUP 80
+lab_check "keepalived holds the VIP" lab_wait_until 5 peer_has_vip
+lab_check_grep "the log names the reason" "VI_1: priority 100 -> 80 \(tracked scripts\)" \
+	"$(cat "${DPLB_LOG[main]}")"
+touch "$WEB"
+lab_check "chk_web passes again: priority 100, dplb preempts back to MASTER" \
+	lab_wait_until 6 vrrp_is MASTER 100
+lab_check "keepalived withdraws the VIP" lab_wait_until 5 peer_lacks_vip
+
+# chk_db (weight 0) fails: FAULT; the priority-0 advert hands over at once
+n=$(ka_masters)
+rm -f "$DB"
+t0=$(date +%s%N)
+lab_check "chk_db fails: dplb enters FAULT" lab_wait_until 5 vrrp_is FAULT 100
+lab_check "keepalived takes the VIP at once (priority-0 advert)" lab_wait_until 3 peer_has_vip
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+lab_check "... within 2 s of the script failing ($ms ms)" test "$ms" -lt 2000
+lab_check_grep "the log says why" "VI_1: (MASTER|BACKUP) -> FAULT \(vrrp_script chk_db failed\)" \
+	"$(cat "${DPLB_LOG[main]}")"
+touch "$DB"
+lab_check "chk_db passes: dplb leaves FAULT and preempts to MASTER" \
+	lab_wait_until 8 vrrp_is MASTER 100
+lab_check_ge "keepalived was MASTER once more meanwhile" $((n + 1)) "$(ka_masters)"
+
+# the link: the af_packet port follows the kernel interface
+ip -n "${LAB_NS[lb]}" link set dev "${LAB_IF[lb]}" down
+if lab_wait_until 4 vrrp_is FAULT 100; then
+	lab_pass "link down: dplb enters FAULT"
+	lab_check_grep "... saying so" "VI_1: MASTER -> FAULT \(link down on lab0\)" \
+		"$(cat "${DPLB_LOG[main]}")"
+	ip -n "${LAB_NS[lb]}" link set dev "${LAB_IF[lb]}" up
+	lab_check "link up: dplb leaves FAULT and is MASTER again" \
+		lab_wait_until 10 vrrp_is MASTER 100
+else
+	ip -n "${LAB_NS[lb]}" link set dev "${LAB_IF[lb]}" up
+	lab_skip "link down -> FAULT" "this af_packet PMD does not report the link state"
+fi
+
+lab_dplb_stop main
+lab_stop_pid "$KA_PID" TERM 10 >/dev/null
+lab_finish
