@@ -203,6 +203,24 @@ struct lb_cfg_vrrp {
 	unsigned int nb_track_scripts;
 	unsigned int track_ifaces[LB_VRRP_MAX_TRACK];	/* indices in lb_config.ifaces */
 	unsigned int nb_track_ifaces;
+	int sync_group;			/* index in lb_config.vrrp_syncs, -1 none */
+	/* scripts run on entering a state ("" = none); notify gets the
+	 * arguments INSTANCE NAME STATE PRIORITY, as keepalived's */
+	char notify_master[LB_CHECK_PATH_LEN];
+	char notify_backup[LB_CHECK_PATH_LEN];
+	char notify_fault[LB_CHECK_PATH_LEN];
+	char notify_stop[LB_CHECK_PATH_LEN];
+	char notify[LB_CHECK_PATH_LEN];
+	int line;
+};
+
+#define LB_MAX_VRRP_SYNCS 16
+
+/* A vrrp_sync_group: its instances change state together. */
+struct lb_cfg_vrrp_sync {
+	char name[LB_NAME_LEN];
+	unsigned int members[LB_MAX_VRRP];	/* indices in lb_config.vrrp */
+	unsigned int nb_members;
 	int line;
 };
 
@@ -260,6 +278,9 @@ struct lb_config {
 	unsigned int nb_vrrp;
 	struct lb_cfg_vrrp_script vrrp_scripts[LB_MAX_VRRP_SCRIPTS];
 	unsigned int nb_vrrp_scripts;
+	struct lb_cfg_vrrp_sync vrrp_syncs[LB_MAX_VRRP_SYNCS];
+	unsigned int nb_vrrp_syncs;
+	char vrrp_notify_fifo[LB_CHECK_PATH_LEN];	/* "INSTANCE "VI_1" MASTER 100" lines; "" none */
 	struct lb_cfg_check *checks;		/* health checkers, owned (nb_checks) */
 	unsigned int nb_checks;
 	struct lb_cfg_notify *notifies;		/* real servers' notify scripts, owned */

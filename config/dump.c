@@ -318,7 +318,13 @@ dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, b
 	fputs(" ];\n\t\ttrack_interfaces = [", out);
 	for (i = 0; i < v->nb_track_ifaces; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", cfg->ifaces[v->track_ifaces[i]].name);
-	fprintf(out, " ];\n\t\tnopreempt = %s;\n\t\tpreempt_delay = %u;\n\t}%s\n",
+	fputs(" ];\n", out);
+	put_script(out, "\t\t", "notify_master", v->notify_master, "\n");
+	put_script(out, "\t\t", "notify_backup", v->notify_backup, "\n");
+	put_script(out, "\t\t", "notify_fault", v->notify_fault, "\n");
+	put_script(out, "\t\t", "notify_stop", v->notify_stop, "\n");
+	put_script(out, "\t\t", "notify", v->notify, "\n");
+	fprintf(out, "\t\tnopreempt = %s;\n\t\tpreempt_delay = %u;\n\t}%s\n",
 		v->nopreempt ? "true" : "false", v->preempt_delay_s, last ? "" : ",");
 }
 
@@ -360,4 +366,18 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	for (i = 0; i < cfg->nb_vrrp; i++)
 		dump_vrrp(&cfg->vrrp[i], cfg, out, i + 1 == cfg->nb_vrrp);
 	fputs(");\n", out);
+	fputs("vrrp_sync_groups = (\n", out);
+	for (i = 0; i < cfg->nb_vrrp_syncs; i++) {
+		const struct lb_cfg_vrrp_sync *g = &cfg->vrrp_syncs[i];
+		unsigned int k;
+
+		fputs("\t{ name = ", out);
+		put_str(out, g->name);
+		fputs("; group = [", out);
+		for (k = 0; k < g->nb_members; k++)
+			fprintf(out, "%s\"%s\"", k ? ", " : " ", cfg->vrrp[g->members[k]].name);
+		fprintf(out, " ]; }%s\n", i + 1 == cfg->nb_vrrp_syncs ? "" : ",");
+	}
+	fputs(");\n", out);
+	put_script(out, "", "vrrp_notify_fifo", cfg->vrrp_notify_fifo, "\n");
 }

@@ -59,6 +59,11 @@ kc_parse_global(struct kc_ctx *ctx, const struct kc_node *g)
 			kc_uint(ctx, n, 2, 3, &ctx->vrrp_version);
 		} else if (strcmp(kw, "lvs_timeouts") == 0) {
 			parse_lvs_timeouts(ctx, n);
+		} else if (strcmp(kw, "notify_fifo") == 0 || strcmp(kw, "vrrp_notify_fifo") == 0) {
+			if (!kc_block_wrong(ctx, n, false) && kc_nargs(ctx, n, 1, 1) &&
+			    kc_script(ctx, n, ctx->cfg->vrrp_notify_fifo) &&
+			    ctx->cfg->vrrp_notify_fifo[0] != '/')
+				kc_err(ctx, n, "'%s' must be an absolute path", kw);
 		} else if (!kc_known_other(ctx, n, "global_defs")) {
 			kc_unknown(ctx, n, "global_defs");
 		}
@@ -83,7 +88,8 @@ parse_root(struct kc_ctx *ctx, const struct kc_node *root)
 		const struct kc_node *n = &root->kids[i];
 		const char *kw = n->argv[0];
 
-		if (strcmp(kw, "global_defs") == 0 || strcmp(kw, "vrrp_script") == 0)
+		if (strcmp(kw, "global_defs") == 0 || strcmp(kw, "vrrp_script") == 0 ||
+		    strcmp(kw, "vrrp_sync_group") == 0)
 			continue;
 		if (strcmp(kw, "vrrp_instance") == 0)
 			kc_parse_vrrp(ctx, n);
@@ -95,6 +101,10 @@ parse_root(struct kc_ctx *ctx, const struct kc_node *root)
 			kc_unknown(ctx, n, "the top level (expected global_defs, vrrp_instance, "
 				   "virtual_server, virtual_server_group)");
 	}
+	/* sync groups name instances, wherever those are in the file */
+	for (i = 0; i < root->nb_kids; i++)
+		if (strcmp(root->kids[i].argv[0], "vrrp_sync_group") == 0)
+			kc_parse_sync_group(ctx, &root->kids[i]);
 }
 
 /*

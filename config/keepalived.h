@@ -151,6 +151,9 @@ void kc_parse_vrrp_script(struct kc_ctx *ctx, const struct kc_node *n);
 /* track_script { NAME ... } / track_interface { IF ... } of instance v. */
 void kc_parse_track(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *v);
 
+/* vrrp_sync_group NAME { group { VI_1 VI_2 } } (after every vrrp_instance). */
+void kc_parse_sync_group(struct kc_ctx *ctx, const struct kc_node *n);
+
 /* global_defs { ... } */
 void kc_parse_global(struct kc_ctx *ctx, const struct kc_node *n);
 

@@ -22,7 +22,6 @@ struct kw {
 
 static const struct kw kws[] = {
 	/* top level */
-	{ "top", "vrrp_sync_group", "fail instances over together", false },
 	{ "top", "vrrp_track_process", "track a process to adjust VRRP priority", false },
 	{ "top", "track_file", "track a file's value to adjust VRRP priority", false },
 	{ "top", "vrrp_track_file", "track a file's value to adjust VRRP priority", false },
@@ -91,7 +90,6 @@ static const struct kw kws[] = {
 	{ "vrrp_instance", "unicast_peer", "send adverts by unicast to the peers", false },
 	{ "vrrp_instance", "unicast_src_ip", "send unicast adverts from this address", false },
 	{ "vrrp_instance", "mcast_src_ip", "send adverts from this address", false },
-	{ "vrrp_instance", "notify*", "run a script on state changes", false },
 	{ "vrrp_instance", "smtp_alert", NO_MAIL, true },
 	{ "vrrp_instance", "garp_*", "tune gratuitous ARP bursts", false },
 	{ "vrrp_instance", "virtual_routes", "add routes while MASTER", false },

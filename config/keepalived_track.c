@@ -132,3 +132,68 @@ kc_parse_track(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *
 			v->track_scripts[v->nb_track_scripts++] = k;
 	}
 }
+
+/* vrrp_sync_group NAME { group { VI_1 VI_2 ... } } (after the instances). */
+void
+kc_parse_sync_group(struct kc_ctx *ctx, const struct kc_node *n)
+{
+	struct lb_config *cfg = ctx->cfg;
+	struct lb_cfg_vrrp_sync *g;
+	const struct kc_node *members = NULL;
+	unsigned int i, k;
+
+	if (kc_block_wrong(ctx, n, true) || !kc_nargs(ctx, n, 1, 1))
+		return;
+	if (cfg->nb_vrrp_syncs == LB_MAX_VRRP_SYNCS) {
+		kc_err(ctx, n, "too many vrrp_sync_groups (max %d)", LB_MAX_VRRP_SYNCS);
+		return;
+	}
+	g = &cfg->vrrp_syncs[cfg->nb_vrrp_syncs];
+	memset(g, 0, sizeof(*g));
+	g->line = n->line;
+	if (strlen(n->argv[1]) >= sizeof(g->name) || !lb_cfg_is_ident(n->argv[1])) {
+		kc_err(ctx, n, "vrrp_sync_group name '%s' must be 1..%zu characters of A-Z a-z "
+		       "0-9 . _ -", n->argv[1], sizeof(g->name) - 1);
+		return;
+	}
+	strcpy(g->name, n->argv[1]);
+	for (i = 0; i < n->nb_kids; i++) {
+		const struct kc_node *k2 = &n->kids[i];
+
+		if (strcmp(k2->argv[0], "group") == 0 && !kc_block_wrong(ctx, k2, true))
+			members = k2;
+		else if (strncmp(k2->argv[0], "notify", 6) == 0 ||
+			 strcmp(k2->argv[0], "smtp_alert") == 0 ||
+			 strcmp(k2->argv[0], "global_tracking") == 0 ||
+			 strncmp(k2->argv[0], "track_", 6) == 0)
+			kc_err(ctx, k2, "'%s' in a vrrp_sync_group is not supported by dplb yet "
+			       "(set it on the vrrp_instances)", k2->argv[0]);
+		else
+			kc_unknown(ctx, k2, "vrrp_sync_group (expected group)");
+	}
+	if (members == NULL || members->nb_kids < 2) {
+		kc_err(ctx, members ? members : n, "vrrp_sync_group %s: group { } must name two or "
+		       "more vrrp_instances", g->name);
+		return;
+	}
+	for (i = 0; i < members->nb_kids; i++) {
+		const struct kc_node *m = &members->kids[i];
+
+		for (k = 0; k < cfg->nb_vrrp; k++)
+			if (strcmp(cfg->vrrp[k].name, m->argv[0]) == 0)
+				break;
+		if (k == cfg->nb_vrrp) {
+			kc_err(ctx, m, "vrrp_sync_group %s: '%s' is not a vrrp_instance", g->name,
+			       m->argv[0]);
+			continue;
+		}
+		if (cfg->vrrp[k].sync_group >= 0) {
+			kc_err(ctx, m, "vrrp_instance %s is already in another vrrp_sync_group",
+			       m->argv[0]);
+			continue;
+		}
+		cfg->vrrp[k].sync_group = (int)cfg->nb_vrrp_syncs;
+		g->members[g->nb_members++] = k;
+	}
+	cfg->nb_vrrp_syncs++;
+}

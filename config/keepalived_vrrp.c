@@ -208,6 +208,16 @@ parse_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *v,
 			r->vips = n;
 	} else if (strcmp(kw, "track_script") == 0 || strcmp(kw, "track_interface") == 0) {
 		kc_parse_track(ctx, n, v);
+	} else if (strcmp(kw, "notify_master") == 0) {
+		kc_script(ctx, n, v->notify_master);
+	} else if (strcmp(kw, "notify_backup") == 0) {
+		kc_script(ctx, n, v->notify_backup);
+	} else if (strcmp(kw, "notify_fault") == 0) {
+		kc_script(ctx, n, v->notify_fault);
+	} else if (strcmp(kw, "notify_stop") == 0) {
+		kc_script(ctx, n, v->notify_stop);
+	} else if (strcmp(kw, "notify") == 0) {
+		kc_script(ctx, n, v->notify);
 	} else if (!kc_known_other(ctx, n, "vrrp_instance")) {
 		kc_unknown(ctx, n, "vrrp_instance");
 	}
@@ -249,6 +259,7 @@ kc_parse_vrrp(struct kc_ctx *ctx, const struct kc_node *n)
 	v = &cfg->vrrp[cfg->nb_vrrp];
 	memset(v, 0, sizeof(*v));
 	v->line = n->line;
+	v->sync_group = -1;
 	v->version = (uint8_t)ctx->vrrp_version;
 	v->priority = 100;	/* keepalived's default */
 	v->advert_int_cs = 100;

@@ -19,7 +19,7 @@
 
 static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
-	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", NULL };
+	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", "vrrp_sync_groups", "vrrp_notify_fifo", NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", NULL };
@@ -199,6 +199,12 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 	parse_vip_unknown_port(ctx, root);
 	lb_cfg_parse_vrrp_scripts(ctx, root);
 	lb_cfg_parse_vrrp(ctx, root);
+	lb_cfg_parse_vrrp_syncs(ctx, root);
+	if (lb_cfg_get_string(ctx, root, "", "vrrp_notify_fifo", cfg->vrrp_notify_fifo,
+			      sizeof(cfg->vrrp_notify_fifo)) != NULL &&
+	    cfg->vrrp_notify_fifo[0] != '/')
+		lb_cfg_report(ctx, config_setting_get_member(root, "vrrp_notify_fifo"),
+			      "vrrp_notify_fifo must be an absolute path");
 }
 
 /* ---- entry points ---- */

@@ -66,9 +66,8 @@ parse_timing(struct parse_ctx *ctx, const config_setting_t *grp, const char *whe
 	lb_cfg_get_uint(ctx, grp, where, "nb_get_retry", 0, 1000, &t->retry);
 }
 
-/* A script command line grp.key (LB_CHECK_PATH_LEN) into buf; "" when absent. */
-static void
-get_script(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
+void
+lb_cfg_get_script(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
 	   const char *key, char *buf)
 {
 	if (lb_cfg_get_string(ctx, grp, where, key, buf, LB_CHECK_PATH_LEN) != NULL &&
@@ -127,8 +126,8 @@ lb_cfg_parse_svc_health(struct parse_ctx *ctx, const config_setting_t *grp,
 	lb_cfg_get_uint(ctx, grp, where, "passive_failures", 0, 1000000, &svc->passive_failures);
 	lb_cfg_get_ms(ctx, grp, where, "passive_backoff", 100, MS_MAX, &svc->passive_backoff_ms);
 	lb_cfg_svc_health_finish(svc);
-	get_script(ctx, grp, where, "quorum_up", svc->quorum_up);
-	get_script(ctx, grp, where, "quorum_down", svc->quorum_down);
+	lb_cfg_get_script(ctx, grp, where, "quorum_up", svc->quorum_up);
+	lb_cfg_get_script(ctx, grp, where, "quorum_down", svc->quorum_down);
 }
 
 /* Read the optional address grp.key (no prefix) into *out. */
@@ -444,8 +443,8 @@ parse_notify(struct parse_ctx *ctx, const config_setting_t *grp,
 		lb_cfg_report(ctx, grp, "out of memory for notify scripts");
 		return;
 	}
-	get_script(ctx, grp, where, "notify_up", n->up);
-	get_script(ctx, grp, where, "notify_down", n->down);
+	lb_cfg_get_script(ctx, grp, where, "notify_up", n->up);
+	lb_cfg_get_script(ctx, grp, where, "notify_down", n->down);
 }
 
 void

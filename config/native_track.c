@@ -10,6 +10,10 @@
  *                      track_interfaces = [ "eth1" ]; } );
  *
  * The instance's own interface is always tracked: link down is FAULT.
+ *
+ * vrrp_sync_groups = ( { name = "G1"; group = [ "VI_OUT", "VI_IN" ]; } );
+ *   the instances of a group change state together (the client-side VIP and
+ *   the servers' gateway of a NAT director).
  */
 #include <string.h>
 
@@ -65,6 +69,18 @@ lb_cfg_parse_vrrp_scripts(struct parse_ctx *ctx, const config_setting_t *root)
 								    parse_script);
 }
 
+/* Index of the vrrp_instance called name, or -1. */
+static int
+find_vrrp(const struct lb_config *cfg, const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; name != NULL && k < cfg->nb_vrrp; k++)
+		if (strcmp(cfg->vrrp[k].name, name) == 0)
+			return (int)k;
+	return -1;
+}
+
 /* Index of the name in list key (scripts or interfaces), or -1 (reported). */
 static int
 find_name(struct parse_ctx *ctx, const config_setting_t *list, int i, const char *where,
@@ -115,4 +131,55 @@ lb_cfg_parse_vrrp_track(struct parse_ctx *ctx, const config_setting_t *grp, cons
 				out[(*nb)++] = (unsigned int)idx;
 		}
 	}
+}
+
+static void
+parse_sync(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
+{
+	static const char *const keys[] = { "name", "group", NULL };
+	struct lb_cfg_vrrp_sync *g = &ctx->cfg->vrrp_syncs[idx];
+	config_setting_t *list = config_setting_get_member(grp, "group");
+	char where[40];
+	int i, n, k;
+
+	snprintf(where, sizeof(where), "vrrp_sync_groups[%u]", idx);
+	memset(g, 0, sizeof(*g));
+	g->line = config_setting_source_line(grp);
+	lb_cfg_check_keys(ctx, grp, where, keys);
+	if (lb_cfg_get_string(ctx, grp, where, "name", g->name, sizeof(g->name)) == NULL ||
+	    !lb_cfg_is_ident(g->name) || g->name[0] == '\0')
+		lb_cfg_report(ctx, grp, "%s needs a name of A-Z a-z 0-9 . _ -", where);
+	if (list == NULL || (!config_setting_is_array(list) && !config_setting_is_list(list)) ||
+	    config_setting_length(list) < 2) {
+		lb_cfg_report(ctx, list ? list : grp, "%s.group must list two or more "
+			      "vrrp_instances by name", where);
+		return;
+	}
+	n = config_setting_length(list);
+	for (i = 0; i < n && i < LB_MAX_VRRP; i++) {
+		struct lb_cfg_vrrp *v;
+
+		k = find_vrrp(ctx->cfg, config_setting_get_string_elem(list, i));
+		if (k < 0) {
+			lb_cfg_report(ctx, list, "%s.group[%d] '%s' is not one of the vrrp_instances",
+				      where, i, config_setting_get_string_elem(list, i) ?
+				      config_setting_get_string_elem(list, i) : "?");
+			continue;
+		}
+		v = &ctx->cfg->vrrp[k];
+		if (v->sync_group >= 0) {
+			lb_cfg_report(ctx, list, "%s.group[%d]: %s is already in vrrp_sync_groups[%d]",
+				      where, i, v->name, v->sync_group);
+			continue;
+		}
+		v->sync_group = (int)idx;
+		g->members[g->nb_members++] = (unsigned int)k;
+	}
+}
+
+void
+lb_cfg_parse_vrrp_syncs(struct parse_ctx *ctx, const config_setting_t *root)
+{
+	ctx->cfg->nb_vrrp_syncs = (unsigned int)lb_cfg_each_group(ctx, root, "vrrp_sync_groups",
+								  LB_MAX_VRRP_SYNCS, parse_sync);
 }

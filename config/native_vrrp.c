@@ -20,7 +20,7 @@
 static const char *const vrrp_keys[] = { "name", "interface", "virtual_router_id",
 	"priority", "advert_int", "version", "state", "authentication",
 	"virtual_ipaddress", "nopreempt", "preempt_delay", "track_scripts", "track_interfaces",
-	NULL };
+	"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify", NULL };
 static const char *const auth_keys[] = { "type", "pass", NULL };
 
 static void
@@ -262,6 +262,7 @@ parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int 
 	snprintf(where, sizeof(where), "vrrp_instances[%u].", idx);
 	memset(v, 0, sizeof(*v));
 	v->line = config_setting_source_line(grp);
+	v->sync_group = -1;
 	v->version = 2;
 	v->priority = 100;	/* keepalived's default */
 	v->advert_int_cs = 100;
@@ -285,6 +286,11 @@ parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int 
 	lb_cfg_get_uint(ctx, grp, where, "preempt_delay", 0, 1000, &v->preempt_delay_s);
 	parse_vips(ctx, grp, where, v, idx);
 	lb_cfg_parse_vrrp_track(ctx, grp, where, v);
+	lb_cfg_get_script(ctx, grp, where, "notify_master", v->notify_master);
+	lb_cfg_get_script(ctx, grp, where, "notify_backup", v->notify_backup);
+	lb_cfg_get_script(ctx, grp, where, "notify_fault", v->notify_fault);
+	lb_cfg_get_script(ctx, grp, where, "notify_stop", v->notify_stop);
+	lb_cfg_get_script(ctx, grp, where, "notify", v->notify);
 	if (!have_if || !have_vrid)
 		return;
 	for (j = 0; j < idx; j++) {

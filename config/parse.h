@@ -83,6 +83,15 @@ lb_cfg_each_group(struct parse_ctx *ctx, const config_setting_t *root, const cha
 		  int max, void (*item)(struct parse_ctx *ctx, const config_setting_t *grp,
 					unsigned int idx));
 
+/* A script command line grp.key (LB_CHECK_PATH_LEN bytes) into buf; "" when absent. */
+void
+lb_cfg_get_script(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
+		  const char *key, char *buf);
+
+/* vrrp_sync_groups = ( ... ): after the instances they name. */
+void
+lb_cfg_parse_vrrp_syncs(struct parse_ctx *ctx, const config_setting_t *root);
+
 /* True when s only holds A-Z a-z 0-9 . _ - (names, TAP names, prefixes). */
 bool
 lb_cfg_is_ident(const char *s);

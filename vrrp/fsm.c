@@ -196,6 +196,13 @@ lb_vrrp_fsm_input(struct lb_vrrp_fsm *fsm, const struct lb_vrrp_fsm_input *in, u
 		return LB_VRRP_ACT_SEND_ADVERT;
 	case LB_VRRP_EV_PRIORITY:
 		return set_priority(fsm, in->priority, now);
+	case LB_VRRP_EV_SYNC_MASTER:
+		return s == LB_VRRP_STATE_BACKUP ? to_master(fsm, now) : 0;
+	case LB_VRRP_EV_SYNC_BACKUP:
+		if (s != LB_VRRP_STATE_MASTER)
+			return 0;
+		to_backup(fsm, now);	/* resign at once: the peer takes the group over */
+		return LB_VRRP_ACT_SEND_PRIO0 | LB_VRRP_ACT_LEAVE_MASTER;
 	}
 	return 0;
 }

@@ -31,6 +31,8 @@ enum lb_vrrp_event {
 	LB_VRRP_EV_IF_DOWN,	/* interface down: enter FAULT */
 	LB_VRRP_EV_SHUTDOWN,	/* instance stopped: back to INIT */
 	LB_VRRP_EV_PRIORITY,	/* effective priority changed by tracking */
+	LB_VRRP_EV_SYNC_MASTER,	/* sync group: a member became MASTER (BACKUP follows) */
+	LB_VRRP_EV_SYNC_BACKUP,	/* sync group: a member left MASTER (MASTER resigns) */
 };
 
 /* Actions, a bit mask; when several are set, take them in bit order. */

@@ -4,8 +4,10 @@
  * the state machines' timers, VIP ownership and gratuitous ARP.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -14,6 +16,7 @@
 
 #include "app/lcore.h"
 #include "app/svc_table.h"
+#include "health/misc.h"
 #include "pmd-glue/arp.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
@@ -40,6 +43,9 @@ struct instance {
 	rte_be32_t last_rx_saddr;
 	uint8_t last_rx_prio;
 	uint64_t garp_at;		/* second GARP burst, 0 = none */
+	bool own_fault;			/* its own link, interfaces or weight-0 scripts */
+	char fault_why[96];
+	int prio;			/* priority its tracking asks for */
 	struct lb_vrrp_counters cnt;
 };
 
@@ -137,6 +143,76 @@ own_vips(struct instance *in, bool owned)
 		lb_svc_gate_set(in->vips[i], owned);
 }
 
+static void act(struct instance *in, unsigned int a, enum lb_vrrp_state before,
+		const char *why, uint64_t now, bool direct);
+
+/* Run a notify script or write the FIFO line for in entering state. */
+static void
+notify(const struct instance *in, enum lb_vrrp_state state)
+{
+	const struct lb_cfg_vrrp *c = in->cfg;
+	const char *script = state == LB_VRRP_STATE_MASTER ? c->notify_master :
+			     state == LB_VRRP_STATE_BACKUP ? c->notify_backup :
+			     state == LB_VRRP_STATE_FAULT ? c->notify_fault : c->notify_stop;
+	const char *name = state == LB_VRRP_STATE_INIT ? "STOP" : lb_vrrp_state_name(state);
+	char cmd[LB_CHECK_PATH_LEN + 64];
+	int fd, n;
+
+	if (script[0] != '\0' && lb_health_script_detach(script) != 0)
+		LOG(ERR, "%s: cannot run '%s'", c->name, script);
+	if (c->notify[0] != '\0') {
+		/* keepalived's generic notify: INSTANCE NAME STATE PRIORITY */
+		snprintf(cmd, sizeof(cmd), "%s INSTANCE %s %s %u", c->notify, c->name, name,
+			 in->fsm.priority);
+		if (lb_health_script_detach(cmd) != 0)
+			LOG(ERR, "%s: cannot run '%s'", c->name, cmd);
+	}
+	if (root->vrrp_notify_fifo[0] == '\0')
+		return;
+	/* never blocks: no reader, or a full pipe, and the line is dropped */
+	fd = open(root->vrrp_notify_fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(cmd, sizeof(cmd), "INSTANCE \"%s\" %s %u\n", c->name, name,
+		     in->fsm.priority);
+	if (write(fd, cmd, (size_t)n) != n)
+		LOG(WARNING, "%s: vrrp_notify_fifo %s: line dropped", c->name,
+		    root->vrrp_notify_fifo);
+	close(fd);
+}
+
+/* A member of in's sync group changed to MASTER or left it: the others follow. */
+static void
+sync_group(struct instance *in, enum lb_vrrp_state before, uint64_t now)
+{
+	static bool syncing;	/* a forced change does not propagate again */
+	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_SYNC_MASTER };
+	const struct lb_cfg_vrrp_sync *g;
+	char why[96];
+	unsigned int k;
+
+	if (in->cfg->sync_group < 0 || syncing)
+		return;
+	if (in->fsm.state == LB_VRRP_STATE_MASTER)
+		ev.ev = LB_VRRP_EV_SYNC_MASTER;
+	else if (before == LB_VRRP_STATE_MASTER && in->fsm.state == LB_VRRP_STATE_BACKUP)
+		ev.ev = LB_VRRP_EV_SYNC_BACKUP;
+	else
+		return;
+	g = &root->vrrp_syncs[in->cfg->sync_group];
+	snprintf(why, sizeof(why), "sync group %s: %s is %s", g->name, in->cfg->name,
+		 lb_vrrp_state_name(in->fsm.state));
+	syncing = true;
+	for (k = 0; k < nb_instances; k++) {
+		struct instance *m = &instances[k];
+		enum lb_vrrp_state mb = m->fsm.state;
+
+		if (m != in && m->cfg->sync_group == in->cfg->sync_group)
+			act(m, lb_vrrp_fsm_input(&m->fsm, &ev, now), mb, why, now, false);
+	}
+	syncing = false;
+}
+
 /* Carry out the FSM's actions, in bit order; log the transition. */
 static void
 act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *why,
@@ -160,6 +236,10 @@ act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *
 		in->garp_at = now + GARP_DELAY_US;
 		in->cnt.become_master++;
 	}
+	if (in->fsm.state != before) {
+		notify(in, in->fsm.state);
+		sync_group(in, before, now);
+	}
 }
 
 /* The running port of interface idx of the config, or NULL. */
@@ -175,59 +255,98 @@ port_of(unsigned int idx)
 }
 
 /*
- * Tracking: FAULT while the instance's link or a tracked interface is down
- * or a weight-0 vrrp_script fails; priority plus the weights of OK scripts
- * (weight > 0) and of FAILED ones (weight < 0), kept in 1..254 unless the
- * configured priority is 255 (the owner). Feeds the FSM what changed.
+ * Tracking of one instance on its own: FAULT while its link or a tracked
+ * interface is down or a weight-0 vrrp_script fails; priority plus the
+ * weights of OK scripts (weight > 0) and of FAILED ones (weight < 0), kept
+ * in 1..254 unless the configured priority is 255 (the owner).
  */
 static void
-evaluate(struct instance *in, uint64_t now)
+track(struct instance *in)
 {
 	const struct lb_cfg_vrrp *c = in->cfg;
-	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_PRIORITY };
-	enum lb_vrrp_state before = in->fsm.state;
 	const struct lb_port *p;
 	int prio = c->priority;
-	bool fault = false;
-	char why[96] = "tracking OK again";
 	unsigned int k;
 
+	in->own_fault = false;
 	if (!in->port->link_up) {
-		fault = true;
-		snprintf(why, sizeof(why), "link down on %s", in->port->cfg->name);
+		in->own_fault = true;
+		snprintf(in->fault_why, sizeof(in->fault_why), "link down on %s",
+			 in->port->cfg->name);
 	}
-	for (k = 0; k < c->nb_track_ifaces && !fault; k++) {
+	for (k = 0; k < c->nb_track_ifaces && !in->own_fault; k++) {
 		p = port_of(c->track_ifaces[k]);
 		if (p != NULL && !p->link_up) {
-			fault = true;
-			snprintf(why, sizeof(why), "tracked interface %s down", p->cfg->name);
+			in->own_fault = true;
+			snprintf(in->fault_why, sizeof(in->fault_why), "tracked interface %s down",
+				 p->cfg->name);
 		}
 	}
 	for (k = 0; k < c->nb_track_scripts; k++) {
 		const struct lb_cfg_vrrp_script *sc = &root->vrrp_scripts[c->track_scripts[k]];
 		bool ok = lb_vrrp_script_ok(c->track_scripts[k]);
 
-		if (sc->weight == 0 && !ok && !fault) {
-			fault = true;
-			snprintf(why, sizeof(why), "vrrp_script %s failed", sc->name);
+		if (sc->weight == 0 && !ok && !in->own_fault) {
+			in->own_fault = true;
+			snprintf(in->fault_why, sizeof(in->fault_why), "vrrp_script %s failed",
+				 sc->name);
 		} else if ((sc->weight > 0 && ok) || (sc->weight < 0 && !ok)) {
 			prio += sc->weight;
 		}
 	}
 	if (c->priority != 255)
 		prio = prio < 1 ? 1 : prio > 254 ? 254 : prio;
+	in->prio = prio;
+}
+
+/*
+ * Feed the FSM what tracking changed: FAULT when the instance or a member
+ * of its sync group is at fault, out of FAULT when none is, the priority.
+ */
+static void
+evaluate(struct instance *in, uint64_t now)
+{
+	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_PRIORITY };
+	enum lb_vrrp_state before = in->fsm.state;
+	bool fault = in->own_fault;
+	char why[200];
+	unsigned int k;
+
+	snprintf(why, sizeof(why), "%s", fault ? in->fault_why : "tracking OK again");
+	for (k = 0; k < nb_instances && !fault && in->cfg->sync_group >= 0; k++) {
+		const struct instance *m = &instances[k];
+
+		if (m != in && m->cfg->sync_group == in->cfg->sync_group && m->own_fault) {
+			fault = true;
+			snprintf(why, sizeof(why), "sync group %s: %s has %s",
+				 root->vrrp_syncs[in->cfg->sync_group].name, m->cfg->name,
+				 m->fault_why);
+		}
+	}
 	if (fault != (in->fsm.state == LB_VRRP_STATE_FAULT)) {
 		struct lb_vrrp_fsm_input f = { .ev = fault ? LB_VRRP_EV_IF_DOWN : LB_VRRP_EV_IF_UP };
 
 		act(in, lb_vrrp_fsm_input(&in->fsm, &f, now), before, why, now, false);
 	}
-	if (prio != in->fsm.priority) {
-		LOG(NOTICE, "%s: priority %u -> %d (tracked scripts)", c->name, in->fsm.priority,
-		    prio);
-		ev.priority = (uint8_t)prio;
+	if (in->prio != in->fsm.priority) {
+		LOG(NOTICE, "%s: priority %u -> %d (tracked scripts)", in->cfg->name,
+		    in->fsm.priority, in->prio);
+		ev.priority = (uint8_t)in->prio;
 		before = in->fsm.state;
 		act(in, lb_vrrp_fsm_input(&in->fsm, &ev, now), before, "priority", now, false);
 	}
+}
+
+/* Track every instance, then apply (group faults need every member's). */
+static void
+evaluate_all(uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_instances; i++)
+		track(&instances[i]);
+	for (i = 0; i < nb_instances; i++)
+		evaluate(&instances[i], now);
 }
 
 int
@@ -295,8 +414,8 @@ lb_vrrp_init(const struct lb_config *cfg)
 		if (in->cfg->init_master && in->fsm.state == LB_VRRP_STATE_BACKUP)
 			in->fsm.master_down_at = now + in->cfg->advert_int_cs * 10000ull;
 		act(in, a, LB_VRRP_STATE_INIT, "startup", now, false);
-		evaluate(in, now);	/* a link already down: FAULT at once */
 	}
+	evaluate_all(now);	/* a link already down: FAULT at once */
 	if (nb_instances > 0)
 		LOG(NOTICE, "%u instance(s) started", nb_instances);
 	return 0;
@@ -356,8 +475,7 @@ lb_vrrp_poll(void)
 	if (now >= next_track) {
 		next_track = now + TRACK_EVERY_US;
 		lb_vrrp_track_poll(now);
-		for (i = 0; i < nb_instances; i++)
-			evaluate(&instances[i], now);
+		evaluate_all(now);
 	}
 	for (i = 0; i < nb_instances; i++) {
 		struct instance *in = &instances[i];

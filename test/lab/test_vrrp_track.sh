@@ -13,12 +13,15 @@
 # over, dplb BACKUP; chk_web passes -> 100 -> dplb preempts back; chk_db
 # fails -> dplb FAULT (priority-0 advert, keepalived MASTER at once); back
 # -> dplb MASTER again; the lab link down -> FAULT, up -> MASTER.
+# VI_2 (VIP2, untracked) is in a vrrp_sync_group with VI_1: it follows VI_1
+# to BACKUP, MASTER and FAULT, so keepalived holds both VIPs or neither.
+# Notify scripts and the notify FIFO report every transition.
 #
 # usage: test/lab/test_vrrp_track.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
 lab_init "${1:-}"
 
-VIP=198.18.1.100
+VIP=198.18.1.100 VIP2=198.18.1.101
 command -v keepalived >/dev/null || { lab_skip "VRRP tracking against keepalived" "no keepalived"; lab_finish; }
 lab_add_lb lb || lab_finish
 lab_add_host peer 198.18.1.2/24 || lab_finish
@@ -31,6 +34,14 @@ printf '%s\n' "global_defs {" "	router_id lab_peer" "}" "vrrp_instance VI_1 {" \
 	"	priority 90" "	advert_int 1" \
 	"	authentication {" "		auth_type PASS" "		auth_pass secret" "	}" \
 	"	virtual_ipaddress {" "		$VIP/24" "	}" "}" >"$KA_CONF"
+sed -e 's/VI_1/VI_2/; s/virtual_router_id 51/virtual_router_id 52/' -e "s|$VIP/24|$VIP2/24|" \
+	"$KA_CONF" >>"$KA_CONF.2" && cat "$KA_CONF.2" >>"$KA_CONF"
+NOTIFY=$LAB_TMP/notify.sh NLOG=$LAB_TMP/notify.log FIFO=$LAB_TMP/vrrp.fifo FLOG=$LAB_TMP/fifo.log
+printf '#!/bin/sh\necho "$@" >>%s\n' "$NLOG" >"$NOTIFY"
+chmod +x "$NOTIFY"
+mkfifo "$FIFO"
+# the reader holds the FIFO open read-write: it never sees an end of file
+lab_bg "" "$FLOG" bash -c 'exec 3<>"$0"; exec cat <&3' "$FIFO"
 KA_LOG=$LAB_TMP/keepalived.log
 lab_dplb_start main "${LAB_NS[lb]}" "$(lab_lb_interfaces 198.18.1.1/24)
 vrrp_scripts = (
@@ -43,16 +54,26 @@ vrrp_instances = ( {
 	authentication = { type = \"PASS\"; pass = \"secret\"; };
 	virtual_ipaddress = [ \"$VIP\" ];
 	track_scripts = [ \"chk_web\", \"chk_db\" ];
-} );" || lab_finish
+	notify = \"$NOTIFY\";
+}, {
+	name = \"VI_2\"; interface = \"lab0\"; virtual_router_id = 52; priority = 100;
+	advert_int = 1; state = \"MASTER\";
+	authentication = { type = \"PASS\"; pass = \"secret\"; };
+	virtual_ipaddress = [ \"$VIP2\" ];
+	notify_master = \"touch $LAB_TMP/vi2.master\"; notify_fault = \"touch $LAB_TMP/vi2.fault\";
+} );
+vrrp_sync_groups = ( { name = \"G1\"; group = [ \"VI_1\", \"VI_2\" ]; } );
+vrrp_notify_fifo = \"$FIFO\";" || lab_finish
 lab_bg "${LAB_NS[peer]}" "$KA_LOG" keepalived -n -l -D -f "$KA_CONF" \
 	-p "$LAB_TMP/ka.pid" -r "$LAB_TMP/ka-vrrp.pid" -c "$LAB_TMP/ka-checkers.pid"
 KA_PID=$LAB_LAST_PID
 
-vrrp_is() {	# STATE PRIORITY: what `show vrrp` says of VI_1
-	lab_dplbctl show vrrp | grep -Eq "^VI_1: vrid 51 on lab0, $1, priority $2,"
+vrrp_is() {	# STATE PRIORITY [INSTANCE]: what `show vrrp` says of VI_1 (or INSTANCE)
+	lab_dplbctl show vrrp | grep -Eq "^${3:-VI_1}: vrid [0-9]+ on lab0, $1, priority $2,"
 }
 peer_has_vip() { ip -n "${LAB_NS[peer]}" -4 addr show dev "${LAB_IF[peer]}" | grep -q " $VIP/"; }
 peer_lacks_vip() { ! peer_has_vip; }
+peer_has_vip2() { ip -n "${LAB_NS[peer]}" -4 addr show dev "${LAB_IF[peer]}" | grep -q " $VIP2/"; }
 ka_masters() { grep -c "(VI_1) Entering MASTER STATE" "$KA_LOG"; }
 
 lab_check "dplb is MASTER with priority 100" lab_wait_until 10 vrrp_is MASTER 100
@@ -65,12 +86,17 @@ rm -f "$WEB"
 lab_check "chk_web fails: dplb priority 80, BACKUP (keepalived preempted)" \
 	lab_wait_until 6 vrrp_is BACKUP 80
 lab_check "keepalived holds the VIP" lab_wait_until 5 peer_has_vip
+lab_check "sync group: VI_2 followed VI_1 to BACKUP" lab_wait_until 3 vrrp_is BACKUP 100 VI_2
+lab_check_grep "... saying why" "VI_2: MASTER -> BACKUP \(sync group G1: VI_1 is BACKUP\)" \
+	"$(cat "${DPLB_LOG[main]}")"
+lab_check "keepalived holds VIP2 too" lab_wait_until 5 peer_has_vip2
 lab_check_grep "the log names the reason" "VI_1: priority 100 -> 80 \(tracked scripts\)" \
 	"$(cat "${DPLB_LOG[main]}")"
 touch "$WEB"
 lab_check "chk_web passes again: priority 100, dplb preempts back to MASTER" \
 	lab_wait_until 6 vrrp_is MASTER 100
 lab_check "keepalived withdraws the VIP" lab_wait_until 5 peer_lacks_vip
+lab_check "sync group: VI_2 followed VI_1 back to MASTER" lab_wait_until 3 vrrp_is MASTER 100 VI_2
 
 # chk_db (weight 0) fails: FAULT; the priority-0 advert hands over at once
 n=$(ka_masters)
@@ -82,6 +108,8 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 lab_check "... within 2 s of the script failing ($ms ms)" test "$ms" -lt 2000
 lab_check_grep "the log says why" "VI_1: (MASTER|BACKUP) -> FAULT \(vrrp_script chk_db failed\)" \
 	"$(cat "${DPLB_LOG[main]}")"
+lab_check "sync group: VI_2 is FAULT with VI_1" lab_wait_until 3 vrrp_is FAULT 100 VI_2
+lab_check "keepalived holds VIP2 as well" lab_wait_until 5 peer_has_vip2
 touch "$DB"
 lab_check "chk_db passes: dplb leaves FAULT and preempts to MASTER" \
 	lab_wait_until 8 vrrp_is MASTER 100
@@ -103,4 +131,14 @@ fi
 
 lab_dplb_stop main
 lab_stop_pid "$KA_PID" TERM 10 >/dev/null
+cat "$NLOG"
+lab_check_grep "notify: run with INSTANCE VI_1 MASTER 100" "^INSTANCE VI_1 MASTER 100$" "$(cat "$NLOG")"
+lab_check_grep "notify: ... INSTANCE VI_1 BACKUP 80" "^INSTANCE VI_1 BACKUP 80$" "$(cat "$NLOG")"
+lab_check_grep "notify: ... INSTANCE VI_1 FAULT" "^INSTANCE VI_1 FAULT 100$" "$(cat "$NLOG")"
+lab_check_grep "notify: ... INSTANCE VI_1 STOP on shutdown" "^INSTANCE VI_1 STOP 100$" "$(cat "$NLOG")"
+lab_check "notify_master and notify_fault of VI_2 ran" \
+	test -e "$LAB_TMP/vi2.master" -a -e "$LAB_TMP/vi2.fault"
+cat "$FLOG"
+lab_check_grep "notify FIFO: keepalived's line format" '^INSTANCE "VI_2" MASTER 100$' "$(cat "$FLOG")"
+lab_check_ge "notify FIFO: a line per transition of both instances" 10 "$(wc -l <"$FLOG")"
 lab_finish

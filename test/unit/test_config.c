@@ -327,6 +327,20 @@ assert_cfg_equal(const struct lb_config *a, const struct lb_config *b)
 		CU_ASSERT_EQUAL_FATAL(x->nb_track_ifaces, y->nb_track_ifaces);
 		CU_ASSERT_EQUAL(memcmp(x->track_ifaces, y->track_ifaces, sizeof(x->track_ifaces)), 0);
 	}
+	for (i = 0; i < a->nb_vrrp; i++) {
+		struct lb_cfg_vrrp x = a->vrrp[i], y = b->vrrp[i];
+
+		x.line = y.line = 0;	/* and everything else equal, scripts included */
+		CU_ASSERT_EQUAL(memcmp(&x, &y, sizeof(x)), 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(a->nb_vrrp_syncs, b->nb_vrrp_syncs);
+	for (i = 0; i < a->nb_vrrp_syncs; i++) {
+		struct lb_cfg_vrrp_sync x = a->vrrp_syncs[i], y = b->vrrp_syncs[i];
+
+		x.line = y.line = 0;
+		CU_ASSERT_EQUAL(memcmp(&x, &y, sizeof(x)), 0);
+	}
+	CU_ASSERT_STRING_EQUAL(a->vrrp_notify_fifo, b->vrrp_notify_fifo);
 	CU_ASSERT_EQUAL_FATAL(a->nb_vrrp_scripts, b->nb_vrrp_scripts);
 	for (i = 0; i < a->nb_vrrp_scripts; i++) {
 		struct lb_cfg_vrrp_script x = a->vrrp_scripts[i], y = b->vrrp_scripts[i];
@@ -815,7 +829,11 @@ test_vrrp_tracking(void)
 		" weight = -20; fall = 3; init_fail = true; } );\n"
 		"vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
 		" virtual_ipaddress = [ \"198.18.1.100\" ]; track_scripts = [ \"chk\" ];\n"
-		" track_interfaces = [ \"lab0\" ]; } );\n";
+		" track_interfaces = [ \"lab0\" ]; notify_master = \"/bin/m 1\"; },\n"
+		" { name = \"VI_B\"; interface = \"lab0\"; virtual_router_id = 2;\n"
+		" virtual_ipaddress = [ \"198.18.1.101\" ]; notify = \"/bin/n\"; } );\n"
+		"vrrp_sync_groups = ( { name = \"G\"; group = [ \"VI_1\", \"VI_B\" ]; } );\n"
+		"vrrp_notify_fifo = \"/run/dplb.fifo\";\n";
 	struct lb_config cfg;
 
 	CU_ASSERT_EQUAL_FATAL(parse(text, &cfg, NULL), 0);
@@ -828,8 +846,18 @@ test_vrrp_tracking(void)
 	CU_ASSERT(cfg.vrrp_scripts[0].init_fail);
 	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_track_scripts, 1);
 	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_track_ifaces, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].notify_master, "/bin/m 1");
+	CU_ASSERT_EQUAL(cfg.nb_vrrp_syncs, 1);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].sync_group, 0);
+	CU_ASSERT_EQUAL(cfg.vrrp[1].sync_group, 0);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp_notify_fifo, "/run/dplb.fifo");
 	lb_config_free(&cfg);
 	round_trip(text);
+	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.1.100\" ]; } );\n"
+		     "vrrp_sync_groups = ( { name = \"G\"; group = [ \"VI_1\", \"VI_7\" ]; } );\n",
+		     "test.conf:5: vrrp_sync_groups[0].group[1] 'VI_7' is not one of the "
+		     "vrrp_instances");
 	expect_error(VRRP_IF "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
 		     " virtual_ipaddress = [ \"198.18.1.100\" ]; track_scripts = [ \"x\" ]; } );\n",
 		     "test.conf:4: vrrp_instances[0].track_scripts[0] 'x' is not one of the "

@@ -714,6 +714,26 @@ test_vrrp_tracking(void)
 	expect_error("vrrp_script s {\n script /bin/true\n weight 300\n}\n",
 		     "k.conf:3: 'weight' must be an integer -253..253 (got '300')");
 	expect_error("vrrp_script s {\n interval 1\n}\n", "k.conf:1: vrrp_script s has no script");
+	expect_ok("vrrp_sync_group G1 {\n group {\n  VI_1\n  VI_2\n }\n}\n"
+		  "global_defs {\n notify_fifo /run/dplb.fifo\n}\n"
+		  "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+		  " notify_master \"/bin/up VI_1\"\n notify /bin/any\n"
+		  " virtual_ipaddress { 198.18.0.100 }\n}\n"
+		  "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n"
+		  " virtual_ipaddress { 198.18.10.100 }\n}\n", &cfg);
+	CU_ASSERT_EQUAL_FATAL(cfg.nb_vrrp_syncs, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp_syncs[0].name, "G1");
+	CU_ASSERT_EQUAL(cfg.vrrp_syncs[0].nb_members, 2);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].sync_group, 0);
+	CU_ASSERT_EQUAL(cfg.vrrp[1].sync_group, 0);
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].notify_master, "/bin/up VI_1");
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].notify, "/bin/any");
+	CU_ASSERT_STRING_EQUAL(cfg.vrrp_notify_fifo, "/run/dplb.fifo");
+	lb_config_free(&cfg);
+	expect_error("vrrp_sync_group G1 {\n group {\n  VI_1\n  VI_9\n }\n}\n"
+		     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+		     " virtual_ipaddress { 198.18.0.100 }\n}\n",
+		     "k.conf:4: vrrp_sync_group G1: 'VI_9' is not a vrrp_instance");
 }
 
 /* One broken file: rejected with exactly these messages (and no others). */
@@ -753,8 +773,8 @@ test_broken_files(void)
 		"broken_iface.conf:2: 'interface': interface 'eth9' is not one of this box's "
 		"(the kernel has: lo, eth0, eth1, eth2, eth3)" };
 	static const char *const unsup[] = {
-		"broken_unsupported.conf:1: 'vrrp_sync_group' is not supported by dplb yet (it "
-		"would fail instances over together)",
+		"broken_unsupported.conf:1: 'vrrp_track_process' is not supported by dplb yet (it "
+		"would track a process to adjust VRRP priority)",
 		"broken_unsupported.conf:7: 'unicast_peer' is not supported by dplb yet (it "
 		"would send adverts by unicast to the peers)",
 		"broken_unsupported.conf:10: 'track_process' is not supported by dplb yet",
