@@ -203,6 +203,11 @@ struct lb_cfg_vrrp {
 	unsigned int nb_track_scripts;
 	unsigned int track_ifaces[LB_VRRP_MAX_TRACK];	/* indices in lb_config.ifaces */
 	unsigned int nb_track_ifaces;
+	/* gratuitous ARP on becoming MASTER (keepalived's garp_master_*) */
+	uint32_t garp_repeat;		/* GARPs per address per burst, default 5 */
+	uint32_t garp_delay_ms;		/* second burst after, default 5 s; 0 none */
+	uint32_t garp_refresh_ms;	/* then a burst every, default 0 (off) */
+	uint32_t garp_refresh_repeat;	/* GARPs per refresh, default 1 */
 	int sync_group;			/* index in lb_config.vrrp_syncs, -1 none */
 	/* scripts run on entering a state ("" = none); notify gets the
 	 * arguments INSTANCE NAME STATE PRIORITY, as keepalived's */

@@ -319,6 +319,10 @@ dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, b
 	for (i = 0; i < v->nb_track_ifaces; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", cfg->ifaces[v->track_ifaces[i]].name);
 	fputs(" ];\n", out);
+	fprintf(out, "\t\tgarp_master_repeat = %u;", v->garp_repeat);
+	put_secs(out, "garp_master_delay", v->garp_delay_ms);
+	put_secs(out, "garp_master_refresh", v->garp_refresh_ms);
+	fprintf(out, " garp_master_refresh_repeat = %u;\n", v->garp_refresh_repeat);
 	put_script(out, "\t\t", "notify_master", v->notify_master, "\n");
 	put_script(out, "\t\t", "notify_backup", v->notify_backup, "\n");
 	put_script(out, "\t\t", "notify_fault", v->notify_fault, "\n");

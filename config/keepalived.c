@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config/keepalived.h"
+#include "config/parse.h"
 
 /* lvs_timeouts [tcp SECS] [tcpfin SECS] [udp SECS]: ipvsadm --set. */
 static void
@@ -57,6 +58,8 @@ kc_parse_global(struct kc_ctx *ctx, const struct kc_node *g)
 				strcpy(ctx->cfg->router_id, n->argv[1]);
 		} else if (strcmp(kw, "vrrp_version") == 0) {
 			kc_uint(ctx, n, 2, 3, &ctx->vrrp_version);
+		} else if (strncmp(kw, "vrrp_", 5) == 0 && kc_garp(ctx, n, kw + 5, &ctx->garp)) {
+			/* vrrp_garp_master_*: defaults of every instance */
 		} else if (strcmp(kw, "lvs_timeouts") == 0) {
 			parse_lvs_timeouts(ctx, n);
 		} else if (strcmp(kw, "notify_fifo") == 0 || strcmp(kw, "vrrp_notify_fifo") == 0) {
@@ -120,6 +123,7 @@ load(struct kc_lex *lx, const char *name, const struct lb_kernel_ifaces *ifaces,
 			      .vrrp_version = 2 };
 	struct kc_node root;
 
+	lb_cfg_vrrp_garp_defaults(&ctx.garp);
 	kc_tree_build(lx, &root);
 	parse_root(&ctx, &root);
 	kc_tree_free(&root);

@@ -56,6 +56,7 @@ struct kc_ctx {
 	struct lb_cfg_errors *err;
 	const struct lb_kernel_ifaces *kif;
 	unsigned int vrrp_version;	/* global_defs vrrp_version, default 2 */
+	struct lb_cfg_vrrp garp;	/* global_defs vrrp_garp_master_*: instance defaults */
 	uint32_t vrrp_vips[LB_MAX_VRRP * LB_VRRP_MAX_VIPS];	/* not the box's own */
 	unsigned int nb_vrrp_vips;
 };
@@ -153,6 +154,12 @@ void kc_parse_track(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_v
 
 /* vrrp_sync_group NAME { group { VI_1 VI_2 } } (after every vrrp_instance). */
 void kc_parse_sync_group(struct kc_ctx *ctx, const struct kc_node *n);
+
+/*
+ * garp_master_repeat / _delay / _refresh / _refresh_repeat (kw without the
+ * "vrrp_" of global_defs) into v's garp fields. False when kw is not one.
+ */
+bool kc_garp(struct kc_ctx *ctx, const struct kc_node *n, const char *kw, struct lb_cfg_vrrp *v);
 
 /* global_defs { ... } */
 void kc_parse_global(struct kc_ctx *ctx, const struct kc_node *n);

@@ -197,3 +197,19 @@ kc_parse_sync_group(struct kc_ctx *ctx, const struct kc_node *n)
 	}
 	cfg->nb_vrrp_syncs++;
 }
+
+bool
+kc_garp(struct kc_ctx *ctx, const struct kc_node *n, const char *kw, struct lb_cfg_vrrp *v)
+{
+	if (strcmp(kw, "garp_master_repeat") == 0)
+		kc_uint(ctx, n, 1, 255, &v->garp_repeat);
+	else if (strcmp(kw, "garp_master_delay") == 0)
+		kc_ms(ctx, n, 0, 1000000, &v->garp_delay_ms);
+	else if (strcmp(kw, "garp_master_refresh") == 0)
+		kc_ms(ctx, n, 0, 86400000, &v->garp_refresh_ms);
+	else if (strcmp(kw, "garp_master_refresh_repeat") == 0)
+		kc_uint(ctx, n, 1, 255, &v->garp_refresh_repeat);
+	else
+		return false;
+	return true;
+}

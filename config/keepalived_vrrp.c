@@ -208,6 +208,8 @@ parse_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *v,
 			r->vips = n;
 	} else if (strcmp(kw, "track_script") == 0 || strcmp(kw, "track_interface") == 0) {
 		kc_parse_track(ctx, n, v);
+	} else if (kc_garp(ctx, n, kw, v)) {
+		/* garp_master_repeat, _delay, _refresh, _refresh_repeat */
 	} else if (strcmp(kw, "notify_master") == 0) {
 		kc_script(ctx, n, v->notify_master);
 	} else if (strcmp(kw, "notify_backup") == 0) {
@@ -260,6 +262,10 @@ kc_parse_vrrp(struct kc_ctx *ctx, const struct kc_node *n)
 	memset(v, 0, sizeof(*v));
 	v->line = n->line;
 	v->sync_group = -1;
+	v->garp_repeat = ctx->garp.garp_repeat;		/* global_defs vrrp_garp_master_* */
+	v->garp_delay_ms = ctx->garp.garp_delay_ms;
+	v->garp_refresh_ms = ctx->garp.garp_refresh_ms;
+	v->garp_refresh_repeat = ctx->garp.garp_refresh_repeat;
 	v->version = (uint8_t)ctx->vrrp_version;
 	v->priority = 100;	/* keepalived's default */
 	v->advert_int_cs = 100;

@@ -183,3 +183,12 @@ lb_cfg_parse_vrrp_syncs(struct parse_ctx *ctx, const config_setting_t *root)
 	ctx->cfg->nb_vrrp_syncs = (unsigned int)lb_cfg_each_group(ctx, root, "vrrp_sync_groups",
 								  LB_MAX_VRRP_SYNCS, parse_sync);
 }
+
+void
+lb_cfg_vrrp_garp_defaults(struct lb_cfg_vrrp *v)
+{
+	v->garp_repeat = 5;
+	v->garp_delay_ms = 5000;
+	v->garp_refresh_ms = 0;
+	v->garp_refresh_repeat = 1;
+}

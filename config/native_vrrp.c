@@ -20,7 +20,9 @@
 static const char *const vrrp_keys[] = { "name", "interface", "virtual_router_id",
 	"priority", "advert_int", "version", "state", "authentication",
 	"virtual_ipaddress", "nopreempt", "preempt_delay", "track_scripts", "track_interfaces",
-	"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify", NULL };
+	"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
+	"garp_master_repeat", "garp_master_delay", "garp_master_refresh",
+	"garp_master_refresh_repeat", NULL };
 static const char *const auth_keys[] = { "type", "pass", NULL };
 
 static void
@@ -263,6 +265,7 @@ parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int 
 	memset(v, 0, sizeof(*v));
 	v->line = config_setting_source_line(grp);
 	v->sync_group = -1;
+	lb_cfg_vrrp_garp_defaults(v);
 	v->version = 2;
 	v->priority = 100;	/* keepalived's default */
 	v->advert_int_cs = 100;
@@ -286,6 +289,11 @@ parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int 
 	lb_cfg_get_uint(ctx, grp, where, "preempt_delay", 0, 1000, &v->preempt_delay_s);
 	parse_vips(ctx, grp, where, v, idx);
 	lb_cfg_parse_vrrp_track(ctx, grp, where, v);
+	lb_cfg_get_uint(ctx, grp, where, "garp_master_repeat", 1, 255, &v->garp_repeat);
+	lb_cfg_get_ms(ctx, grp, where, "garp_master_delay", 0, 1000000, &v->garp_delay_ms);
+	lb_cfg_get_ms(ctx, grp, where, "garp_master_refresh", 0, 86400000, &v->garp_refresh_ms);
+	lb_cfg_get_uint(ctx, grp, where, "garp_master_refresh_repeat", 1, 255,
+			&v->garp_refresh_repeat);
 	lb_cfg_get_script(ctx, grp, where, "notify_master", v->notify_master);
 	lb_cfg_get_script(ctx, grp, where, "notify_backup", v->notify_backup);
 	lb_cfg_get_script(ctx, grp, where, "notify_fault", v->notify_fault);

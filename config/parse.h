@@ -88,6 +88,9 @@ void
 lb_cfg_get_script(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
 		  const char *key, char *buf);
 
+/* keepalived's gratuitous ARP defaults into v. */
+void lb_cfg_vrrp_garp_defaults(struct lb_cfg_vrrp *v);
+
 /* vrrp_sync_groups = ( ... ): after the instances they name. */
 void
 lb_cfg_parse_vrrp_syncs(struct parse_ctx *ctx, const config_setting_t *root);

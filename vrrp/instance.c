@@ -27,8 +27,6 @@ RTE_LOG_REGISTER_SUFFIX(lb_vrrp_logtype, vrrp, INFO);
 	rte_log(RTE_LOG_##level, lb_vrrp_logtype, "vrrp: " fmt "\n", ##__VA_ARGS__)
 
 #define TRACK_EVERY_US	10000		/* scripts and links looked at every 10 ms */
-#define GARP_REPEAT	5		/* keepalived's garp_master_repeat */
-#define GARP_DELAY_US	5000000ull	/* keepalived's garp_master_delay: second burst */
 
 struct instance {
 	const struct lb_cfg_vrrp *cfg;
@@ -43,6 +41,7 @@ struct instance {
 	rte_be32_t last_rx_saddr;
 	uint8_t last_rx_prio;
 	uint64_t garp_at;		/* second GARP burst, 0 = none */
+	uint64_t refresh_at;		/* next garp_master_refresh burst, 0 = none */
 	bool own_fault;			/* its own link, interfaces or weight-0 scripts */
 	char fault_why[96];
 	int prio;			/* priority its tracking asks for */
@@ -114,12 +113,13 @@ send_advert(struct instance *in, uint8_t prio, bool direct)
 	}
 }
 
+/* repeat gratuitous ARPs for each VIP. */
 static void
-send_garps(struct instance *in)
+send_garps(struct instance *in, unsigned int repeat)
 {
 	unsigned int r, i;
 
-	for (r = 0; r < GARP_REPEAT; r++)
+	for (r = 0; r < repeat; r++)
 		for (i = 0; i < in->cfg->nb_vips; i++) {
 			struct rte_mbuf *m = lb_arp_build_request(in->port->pool, &in->port->mac,
 								  in->vips[i], in->vips[i]);
@@ -226,14 +226,17 @@ act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *
 	if (a & LB_VRRP_ACT_LEAVE_MASTER) {
 		own_vips(in, false);
 		in->garp_at = 0;
+		in->refresh_at = 0;
 		in->cnt.leave_master++;
 	}
 	if (a & LB_VRRP_ACT_SEND_ADVERT)
 		send_advert(in, in->fsm.priority, direct);
 	if (a & LB_VRRP_ACT_BECOME_MASTER) {
 		own_vips(in, true);
-		send_garps(in);
-		in->garp_at = now + GARP_DELAY_US;
+		send_garps(in, in->cfg->garp_repeat);
+		in->garp_at = in->cfg->garp_delay_ms ? now + in->cfg->garp_delay_ms * 1000ull : 0;
+		in->refresh_at = in->cfg->garp_refresh_ms ?
+				 now + in->cfg->garp_refresh_ms * 1000ull : 0;
 		in->cnt.become_master++;
 	}
 	if (in->fsm.state != before) {
@@ -486,7 +489,12 @@ lb_vrrp_poll(void)
 		if (in->garp_at != 0 && now >= in->garp_at) {
 			in->garp_at = 0;
 			if (in->fsm.state == LB_VRRP_STATE_MASTER)
-				send_garps(in);
+				send_garps(in, in->cfg->garp_repeat);
+		}
+		if (in->refresh_at != 0 && now >= in->refresh_at &&
+		    in->fsm.state == LB_VRRP_STATE_MASTER) {
+			in->refresh_at = now + in->cfg->garp_refresh_ms * 1000ull;
+			send_garps(in, in->cfg->garp_refresh_repeat);
 		}
 		if (due == 0 || now < due)
 			continue;

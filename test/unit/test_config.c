@@ -829,7 +829,8 @@ test_vrrp_tracking(void)
 		" weight = -20; fall = 3; init_fail = true; } );\n"
 		"vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n"
 		" virtual_ipaddress = [ \"198.18.1.100\" ]; track_scripts = [ \"chk\" ];\n"
-		" track_interfaces = [ \"lab0\" ]; notify_master = \"/bin/m 1\"; },\n"
+		" track_interfaces = [ \"lab0\" ]; notify_master = \"/bin/m 1\";\n"
+		" garp_master_repeat = 3; garp_master_refresh = 2.5; },\n"
 		" { name = \"VI_B\"; interface = \"lab0\"; virtual_router_id = 2;\n"
 		" virtual_ipaddress = [ \"198.18.1.101\" ]; notify = \"/bin/n\"; } );\n"
 		"vrrp_sync_groups = ( { name = \"G\"; group = [ \"VI_1\", \"VI_B\" ]; } );\n"
@@ -847,6 +848,11 @@ test_vrrp_tracking(void)
 	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_track_scripts, 1);
 	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_track_ifaces, 1);
 	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].notify_master, "/bin/m 1");
+	CU_ASSERT_EQUAL(cfg.vrrp[0].garp_repeat, 3);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].garp_refresh_ms, 2500);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].garp_delay_ms, 5000);	/* keepalived's defaults */
+	CU_ASSERT_EQUAL(cfg.vrrp[1].garp_repeat, 5);
+	CU_ASSERT_EQUAL(cfg.vrrp[1].garp_refresh_ms, 0);
 	CU_ASSERT_EQUAL(cfg.nb_vrrp_syncs, 1);
 	CU_ASSERT_EQUAL(cfg.vrrp[0].sync_group, 0);
 	CU_ASSERT_EQUAL(cfg.vrrp[1].sync_group, 0);

@@ -715,9 +715,9 @@ test_vrrp_tracking(void)
 		     "k.conf:3: 'weight' must be an integer -253..253 (got '300')");
 	expect_error("vrrp_script s {\n interval 1\n}\n", "k.conf:1: vrrp_script s has no script");
 	expect_ok("vrrp_sync_group G1 {\n group {\n  VI_1\n  VI_2\n }\n}\n"
-		  "global_defs {\n notify_fifo /run/dplb.fifo\n}\n"
+		  "global_defs {\n notify_fifo /run/dplb.fifo\n vrrp_garp_master_repeat 2\n}\n"
 		  "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
-		  " notify_master \"/bin/up VI_1\"\n notify /bin/any\n"
+		  " notify_master \"/bin/up VI_1\"\n notify /bin/any\n garp_master_refresh 60\n"
 		  " virtual_ipaddress { 198.18.0.100 }\n}\n"
 		  "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 52\n"
 		  " virtual_ipaddress { 198.18.10.100 }\n}\n", &cfg);
@@ -729,6 +729,10 @@ test_vrrp_tracking(void)
 	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].notify_master, "/bin/up VI_1");
 	CU_ASSERT_STRING_EQUAL(cfg.vrrp[0].notify, "/bin/any");
 	CU_ASSERT_STRING_EQUAL(cfg.vrrp_notify_fifo, "/run/dplb.fifo");
+	CU_ASSERT_EQUAL(cfg.vrrp[0].garp_repeat, 2);		/* the global default */
+	CU_ASSERT_EQUAL(cfg.vrrp[0].garp_refresh_ms, 60000);
+	CU_ASSERT_EQUAL(cfg.vrrp[1].garp_repeat, 2);
+	CU_ASSERT_EQUAL(cfg.vrrp[1].garp_delay_ms, 5000);
 	lb_config_free(&cfg);
 	expect_error("vrrp_sync_group G1 {\n group {\n  VI_1\n  VI_9\n }\n}\n"
 		     "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
