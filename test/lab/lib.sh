@@ -363,6 +363,19 @@ lab_add_realserver() {
 	lab_add_host "$@" && lab_nginx "$1" "${2%/*}" 80
 }
 
+# lab_add_dr_realserver NAME ADDR/LEN VIP: a real server for LVS-DR: the
+# VIP on lo, neither announced nor answered for on the segment
+# (arp_ignore=1, arp_announce=2), nginx on the VIP answering "NAME".
+lab_add_dr_realserver() {
+	local ifc
+	lab_add_host "$1" "$2" || return 1
+	ifc=${LAB_IF[$1]}
+	ip -n "${LAB_NS[$1]}" addr add "$3/32" dev lo
+	lab_in "$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+		"net.ipv4.conf.$ifc.arp_ignore=1" "net.ipv4.conf.$ifc.arp_announce=2" || return 1
+	lab_nginx "$1" "$3" 80
+}
+
 # lab_add_nat_hosts [GATEWAY]: the two-subnet lab of the NAT-style tests:
 # client 198.18.1.10/24, the LB host "lb", and nginx real servers rs1
 # 198.18.2.11/24 and rs2 198.18.2.12/24, with their default route via

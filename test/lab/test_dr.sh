@@ -26,22 +26,10 @@ lab_init "${1:-}"
 VIP=198.18.1.100
 N=20
 
-# A real server for DR: the VIP on lo, not announced nor answered for on
-# the segment, nginx on the VIP.
-add_dr_rs() {	# NAME ADDR/LEN
-	local ifc
-	lab_add_host "$1" "$2" || return 1
-	ifc=${LAB_IF[$1]}
-	ip -n "${LAB_NS[$1]}" addr add "$VIP/32" dev lo
-	lab_in "$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
-		"net.ipv4.conf.$ifc.arp_ignore=1" "net.ipv4.conf.$ifc.arp_announce=2" || return 1
-	lab_nginx "$1" "$VIP" 80
-}
-
 lab_add_host client 198.18.1.10/24 || lab_finish
 lab_add_lb lb || lab_finish
-add_dr_rs rs1 198.18.1.21/24 || lab_finish
-add_dr_rs rs2 198.18.1.22/24 || lab_finish
+lab_add_dr_realserver rs1 198.18.1.21/24 $VIP || lab_finish
+lab_add_dr_realserver rs2 198.18.1.22/24 $VIP || lab_finish
 
 lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
 $(lab_lb_interfaces 198.18.1.1/24)

@@ -5,15 +5,18 @@
 #   1. keepalived MASTER (priority 150), dplb BACKUP (100); keepalived stops
 #      -> dplb takes the VIP, sends its gratuitous ARP burst (tshark), and
 #      the client's ARP cache points to dplb;
-#   2. two dplb directors, VRRPv3 advert_int 0.1: the MASTER is killed and
-#      the other takes over in under 400 ms, from the old master's last
-#      advert to the new one's first in a tshark capture;
+#   2. two dplb directors, VRRPv3 advert_int 0.1, both with an LVS-DR
+#      service on the VIP: the MASTER is killed and the other takes over in
+#      under 400 ms, from the old master's last advert to the new one's
+#      first in a tshark capture; curl through the VIP works before and
+#      after;
 #   3. the killed one comes back with nopreempt: it stays BACKUP.
 #
 #   client 198.18.1.10/24 ──┐
 #   peer   198.18.1.2/24  ──┤ br0   keepalived (part 1)
 #   lb     198.18.1.1/24  ──┤       dplb "a" (af_packet)
-#   lb2    198.18.1.3/24  ──┘       dplb "b" (af_packet, part 2 and 3)
+#   lb2    198.18.1.3/24  ──┤       dplb "b" (af_packet, part 2 and 3)
+#   rs1    198.18.1.21/24 ──┘       nginx, VIP3 on lo (LVS-DR)
 #
 # usage: test/lab/test_vrrp_pair.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +28,7 @@ lab_add_lb lb || lab_finish
 lab_add_lb lb2 || lab_finish
 lab_add_host client 198.18.1.10/24 || lab_finish
 lab_add_host peer 198.18.1.2/24 || lab_finish
+lab_add_dr_realserver rs1 198.18.1.21/24 $VIP3 || lab_finish
 
 PCAP=$LAB_TMP/sw.pcap
 lab_capture sw br0 "ip proto 112 or arp" "$PCAP" 120 || lab_finish
@@ -74,18 +78,24 @@ vrrp_instances = ( {
 	name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 53; priority = $2;
 	version = 3; advert_int = 0.1; ${3:-}
 	virtual_ipaddress = [ \"$VIP3\" ];
-} );"
+} );
+virtual_servers = ( { address = \"$VIP3\"; port = 80; scheduler = \"rr\";
+	$(lab_real_servers dr 80 198.18.1.21) } );"
 }
 lab_dplb_start a "${LAB_NS[lb]}" "$(pair_body 198.18.1.1 100)" || lab_finish
 lab_dplb_start b "${LAB_NS[lb2]}" "$(LAB_IF[lb]=${LAB_IF[lb2]}; pair_body 198.18.1.3 90)" || lab_finish
 lab_check "dplb a (priority 100) is MASTER" lab_wait_until 5 vrrp_is a MASTER
 lab_check "dplb b (priority 90) is BACKUP" lab_wait_until 5 vrrp_is b BACKUP
+lab_check_eq "curl through VIP3 (dplb a, DR to rs1)" rs1 \
+	"$(lab_wait_until 5 lab_in client curl -sf -m 2 -o /dev/null http://$VIP3/; lab_in client curl -sf -m 2 http://$VIP3/)"
 sleep 1
 KILL_AT=$(date +%s.%N)
 kill -KILL "${DPLB_PID[a]}"
 wait "${DPLB_PID[a]}" 2>/dev/null
 lab_check "dplb a killed: dplb b is MASTER" lab_wait_until 3 vrrp_is b MASTER
 lab_check "client pings VIP3 through dplb b" lab_wait_until 5 lab_in client ping -n -c 1 -W 1 $VIP3
+lab_check_eq "curl through VIP3 keeps working through dplb b" rs1 \
+	"$(lab_wait_until 5 lab_in client curl -sf -m 2 -o /dev/null http://$VIP3/; lab_in client curl -sf -m 2 http://$VIP3/)"
 
 # ---- 3. a comes back with nopreempt: b stays MASTER
 lab_dplb_start a "${LAB_NS[lb]}" "$(pair_body 198.18.1.1 100 'nopreempt = true;')" || lab_finish
