@@ -54,10 +54,10 @@ parse_codes(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_check_url
 
 	if (kc_block_wrong(ctx, n, false) || !kc_nargs(ctx, n, 1, 32))
 		return;
-	for (i = 1; i < n->argc; i++)
-		used += (size_t)snprintf(u->status_code + used, used < sizeof(u->status_code) ?
-					 sizeof(u->status_code) - used : 0, "%s%s",
-					 i > 1 ? " " : "", n->argv[i]);
+	/* stop at the first value that does not fit: used then says "too long" */
+	for (i = 1; i < n->argc && used < sizeof(u->status_code); i++)
+		used += (size_t)snprintf(u->status_code + used, sizeof(u->status_code) - used,
+					 "%s%s", i > 1 ? " " : "", n->argv[i]);
 	memset(&codes, 0, sizeof(codes));
 	if (used >= sizeof(u->status_code) ||
 	    lb_health_http_codes_parse(&codes, u->status_code) != 0) {

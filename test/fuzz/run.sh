@@ -8,6 +8,7 @@
 # and leaves the input in $OUT/. Last line: "N passed, M failed".
 #
 # usage: test/fuzz/run.sh [SECONDS]        (make fuzz FUZZ_SECONDS=600)
+#   FUZZ_TARGETS="text"   run only these targets (default: packet text)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -58,10 +59,15 @@ run() {		# NAME
 	fi
 }
 
-if build packet test/fuzz/fuzz_packet.c test/fuzz/fuzz_eal.c test/eal_scratch.c \
+TARGETS=" ${FUZZ_TARGETS:-packet text} "
+if [[ $TARGETS != *" packet "* ]]; then
+	:
+elif build packet test/fuzz/fuzz_packet.c test/fuzz/fuzz_eal.c test/eal_scratch.c \
 	app/classify.c app/rewrite.c app/rewrite_icmp.c app/rewrite_tun.c \
 	pmd-glue/arp.c pmd-glue/icmp.c; then run packet; else failed=$((failed + 1)); fi
-if build text test/fuzz/fuzz_text.c cli/ipvsadm_parse.c config/*.c sched/*.c \
+if [[ $TARGETS != *" text "* ]]; then
+	:
+elif build text test/fuzz/fuzz_text.c cli/ipvsadm_parse.c config/*.c sched/*.c \
 	vrrp/codec.c vrrp/auth.c vrrp/eth.c health/http.c health/http_req.c; then
 	run text
 else

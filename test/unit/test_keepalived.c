@@ -714,6 +714,11 @@ test_vrrp_tracking(void)
 	expect_error("vrrp_script s {\n script /bin/true\n weight 300\n}\n",
 		     "k.conf:3: 'weight' must be an integer -253..253 (got '300')");
 	expect_error("vrrp_script s {\n interval 1\n}\n", "k.conf:1: vrrp_script s has no script");
+	/* found by the fuzzer: status codes longer than the field */
+	expect_error("virtual_server 198.18.10.100 80 {\n real_server 198.18.10.11 80 {\n"
+		     "  HTTP_GET {\n   url {\n    path /\n    status_code 200 201 202 203 204 205 "
+		     "206 207 208 209 210 211 212 213 214 215 216 217 218 219 220\n   }\n  }\n"
+		     " }\n}\n", "k.conf:6: 'status_code' must be codes or ranges in 100-599");
 	expect_ok("vrrp_sync_group G1 {\n group {\n  VI_1\n  VI_2\n }\n}\n"
 		  "global_defs {\n notify_fifo /run/dplb.fifo\n vrrp_garp_master_repeat 2\n}\n"
 		  "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
