@@ -36,6 +36,7 @@ struct lb_counters {
 struct lb_rate_est {
 	uint64_t last[5];		/* conns, inpkts, outpkts, inbytes, outbytes */
 	double rate[5];
+	uint64_t zeroed[5];		/* the sums at the last ipvsadm -Z (shown minus these) */
 };
 
 /* Real-server state shared by every worker and every snapshot. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The service table as ipvsadm -L prints it: plain, --stats, --rate. */
+#include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -76,6 +77,33 @@ lb_svc_estimate(void)
 	}
 }
 
+/* ipvsadm -Z: e's counters read from zero from now on, its rates too. */
+static void
+zero(struct lb_rate_est *e, const struct lb_counters *c)
+{
+	sum(c, e->zeroed);
+	memset(e->rate, 0, sizeof(e->rate));
+}
+
+int
+lb_svc_zero(uint8_t proto, rte_be32_t vip, rte_be16_t port)
+{
+	const struct lb_svc_snapshot *snap = lb_svc_current;
+	unsigned int i, j, n = 0;
+
+	for (i = 0; snap != NULL && i < snap->nb_services; i++) {
+		const struct lb_service *s = snap->services[i];
+
+		if (proto != 0 && (s->proto != proto || s->vip != vip || s->vport != port))
+			continue;
+		zero(&s->state->est, s->state->stats);
+		for (j = 0; j < s->nb_dests; j++)
+			zero(&s->dests[j].state->est, s->dests[j].state->stats);
+		n++;
+	}
+	return proto != 0 && n == 0 ? -ESRCH : 0;
+}
+
 /* ipvsadm's print_largenum: 9 columns, scaled with K/M/G/T past 8 digits. */
 static void
 largenum(FILE *out, uint64_t i)
@@ -100,9 +128,11 @@ numbers(FILE *out, const struct lb_counters *c, const struct lb_rate_est *e,
 	uint64_t t[5];
 	unsigned int i;
 
-	if (view == LB_SVC_VIEW_STATS)
+	if (view == LB_SVC_VIEW_STATS) {
 		sum(c, t);
-	else
+		for (i = 0; i < 5; i++)
+			t[i] -= e->zeroed[i];
+	} else
 		for (i = 0; i < 5; i++)
 			t[i] = (uint64_t)(e->rate[i] + 0.5);
 	for (i = 0; i < 5; i++)

@@ -114,6 +114,13 @@ void lb_svc_show(FILE *out, enum lb_svc_view view);
 uint32_t lb_svc_dest_fails(uint8_t proto, uint32_t vip, uint16_t vport, uint32_t addr,
 			   uint16_t port);
 
+/*
+ * ipvsadm -Z: the counters and rates of service (proto, vip, port), network
+ * order, and its real servers read from zero from now on; proto 0 = every
+ * service. Returns 0, or -ESRCH when that service does not exist. Control lcore.
+ */
+int lb_svc_zero(uint8_t proto, rte_be32_t vip, rte_be16_t port);
+
 /* Update the rate estimators; call once a second. Control lcore. */
 void lb_svc_estimate(void);
 

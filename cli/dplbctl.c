@@ -3,7 +3,8 @@
  * dplbctl: run one CLI command against a running dplb and exit non-zero
  * when it fails. `dplbctl [-s HOST:PORT] WORDS...`; words are joined with
  * spaces. Arguments that start with '-' are taken as ipvsadm arguments
- * (`dplbctl -L -n` runs `ipvsadm -L -n`).
+ * (`dplbctl -L -n` runs `ipvsadm -L -n`); `dplbctl -R` restores the rules
+ * `ipvsadm -S` printed, read from stdin.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +23,7 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: dplbctl [-s HOST:PORT] COMMAND...\n"
 		"       dplbctl [-s HOST:PORT] IPVSADM-ARGS...   (e.g. -L -n)\n"
+		"       dplbctl [-s HOST:PORT] -R < RULES          (ipvsadm -S output)\n"
 		"Runs one command on the dplb CLI (default %s, or $DPLB_SERVER)\n"
 		"and exits 0 on success, 1 when the command failed, 2 when dplb\n"
 		"cannot be reached.\n", DEFAULT_SERVER);
@@ -74,54 +76,36 @@ send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Run one CLI command line (no newline) on server in batch mode; its output
+ * goes to stdout, or to stderr when it failed. Returns 0 ok, 1 failed,
+ * 2 dplb unreachable or no answer.
+ */
+static int
+run(const char *server, const char *cmd)
 {
-	const char *server = getenv("DPLB_SERVER");
-	char line[8192], buf[4096], *all = NULL;
+	char buf[4096], *all = NULL, *st;
 	size_t len = 0, off;
-	int i = 1, fd, status = 2;
+	int fd, status;
 	ssize_t n;
 
-	if (server == NULL)
-		server = DEFAULT_SERVER;
-	if (argc > 2 && strcmp(argv[1], "-s") == 0) {
-		server = argv[2];
-		i = 3;
-	}
-	if (i >= argc || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-		usage(i >= argc ? stderr : stdout);
-		return i >= argc ? 2 : 0;
-	}
-	off = (size_t)snprintf(line, sizeof(line), "batch\n%s", argv[i][0] == '-' ? "ipvsadm" : "");
-	for (; i < argc; i++) {
-		int w = snprintf(line + off, sizeof(line) - off, "%s%s",
-				 off > 6 ? " " : "", argv[i]);
-
-		if (w < 0 || (size_t)w >= sizeof(line) - off) {
-			fprintf(stderr, "dplbctl: command too long\n");
-			return 2;
-		}
-		off += (size_t)w;
-	}
-	if (off + 7 >= sizeof(line)) {
-		fprintf(stderr, "dplbctl: command too long\n");
-		return 2;
-	}
-	memcpy(line + off, "\nquit\n", 7);
-	off += 6;
 	fd = connect_to(server);
 	if (fd < 0)
 		return 2;
-	if (send_all(fd, line, off) != 0) {
+	if (send_all(fd, "batch\n", 6) != 0 || send_all(fd, cmd, strlen(cmd)) != 0 ||
+	    send_all(fd, "\nquit\n", 6) != 0) {
 		fprintf(stderr, "dplbctl: send failed: %s\n", strerror(errno));
+		close(fd);
 		return 2;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		char *m = realloc(all, len + (size_t)n + 1);
 
-		if (m == NULL)
+		if (m == NULL) {
+			free(all);
+			close(fd);
 			return 2;
+		}
 		all = m;
 		memcpy(all + len, buf, (size_t)n);
 		len += (size_t)n;
@@ -134,20 +118,83 @@ main(int argc, char **argv)
 	all[len] = '\0';
 	off = strncmp(all, PROMPT, strlen(PROMPT)) == 0 ? strlen(PROMPT) : 0;
 	/* the answer ends with a status line "%% ok" or "%% error" */
-	{
-		char *st = strstr(all + off, "%% ");
-
-		while (st != NULL && strstr(st + 3, "%% ") != NULL)
-			st = strstr(st + 3, "%% ");
-		if (st == NULL) {
-			fputs(all + off, stdout);
-			fprintf(stderr, "dplbctl: no status from dplb\n");
-			free(all);
-			return 2;
-		}
-		status = strncmp(st, "%% ok", 5) == 0 ? 0 : 1;
-		fwrite(all + off, 1, (size_t)(st - (all + off)), status ? stderr : stdout);
+	st = strstr(all + off, "%% ");
+	while (st != NULL && strstr(st + 3, "%% ") != NULL)
+		st = strstr(st + 3, "%% ");
+	if (st == NULL) {
+		fputs(all + off, stdout);
+		fprintf(stderr, "dplbctl: no status from dplb\n");
+		free(all);
+		return 2;
 	}
+	status = strncmp(st, "%% ok", 5) == 0 ? 0 : 1;
+	fwrite(all + off, 1, (size_t)(st - (all + off)), status ? stderr : stdout);
 	free(all);
 	return status;
+}
+
+/*
+ * ipvsadm -R: the rules of `ipvsadm -S` on stdin, one per line, each run
+ * as `ipvsadm RULE`; stops at the first that fails (naming its line).
+ */
+static int
+restore(const char *server)
+{
+	char line[4096], cmd[4200];
+	unsigned int nr = 0;
+	int rc;
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		char *p = line;
+
+		nr++;
+		line[strcspn(line, "\r\n")] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (strncmp(p, "ipvsadm ", 8) == 0)
+			p += 8;
+		snprintf(cmd, sizeof(cmd), "ipvsadm %s", p);
+		rc = run(server, cmd);
+		if (rc != 0) {
+			fprintf(stderr, "dplbctl: -R: line %u failed: %s\n", nr, p);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *server = getenv("DPLB_SERVER");
+	char line[8192];
+	size_t off;
+	int i = 1;
+
+	if (server == NULL)
+		server = DEFAULT_SERVER;
+	if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+		server = argv[2];
+		i = 3;
+	}
+	if (i >= argc || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		usage(i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	if (i + 1 == argc && (strcmp(argv[i], "-R") == 0 || strcmp(argv[i], "--restore") == 0))
+		return restore(server);
+	off = (size_t)snprintf(line, sizeof(line), "%s", argv[i][0] == '-' ? "ipvsadm" : "");
+	for (; i < argc; i++) {
+		int w = snprintf(line + off, sizeof(line) - off, "%s%s", off > 0 ? " " : "",
+				 argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(line) - off) {
+			fprintf(stderr, "dplbctl: command too long\n");
+			return 2;
+		}
+		off += (size_t)w;
+	}
+	return run(server, line);
 }

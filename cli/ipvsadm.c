@@ -213,8 +213,18 @@ lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
 
 	switch (cmd->op) {
 	case LB_IPVS_LIST:
+		if (cmd->timeout) {	/* ipvsadm -L --timeout */
+			fprintf(out, "Timeout (tcp tcpfin udp): %u %u %u\n", cfg->tcp_timeout,
+				cfg->tcpfin_timeout, cfg->udp_timeout);
+			return 0;
+		}
 		lb_svc_show(out, cmd->rate ? LB_SVC_VIEW_RATE :
 			    cmd->stats ? LB_SVC_VIEW_STATS : LB_SVC_VIEW_PLAIN);
+		return 0;
+	case LB_IPVS_ZERO:
+		if (lb_svc_zero(cmd->has_svc ? cmd->svc.proto : 0,
+				rte_cpu_to_be_32(cmd->svc.vip), rte_cpu_to_be_16(cmd->svc.port)) != 0)
+			return error(out, -ENOENT, "No such service");
 		return 0;
 	case LB_IPVS_SAVE:
 		save(cfg, out);

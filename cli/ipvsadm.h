@@ -20,6 +20,7 @@ enum lb_ipvs_op {
 	LB_IPVS_DEL_RS,		/* -d */
 	LB_IPVS_SAVE,		/* -S */
 	LB_IPVS_SET,		/* --set tcp tcpfin udp */
+	LB_IPVS_ZERO,		/* -Z [-t|-u service] */
 };
 
 struct lb_ipvs_cmd {
@@ -29,6 +30,7 @@ struct lb_ipvs_cmd {
 	bool has_rs;			/* -r given */
 	struct lb_cfg_rs rs;		/* addr, port (0 = the service's), fwd, weight, -x, -y */
 	bool numeric, stats, rate;
+	bool timeout;			/* -L --timeout */
 	unsigned int timeouts[3];	/* --set tcp tcpfin udp (0 = unchanged) */
 };
 

@@ -92,10 +92,11 @@ command_of(const char *a)
 		{ "--add-service", 'A' }, { "--edit-service", 'E' }, { "--delete-service", 'D' },
 		{ "--clear", 'C' }, { "--add-server", 'a' }, { "--edit-server", 'e' },
 		{ "--delete-server", 'd' }, { "--list", 'L' }, { "--save", 'S' }, { "--set", 's' },
+		{ "--zero", 'Z' },
 	};
 	unsigned int i;
 
-	if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] == '\0' && strchr("AEDCaedLlS", a[1]))
+	if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] == '\0' && strchr("AEDCaedLlSZ", a[1]))
 		return a[1] == 'l' ? 'L' : a[1];
 	for (i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
 		if (strcmp(a, longs[i].l) == 0)
@@ -116,6 +117,7 @@ op_of(int c)
 	case 'd': return LB_IPVS_DEL_RS;
 	case 'S': return LB_IPVS_SAVE;
 	case 's': return LB_IPVS_SET;
+	case 'Z': return LB_IPVS_ZERO;
 	default: return LB_IPVS_LIST;
 	}
 }
@@ -195,6 +197,8 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 		cmd->numeric = true;
 	} else if (!strcmp(o, "--stats")) {
 		cmd->stats = true;
+	} else if (!strcmp(o, "--timeout")) {
+		cmd->timeout = true;
 	} else if (!strcmp(o, "--rate")) {
 		cmd->rate = true;
 	} else {
