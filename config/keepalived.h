@@ -151,6 +151,13 @@ void kc_parse_vrrp_script(struct kc_ctx *ctx, const struct kc_node *n);
 /* track_script { NAME ... } / track_interface { IF ... } of instance v. */
 void kc_parse_track(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *v);
 
+/*
+ * unicast_peer { A.B.C.D ... } and unicast_src_ip of instance v (either
+ * may be NULL), after its interface and VIPs (config/vrrp_unicast.c).
+ */
+void kc_parse_unicast(struct kc_ctx *ctx, const struct kc_node *peers,
+		      const struct kc_node *src, struct lb_cfg_vrrp *v);
+
 /* global_defs { ... } */
 void kc_parse_global(struct kc_ctx *ctx, const struct kc_node *n);
 
