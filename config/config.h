@@ -29,6 +29,7 @@
 #define LB_MAX_VRRP_SCRIPTS 32	/* vrrp_scripts */
 #define LB_VRRP_MAX_TRACK 8	/* track_scripts / track_interfaces of one instance */
 #define LB_VRRP_MAX_VIPS 16	/* virtual_ipaddress entries per instance */
+#define LB_VRRP_MAX_PEERS 16	/* unicast_peer entries per instance */
 
 /* Forwarding method of a real server, as ipvsadm -m / -g / -i (+ FNAT). */
 enum lb_fwd {
@@ -183,7 +184,8 @@ struct lb_cfg_iface {
 
 /*
  * A vrrp_instance (keepalived's vrrp_instance block), host byte order.
- * The advert source is the interface's first address.
+ * The advert source is unicast_src, else the interface's first address.
+ * With unicast peers, adverts go to each peer instead of 224.0.0.18.
  */
 struct lb_cfg_vrrp {
 	char name[LB_NAME_LEN];
@@ -203,6 +205,9 @@ struct lb_cfg_vrrp {
 	unsigned int nb_track_scripts;
 	unsigned int track_ifaces[LB_VRRP_MAX_TRACK];	/* indices in lb_config.ifaces */
 	unsigned int nb_track_ifaces;
+	uint32_t unicast_src;		/* unicast_src_ip: an address of iface; 0 = first */
+	uint32_t unicast_peers[LB_VRRP_MAX_PEERS];	/* unicast_peer; none = multicast */
+	unsigned int nb_unicast_peers;
 	/* gratuitous ARP on becoming MASTER (keepalived's garp_master_*) */
 	uint32_t garp_repeat;		/* GARPs per address per burst, default 5 */
 	uint32_t garp_delay_ms;		/* second burst after, default 5 s; 0 none */

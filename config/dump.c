@@ -312,7 +312,17 @@ dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, b
 	fputs("\t\tvirtual_ipaddress = [", out);
 	for (i = 0; i < v->nb_vips; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(v->vips[i], a, sizeof(a)));
-	fputs(" ];\n\t\ttrack_scripts = [", out);
+	fputs(" ];\n", out);
+	if (v->nb_unicast_peers != 0) {
+		fputs("\t\tunicast_peer = [", out);
+		for (i = 0; i < v->nb_unicast_peers; i++)
+			fprintf(out, "%s\"%s\"", i ? ", " : " ",
+				lb_ipv4_str(v->unicast_peers[i], a, sizeof(a)));
+		fputs(" ];\n", out);
+	}
+	if (v->unicast_src != 0)
+		put_kv(out, 2, "unicast_src_ip", lb_ipv4_str(v->unicast_src, a, sizeof(a)));
+	fputs("\t\ttrack_scripts = [", out);
 	for (i = 0; i < v->nb_track_scripts; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", cfg->vrrp_scripts[v->track_scripts[i]].name);
 	fputs(" ];\n\t\ttrack_interfaces = [", out);

@@ -160,6 +160,12 @@ void kc_parse_sync_group(struct kc_ctx *ctx, const struct kc_node *n);
  * "vrrp_" of global_defs) into v's garp fields. False when kw is not one.
  */
 bool kc_garp(struct kc_ctx *ctx, const struct kc_node *n, const char *kw, struct lb_cfg_vrrp *v);
+/*
+ * unicast_peer { A.B.C.D ... } and unicast_src_ip of instance v (either
+ * may be NULL), after its interface and VIPs (config/vrrp_unicast.c).
+ */
+void kc_parse_unicast(struct kc_ctx *ctx, const struct kc_node *peers,
+		      const struct kc_node *src, struct lb_cfg_vrrp *v);
 
 /* global_defs { ... } */
 void kc_parse_global(struct kc_ctx *ctx, const struct kc_node *n);

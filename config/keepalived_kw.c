@@ -77,7 +77,8 @@ static const struct kw kws[] = {
 	{ "global_defs", "vrrp_mcast_group4", "send adverts to another multicast group",
 	  false },
 	{ "global_defs", "vrrp_strict", "enforce strict RFC compliance", false },
-	{ "global_defs", "vrrp_check_unicast_src", "check unicast advert sources", false },
+	{ "global_defs", "vrrp_check_unicast_src", "dplb always drops unicast adverts from "
+	  "addresses not in unicast_peer", true },
 	{ "global_defs", "vrrp_skip_check_adv_addr", "skip checking advert addresses",
 	  false },
 	{ "global_defs", "default_interface", "set the interface of static addresses", false },
@@ -87,8 +88,8 @@ static const struct kw kws[] = {
 	{ "vrrp_instance", "track_process", "adjust priority from a process", false },
 	{ "vrrp_instance", "track_file", "adjust priority from a file", false },
 	{ "vrrp_instance", "track_bfd", "adjust priority from BFD", false },
-	{ "vrrp_instance", "unicast_peer", "send adverts by unicast to the peers", false },
-	{ "vrrp_instance", "unicast_src_ip", "send unicast adverts from this address", false },
+	{ "vrrp_instance", "check_unicast_src", "dplb always drops unicast adverts from "
+	  "addresses not in unicast_peer", true },
 	{ "vrrp_instance", "mcast_src_ip", "send adverts from this address", false },
 	{ "vrrp_instance", "smtp_alert", NO_MAIL, true },
 	{ "vrrp_instance", "garp_*", "tune gratuitous ARP bursts", false },

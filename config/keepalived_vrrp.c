@@ -14,6 +14,7 @@
 /* What is read before the checks that need the whole block. */
 struct vrrp_read {
 	const struct kc_node *iface, *vrid, *advert, *auth, *vips;
+	const struct kc_node *peers, *usrc;	/* unicast_peer, unicast_src_ip */
 	bool have_iface;
 };
 
@@ -220,6 +221,12 @@ parse_kw(struct kc_ctx *ctx, const struct kc_node *n, struct lb_cfg_vrrp *v,
 		kc_script(ctx, n, v->notify_stop);
 	} else if (strcmp(kw, "notify") == 0) {
 		kc_script(ctx, n, v->notify);
+	} else if (strcmp(kw, "unicast_peer") == 0) {
+		if (!kc_block_wrong(ctx, n, true) && kc_nargs(ctx, n, 0, 0))
+			r->peers = n;
+	} else if (strcmp(kw, "unicast_src_ip") == 0) {
+		if (!kc_block_wrong(ctx, n, false) && kc_nargs(ctx, n, 1, 1))
+			r->usrc = n;
 	} else if (!kc_known_other(ctx, n, "vrrp_instance")) {
 		kc_unknown(ctx, n, "vrrp_instance");
 	}
@@ -286,6 +293,8 @@ kc_parse_vrrp(struct kc_ctx *ctx, const struct kc_node *n)
 		       v->name);
 	for (i = 0; r.have_iface && r.vips != NULL && i < r.vips->nb_kids; i++)
 		parse_vip(ctx, &r.vips->kids[i], v);
+	if (r.have_iface)
+		kc_parse_unicast(ctx, r.peers, r.usrc, v);
 	for (i = 0; r.have_iface && v->vrid != 0 && i < cfg->nb_vrrp; i++)
 		if (cfg->vrrp[i].iface == v->iface && cfg->vrrp[i].vrid == v->vrid)
 			kc_err(ctx, r.vrid, "virtual_router_id %u is already used on interface %s "

@@ -7,11 +7,13 @@
  *     advert_int = 1; version = 2; state = "BACKUP";
  *     authentication = { type = "PASS"; pass = "secret"; };   # or "AH"; v2 only
  *     virtual_ipaddress = [ "198.18.1.100" ]; nopreempt = false; preempt_delay = 0;
- *     track_scripts = [ "chk_nginx" ]; track_interfaces = [ "eth1" ]; } );
- * (vrrp_scripts: native_track.c)
+ *     track_scripts = [ "chk_nginx" ]; track_interfaces = [ "eth1" ];
+ *     unicast_peer = [ "198.18.1.2" ]; unicast_src_ip = "198.18.1.1"; } );
+ * (vrrp_scripts: native_track.c; unicast_peer: vrrp_unicast.c)
  *
  * advert_int is in seconds: an integer for version 2, 0.01..40.95 for
- * version 3. The adverts go out from the interface's first address.
+ * version 3. The adverts go out from unicast_src_ip, else the interface's
+ * first address.
  */
 #include <string.h>
 
@@ -22,7 +24,8 @@ static const char *const vrrp_keys[] = { "name", "interface", "virtual_router_id
 	"virtual_ipaddress", "nopreempt", "preempt_delay", "track_scripts", "track_interfaces",
 	"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
 	"garp_master_repeat", "garp_master_delay", "garp_master_refresh",
-	"garp_master_refresh_repeat", NULL };
+	"garp_master_refresh_repeat",
+	"unicast_peer", "unicast_src_ip", NULL };
 static const char *const auth_keys[] = { "type", "pass", NULL };
 
 static void
@@ -299,6 +302,8 @@ parse_instance(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int 
 	lb_cfg_get_script(ctx, grp, where, "notify_fault", v->notify_fault);
 	lb_cfg_get_script(ctx, grp, where, "notify_stop", v->notify_stop);
 	lb_cfg_get_script(ctx, grp, where, "notify", v->notify);
+	if (have_if)
+		lb_cfg_parse_vrrp_unicast(ctx, grp, where, v);
 	if (!have_if || !have_vrid)
 		return;
 	for (j = 0; j < idx; j++) {

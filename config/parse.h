@@ -166,6 +166,14 @@ void
 lb_cfg_parse_vrrp_track(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
 			struct lb_cfg_vrrp *v);
 
+/*
+ * unicast_peer and unicast_src_ip of vrrp instance v (where ends in '.'),
+ * after its interface and VIPs (config/vrrp_unicast.c).
+ */
+void
+lb_cfg_parse_vrrp_unicast(struct parse_ctx *ctx, const config_setting_t *grp, const char *where,
+			  struct lb_cfg_vrrp *v);
+
 /* vrrp_instances = ( ... ): VRRP instances, after the interfaces. */
 void
 lb_cfg_parse_vrrp(struct parse_ctx *ctx, const config_setting_t *root);

@@ -162,6 +162,18 @@ v3_csum_form(const struct lb_vrrp_wire *w, const uint8_t *v, size_t vlen,
 	return -1;
 }
 
+/* Is src (host order) one of w's unicast peers? Any source when none are listed. */
+static bool
+from_peer(const struct lb_vrrp_wire *w, uint32_t src)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nb_peers; i++)
+		if (w->peers[i] == src)
+			return true;
+	return w->nb_peers == 0;
+}
+
 int
 lb_vrrp_decode(struct lb_vrrp_wire *w, const uint8_t *buf, size_t len,
 	       struct lb_vrrp_advert *out)
@@ -210,6 +222,10 @@ lb_vrrp_decode(struct lb_vrrp_wire *w, const uint8_t *buf, size_t len,
 		return ERR(VRID);
 	src = get32(buf + 12);
 	dst = get32(buf + 16);
+	if (w->unicast ? dst >= 0xe0000000u : dst != LB_VRRP_GROUP)
+		return ERR(DEST);
+	if (w->unicast && !from_peer(w, src))
+		return ERR(PEER);
 
 	if (w->version == 3 ? a != NULL :
 	    (v[4] != w->auth_type || (a != NULL) != (w->auth_type == LB_VRRP_AUTH_AH)))

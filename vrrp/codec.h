@@ -66,6 +66,8 @@ enum lb_vrrp_csum_form {
 	X(TYPE,		EBADMSG,	"bad_type")	/* not an ADVERTISEMENT */ \
 	X(LENGTH,	ERANGE,		"bad_length")	/* length vs address count */ \
 	X(VRID,		ENXIO,		"bad_vrid") \
+	X(DEST,		EADDRNOTAVAIL,	"bad_destination")	/* not 224.0.0.18; unicast: not unicast */ \
+	X(PEER,		ECONNREFUSED,	"not_a_peer")	/* unicast: source not in w->peers */ \
 	X(AUTHTYPE,	ENOMSG,		"auth_type_mismatch") \
 	X(AUTH,		EACCES,		"auth_failed")	/* password or ICV */ \
 	X(SPI,		EPERM,		"ah_bad_spi")	/* SPI != source address */ \
@@ -89,7 +91,10 @@ struct lb_vrrp_wire {
 	uint8_t vrid;		/* 1..255 */
 	uint16_t adver_int;	/* v2: seconds (1..255); v3: centiseconds (1..4095) */
 	bool unicast;		/* unicast_peer instance: TTL not checked on receive,
-				 * TTL zeroed in the AH ICV (as keepalived) */
+				 * TTL zeroed in the AH ICV (as keepalived), adverts
+				 * to a unicast destination only (else 224.0.0.18) */
+	const uint32_t *peers;	/* unicast: the sources accepted, host order */
+	unsigned int nb_peers;	/* 0 = any source */
 	uint8_t auth_type;	/* enum lb_vrrp_auth_type; v2 only */
 	uint8_t auth_key[LB_VRRP_AUTH_LEN];	/* see lb_vrrp_set_auth() */
 	uint8_t tx_csum;	/* enum lb_vrrp_csum_form used by encode (v3) */
@@ -158,8 +163,10 @@ void lb_vrrp_vmac(uint8_t vrid, struct rte_ether_addr *mac);
  * Validate and decode one received IPv4 packet (from the IPv4 header; len
  * may include Ethernet padding past the total length). Checks, in the
  * order of LB_VRRP_ERRORS, everything RFC 3768/5798 and keepalived check,
- * against w (version, vrid, auth, v2 interval, TTL unless w->unicast);
- * with AH, accepts only a sequence number above w->ah_seq and stores it.
+ * against w (version, vrid, auth, v2 interval, TTL unless w->unicast; the
+ * destination 224.0.0.18, or with w->unicast a unicast one from one of
+ * w->peers); with AH, accepts only a sequence number above w->ah_seq and
+ * stores it.
  * Does not compare the address list with the configured VIPs (that is the
  * instance's business). Returns 0 and fills *out, or -errno from
  * LB_VRRP_ERRORS. Never reads outside buf[0..len).

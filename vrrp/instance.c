@@ -21,6 +21,7 @@
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
 #include "vrrp/track.h"
+#include "vrrp/unicast.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_vrrp_logtype, vrrp, INFO);
 #define LOG(level, fmt, ...) \
@@ -46,6 +47,7 @@ struct instance {
 	char fault_why[96];
 	int prio;			/* priority its tracking asks for */
 	struct lb_vrrp_counters cnt;
+	struct lb_vrrp_uc uc;		/* unicast_peer instances */
 };
 
 static struct instance instances[LB_MAX_VRRP];
@@ -69,27 +71,21 @@ ip_str(rte_be32_t a, char *buf, size_t len)
 	return lb_ipv4_str(rte_be_to_cpu_32(a), buf, len);
 }
 
-/* Send one advert with priority prio; direct: straight to TX queue 0. */
+/* Send adv (next IP id) to dst_mac, NULL: its multicast MAC; direct: TX queue 0. */
 static void
-send_advert(struct instance *in, uint8_t prio, bool direct)
+send_frame(struct instance *in, struct lb_vrrp_advert *adv,
+	   const struct rte_ether_addr *dst_mac, bool direct)
 {
-	struct lb_vrrp_advert adv;
 	struct rte_mbuf *m;
 	int len;
 
-	memset(&adv, 0, sizeof(adv));
-	adv.saddr = in->primary;
-	adv.daddr = rte_cpu_to_be_32(LB_VRRP_GROUP);
-	adv.ip_id = ++in->ip_id;
-	adv.priority = prio;
-	adv.naddr = (uint16_t)in->cfg->nb_vips;
-	memcpy(adv.addrs, in->vips, in->cfg->nb_vips * sizeof(rte_be32_t));
+	adv->ip_id = ++in->ip_id;
 	m = rte_pktmbuf_alloc(in->port->pool);
 	if (m == NULL) {
 		lb_count_drop(LB_DROP_NO_MBUF);
 		return;
 	}
-	len = lb_vrrp_encode_eth(&in->wire, &adv, &in->port->mac, false, NULL,
+	len = lb_vrrp_encode_eth(&in->wire, adv, &in->port->mac, false, dst_mac,
 				 rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_tailroom(m));
 	if (len < 0) {
 		LOG(ERR, "%s: cannot encode an advert: %s", in->cfg->name, strerror(-len));
@@ -99,7 +95,7 @@ send_advert(struct instance *in, uint8_t prio, bool direct)
 	m->data_len = (uint16_t)len;
 	m->pkt_len = (uint32_t)len;
 	m->port = in->port->port_id;
-	if (prio == 0)
+	if (adv->priority == 0)
 		in->cnt.tx_prio0++;
 	else
 		in->cnt.tx_adverts++;
@@ -110,6 +106,37 @@ send_advert(struct instance *in, uint8_t prio, bool direct)
 	if (rte_eth_tx_burst(in->port->port_id, 0, &m, 1) != 1) {
 		lb_count_drop(LB_DROP_TX_FULL);
 		rte_pktmbuf_free(m);
+	}
+}
+
+/*
+ * Send one advert with priority prio to 224.0.0.18, or to each unicast
+ * peer whose MAC is known (unicast.c probes the others); direct: straight
+ * to TX queue 0.
+ */
+static void
+send_advert(struct instance *in, uint8_t prio, bool direct)
+{
+	const struct lb_cfg_vrrp *c = in->cfg;
+	struct lb_vrrp_advert adv;
+	struct rte_ether_addr mac;
+	unsigned int k;
+
+	memset(&adv, 0, sizeof(adv));
+	adv.saddr = in->primary;
+	adv.daddr = rte_cpu_to_be_32(LB_VRRP_GROUP);
+	adv.priority = prio;
+	adv.naddr = (uint16_t)c->nb_vips;
+	memcpy(adv.addrs, in->vips, c->nb_vips * sizeof(rte_be32_t));
+	if (c->nb_unicast_peers == 0) {
+		send_frame(in, &adv, NULL, direct);
+		return;
+	}
+	for (k = 0; k < c->nb_unicast_peers; k++) {
+		if (lb_vrrp_uc_dst_mac(&in->uc, c, k, in->port, now_us(), &mac) != 0)
+			continue;
+		adv.daddr = rte_cpu_to_be_32(c->unicast_peers[k]);
+		send_frame(in, &adv, &mac, direct);
 	}
 }
 
@@ -379,7 +406,8 @@ lb_vrrp_init(const struct lb_config *cfg)
 			    cfg->ifaces[c->iface].name);
 			return -ENODEV;
 		}
-		in->primary = rte_cpu_to_be_32(cfg->ifaces[c->iface].addrs[0].addr);
+		in->primary = rte_cpu_to_be_32(c->unicast_src != 0 ? c->unicast_src :
+					       cfg->ifaces[c->iface].addrs[0].addr);
 		for (k = 0; k < c->nb_vips; k++) {
 			in->vips[k] = rte_cpu_to_be_32(c->vips[k]);
 			rc = lb_svc_gate_add(in->vips[k]);
@@ -391,6 +419,9 @@ lb_vrrp_init(const struct lb_config *cfg)
 		in->wire.adver_int = c->version == 2 ? c->advert_int_cs / 100 : c->advert_int_cs;
 		in->wire.tx_csum = LB_VRRP_CSUM_RFC;
 		in->wire.csum_accept = LB_VRRP_ACCEPT_MCAST;
+		in->wire.unicast = c->nb_unicast_peers != 0;
+		in->wire.peers = c->unicast_peers;
+		in->wire.nb_peers = c->nb_unicast_peers;
 		rc = lb_vrrp_set_auth(&in->wire, c->auth_type,
 				      c->auth_type != 0 ? c->auth_pass : NULL);
 		if (rc != 0 && rc != -E2BIG)
@@ -406,6 +437,7 @@ lb_vrrp_init(const struct lb_config *cfg)
 		if (rc != 0)
 			return rc;
 		in->started_us = now;
+		lb_vrrp_uc_resolve(&in->uc, c, in->port, now);
 		nb_instances++;
 	}
 	for (i = 0; i < nb_instances; i++) {
@@ -507,13 +539,23 @@ lb_vrrp_poll(void)
 	}
 }
 
-/* Is this IPv4 packet VRRP: protocol 112, or AH to the VRRP group? */
+/* Is this IPv4 packet VRRP: protocol 112, or AH to the VRRP group or from a unicast peer? */
 static bool
-is_vrrp(const struct rte_ipv4_hdr *ip)
+is_vrrp(const struct rte_ipv4_hdr *ip, uint16_t port)
 {
-	return ip->next_proto_id == LB_VRRP_PROTO ||
-	       (ip->next_proto_id == LB_VRRP_PROTO_AH &&
-		ip->dst_addr == rte_cpu_to_be_32(LB_VRRP_GROUP));
+	unsigned int i;
+
+	if (ip->next_proto_id == LB_VRRP_PROTO)
+		return true;
+	if (ip->next_proto_id != LB_VRRP_PROTO_AH)
+		return false;
+	if (ip->dst_addr == rte_cpu_to_be_32(LB_VRRP_GROUP))
+		return true;
+	for (i = 0; i < nb_instances; i++)
+		if (instances[i].port->port_id == port &&
+		    lb_vrrp_uc_is_peer(instances[i].cfg, ip->src_addr))
+			return true;
+	return false;
 }
 
 static void
@@ -575,7 +617,7 @@ lb_vrrp_input(struct rte_mbuf *m)
 	if (rte_pktmbuf_data_len(m) < off + sizeof(*ip))
 		return false;
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, off);
-	if (!is_vrrp(ip))
+	if (!is_vrrp(ip, m->port))
 		return false;
 	for (i = 0; i < nb_instances; i++) {
 		struct instance *in = &instances[i];
@@ -637,6 +679,7 @@ lb_vrrp_show(FILE *out)
 		fprintf(out, "%s: vrid %u on %s, %s, priority %u, primary %s\n", in->cfg->name,
 			in->cfg->vrid, in->port->cfg->name, lb_vrrp_state_name(in->fsm.state),
 			in->fsm.priority, ip_str(in->primary, a, sizeof(a)));
+		lb_vrrp_uc_show(out, in->cfg, &in->uc);
 		show_counters(out, &in->cnt);
 	}
 	fprintf(out, "vrrp (no instance):\n");

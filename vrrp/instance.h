@@ -46,7 +46,8 @@ void lb_vrrp_term(void);
 
 /*
  * Take a received IPv4 frame if it is VRRP (IP protocol 112, or AH (51)
- * to 224.0.0.18): decode it, count a reject by reason, feed the FSM.
+ * to 224.0.0.18 or from a unicast peer): decode it, count a reject by
+ * reason, feed the FSM.
  * Returns true when m was taken (always freed here: never to the kernel).
  */
 bool lb_vrrp_input(struct rte_mbuf *m);

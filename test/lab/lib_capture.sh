@@ -85,3 +85,24 @@ lab_check_vip_replies() {
 	lab_check_ge "client: tshark saw the replies" "$3" "$total"
 	lab_check_eq "client: all $total replies have good IP and TCP checksums" "$total" "$good"
 }
+
+# lab_vrrp_gap PCAP VRID AT OLD NEW: seconds (3 decimals) from OLD's last
+# advert (priority > 0) of VRID before time AT (epoch) to NEW's first one
+# after it, as the capture saw them; "none" when either is missing. Prints
+# "failover: ..." on stderr.
+lab_vrrp_gap() {
+	local times last first gap
+	times=$(lab_tshark "$1" -Y "vrrp && vrrp.prio > 0 && vrrp.virt_rtr_id == $2" -T fields \
+		-e frame.time_epoch -e ip.src)
+	last=$(awk -v k="$3" -v s="$4" '$2 == s && $1 < k { t = $1 } END { print t }' <<<"$times")
+	first=$(awk -v k="$3" -v s="$5" '$2 == s && $1 > k { print $1; exit }' <<<"$times")
+	gap=$(awk -v a="$last" -v b="$first" \
+		'BEGIN { if (a == "" || b == "") print "none"; else printf "%.3f", b - a }')
+	echo "failover: last advert of $4 $last, first of $5 $first: $gap s" >&2
+	echo "$gap"
+}
+
+# lab_gap_within DESC GAP MAX: one check that 0 < GAP <= MAX (seconds).
+lab_gap_within() {
+	lab_check "$1 ($2 s)" awk -v g="$2" -v m="$3" 'BEGIN { exit !(g != "none" && g + 0 > 0 && g + 0 <= m + 0) }'
+}

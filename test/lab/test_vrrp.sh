@@ -187,14 +187,9 @@ GARP=$(lab_tshark "$PCAP" -Y "arp.isgratuitous && arp.src.proto_ipv4 == $VIP && 
 lab_check_ge "dplb sent gratuitous ARP bursts for the VIP (5 per takeover)" 10 "$GARP"
 
 # failover time: last advert of dplb before the kill -> first of keepalived after it
-TIMES=$(lab_tshark "$PCAP" -Y "vrrp && vrrp.prio > 0 && vrrp.virt_rtr_id == 51" -T fields -e frame.time_epoch -e ip.src)
-LAST_D=$(awk -v k="$KILL_AT" -v s=$DSRC '$2 == s && $1 < k { t = $1 } END { print t }' <<<"$TIMES")
-FIRST_P=$(awk -v k="$KILL_AT" -v s=$PSRC '$2 == s && $1 > k { print $1; exit }' <<<"$TIMES")
 # keepalived priority 90: Master_Down_Interval = 3 * 1 + (256 - 90) / 256 = 3.648 s
-GAP=$(awk -v a="$LAST_D" -v b="$FIRST_P" 'BEGIN { if (a == "" || b == "") print "none"; else printf "%.3f", b - a }')
-echo "failover: last dplb advert $LAST_D, first keepalived advert $FIRST_P: $GAP s"
-lab_check "keepalived's first advert within 3.648 + 0.5 s of dplb's last ($GAP s)" \
-	awk -v g="$GAP" 'BEGIN { exit !(g != "none" && g + 0 <= 4.148 && g + 0 > 0) }'
+GAP=$(lab_vrrp_gap "$PCAP" 51 "$KILL_AT" $DSRC $PSRC)
+lab_gap_within "keepalived's first advert within 3.648 + 0.5 s of dplb's last" "$GAP" 4.148
 
 lab_stop_pid "$KA_PID" TERM 10 >/dev/null
 lab_finish

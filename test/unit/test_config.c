@@ -326,6 +326,10 @@ assert_cfg_equal(const struct lb_config *a, const struct lb_config *b)
 				       sizeof(x->track_scripts)), 0);
 		CU_ASSERT_EQUAL_FATAL(x->nb_track_ifaces, y->nb_track_ifaces);
 		CU_ASSERT_EQUAL(memcmp(x->track_ifaces, y->track_ifaces, sizeof(x->track_ifaces)), 0);
+		CU_ASSERT_EQUAL(x->unicast_src, y->unicast_src);
+		CU_ASSERT_EQUAL_FATAL(x->nb_unicast_peers, y->nb_unicast_peers);
+		CU_ASSERT_EQUAL(memcmp(x->unicast_peers, y->unicast_peers,
+				       sizeof(x->unicast_peers)), 0);
 	}
 	for (i = 0; i < a->nb_vrrp; i++) {
 		struct lb_cfg_vrrp x = a->vrrp[i], y = b->vrrp[i];
@@ -875,6 +879,81 @@ test_vrrp_tracking(void)
 		     "test.conf:3: vrrp_scripts[0] needs script (the command to run)");
 }
 
+/* unicast_peer / unicast_src_ip: values, dump, and each rule's message. */
+static void
+test_vrrp_unicast(void)
+{
+#define UC_IF "interfaces = ( { name = \"lab0\"; device = \"net_null0\";\n" \
+	" addresses = [ \"198.18.1.1/24\", \"198.18.2.1/24\" ]; gateway = \"198.18.1.254\"; },\n" \
+	" { name = \"lab1\"; device = \"net_null1\"; address = \"198.18.3.1/24\"; } );\n"
+#define UC_VI "vrrp_instances = ( { interface = \"lab0\"; virtual_router_id = 1;\n" \
+	" virtual_ipaddress = [ \"198.18.1.100\" ];\n"
+	static const char text[] = UC_IF UC_VI
+		" unicast_peer = [ \"198.18.1.2\", \"198.18.2.3\", \"198.18.77.4\" ];\n"
+		" unicast_src_ip = \"198.18.2.1\"; },\n"
+		" { interface = \"lab0\"; virtual_router_id = 2;\n"
+		" virtual_ipaddress = [ \"198.18.1.101\" ]; } );\n";
+	struct lb_config cfg;
+	char many[2048];
+	unsigned int i;
+	int n;
+
+	CU_ASSERT_EQUAL_FATAL(parse(text, &cfg, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(cfg.vrrp[0].nb_unicast_peers, 3);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].unicast_peers[0], LB_TEST_IPV4(198, 18, 1, 2));
+	CU_ASSERT_EQUAL(cfg.vrrp[0].unicast_peers[2], LB_TEST_IPV4(198, 18, 77, 4)); /* via gw */
+	CU_ASSERT_EQUAL(cfg.vrrp[0].unicast_src, LB_TEST_IPV4(198, 18, 2, 1));
+	CU_ASSERT_EQUAL(cfg.vrrp[1].nb_unicast_peers, 0);	/* multicast */
+	CU_ASSERT_EQUAL(cfg.vrrp[1].unicast_src, 0);
+	lb_config_free(&cfg);
+	round_trip(text);
+
+	expect_error(UC_IF "vrrp_instances = ( { interface = \"lab1\"; virtual_router_id = 1;\n"
+		     " virtual_ipaddress = [ \"198.18.3.100\" ];\n"
+		     " unicast_peer = [ \"198.18.3.2\",\n \"198.18.1.2\" ]; } );\n",
+		     "test.conf:7: vrrp_instances[0].unicast_peer[1] 198.18.1.2 is not on a subnet "
+		     "of interface lab1, which has no gateway");
+	expect_error(UC_IF UC_VI " unicast_peer = [ \"224.0.0.18\" ]; } );\n",
+		     "test.conf:6: vrrp_instances[0].unicast_peer[0] 224.0.0.18 is not a unicast "
+		     "IPv4 address");
+	expect_error(UC_IF UC_VI " unicast_peer = [ \"198.18.1.1\" ]; } );\n",
+		     "unicast_peer[0] 198.18.1.1 is an address of this box");
+	expect_error(UC_IF UC_VI " unicast_peer = [ \"198.18.1.100\" ]; } );\n",
+		     "unicast_peer[0] 198.18.1.100 is a virtual_ipaddress of this instance");
+	expect_error(UC_IF UC_VI " unicast_peer = [ \"198.18.1.2\", \"198.18.1.2\" ]; } );\n",
+		     "unicast_peer[1] 198.18.1.2 is listed twice");
+	expect_error(UC_IF UC_VI " unicast_peer = [ \"198.18.1.255\" ]; } );\n",
+		     "unicast_peer[0] 198.18.1.255 is the broadcast address of lab0's subnet");
+	expect_error(UC_IF UC_VI " unicast_peer = ( \"198.18.1.2/24\", 5 ); } );\n",
+		     "unicast_peer[0] must be an IPv4 address like \"198.18.1.2\"");
+	expect_error(UC_IF UC_VI " unicast_peer = ( \"198.18.1.2/24\", 5 ); } );\n",
+		     "unicast_peer[1] must be an IPv4 address like \"198.18.1.2\"");
+	expect_error(UC_IF UC_VI " unicast_peer = [ ]; } );\n",
+		     "test.conf:6: vrrp_instances[0].unicast_peer is empty (leave it out to send "
+		     "adverts to 224.0.0.18)");
+	expect_error(UC_IF UC_VI " unicast_peer = \"198.18.1.2\"; } );\n",
+		     "vrrp_instances[0].unicast_peer must be a list of addresses");
+	expect_error(UC_IF UC_VI " unicast_peer = [ \"198.18.1.2\" ];\n unicast_src_ip = "
+		     "\"198.18.3.1\"; } );\n",
+		     "test.conf:7: vrrp_instances[0].unicast_src_ip is not an address of interface "
+		     "lab0 (the adverts' source must be)");
+	expect_error(UC_IF UC_VI " unicast_src_ip = \"x\"; } );\n",
+		     "vrrp_instances[0].unicast_src_ip must be an IPv4 address");
+	/* 16 peers are fine, 17 are one too many */
+	n = snprintf(many, sizeof(many), "%s%s unicast_peer = [", UC_IF, UC_VI);
+	for (i = 0; i < LB_VRRP_MAX_PEERS + 1; i++)
+		n += snprintf(many + n, sizeof(many) - (size_t)n, "%s\"198.18.1.%u\"",
+			      i ? ", " : " ", 10 + i);
+	snprintf(many + n, sizeof(many) - (size_t)n, " ]; } );\n");
+	expect_error(many, "unicast_peer[16] 198.18.1.26 is one too many (max 16 peers)");
+	strcpy(strstr(many, ", \"198.18.1.26\""), " ]; } );\n");
+	CU_ASSERT_EQUAL_FATAL(parse(many, &cfg, NULL), 0);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_unicast_peers, LB_VRRP_MAX_PEERS);
+	lb_config_free(&cfg);
+#undef UC_IF
+#undef UC_VI
+}
+
 /* Register the "config" suite with the CUnit registry. */
 void
 lb_test_register_config(void)
@@ -898,6 +977,7 @@ lb_test_register_config(void)
 	CU_add_test(s, "vrrp_instances values", test_vrrp_values);
 	CU_add_test(s, "vrrp_instances mistakes", test_vrrp_errors);
 	CU_add_test(s, "vrrp_scripts and tracking", test_vrrp_tracking);
+	CU_add_test(s, "vrrp unicast_peer, unicast_src_ip", test_vrrp_unicast);
 	CU_add_test(s, "health keywords, inheritance, defaults", test_health_values);
 	CU_add_test(s, "health checkers dump and load back", test_health_dump);
 	CU_add_test(s, "health keyword mistakes", test_health_errors);

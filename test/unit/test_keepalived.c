@@ -455,6 +455,70 @@ test_vrrp_keywords(void)
 		     "k.conf:1: vrrp_instance A has no interface");
 }
 
+/* unicast_peer { } and unicast_src_ip: read, dumped, loaded back natively. */
+static void
+test_vrrp_unicast(void)
+{
+#define UC_HEAD "vrrp_instance A {\n interface eth0\n virtual_router_id 7\n" \
+	" virtual_ipaddress {\n  198.18.0.50\n }\n"
+	struct lb_config cfg, back;
+	struct lb_cfg_errors err = { NULL, 0 };
+	char *dump = NULL;
+	size_t len;
+	FILE *f;
+
+	expect_ok(UC_HEAD " unicast_src_ip 198.18.0.2\n unicast_peer {\n  198.18.0.3\n"
+		  "  198.18.0.4\n }\n}\n", &cfg);
+	CU_ASSERT_EQUAL_FATAL(cfg.vrrp[0].nb_unicast_peers, 2);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].unicast_peers[1], IP(198, 18, 0, 4));
+	CU_ASSERT_EQUAL(cfg.vrrp[0].unicast_src, IP(198, 18, 0, 2));
+	f = open_memstream(&dump, &len);
+	lb_config_dump(&cfg, f);
+	fclose(f);
+	CU_ASSERT(strstr(dump, "unicast_peer = [ \"198.18.0.3\", \"198.18.0.4\" ];") != NULL);
+	CU_ASSERT_EQUAL_FATAL(lb_config_parse_native("dump", dump, &back, &err), 0);
+	CU_ASSERT_EQUAL(back.vrrp[0].nb_unicast_peers, 2);
+	CU_ASSERT_EQUAL(memcmp(back.vrrp[0].unicast_peers, cfg.vrrp[0].unicast_peers,
+			       sizeof(cfg.vrrp[0].unicast_peers)), 0);
+	CU_ASSERT_EQUAL(back.vrrp[0].unicast_src, cfg.vrrp[0].unicast_src);
+	lb_config_free(&back);
+	lb_config_free(&cfg);
+	free(dump);
+
+	/* the keyword before interface is fine: checked once the block is read */
+	expect_ok("vrrp_instance A {\n unicast_peer {\n  198.18.0.3\n }\n interface eth0\n"
+		  " virtual_router_id 7\n virtual_ipaddress {\n  198.18.0.50\n }\n}\n", &cfg);
+	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_unicast_peers, 1);
+	lb_config_free(&cfg);
+	expect_error(UC_HEAD " unicast_peer {\n  198.18.10.3\n }\n}\n",
+		     "k.conf:8: unicast_peer 198.18.10.3 is not on a subnet of interface eth0, "
+		     "which has no gateway");
+	expect_error(UC_HEAD " unicast_peer {\n  198.18.0.3 min_ttl 1\n }\n}\n",
+		     "k.conf:8: unicast_peer '198.18.0.3': only the address is supported by dplb "
+		     "yet (no min_ttl, max_ttl)");
+	expect_error(UC_HEAD " unicast_peer {\n  fe80::1\n }\n}\n",
+		     "k.conf:8: unicast_peer 'fe80::1' is not an IPv4 address (dplb has no IPv6 yet)");
+	expect_error(UC_HEAD " unicast_peer {\n  198.18.0.2\n }\n}\n",
+		     "k.conf:8: unicast_peer 198.18.0.2 is an address of this box");
+	expect_error(UC_HEAD " unicast_src_ip 198.18.10.1\n}\n",
+		     "k.conf:7: 'unicast_src_ip' 198.18.10.1 is not an address of interface eth0");
+	expect_error(UC_HEAD " unicast_peer 198.18.0.3\n}\n",
+		     "k.conf:7: 'unicast_peer' needs a { block }");
+	/* an empty list: multicast, with a warning, as keepalived */
+	CU_ASSERT_EQUAL(parse(UC_HEAD " unicast_peer {\n }\n}\n", &cfg, NULL), 0);
+	CU_ASSERT(has_msg("k.conf:7: warning: 'unicast_peer' lists no peer: adverts go to 224.0.0.18"));
+	CU_ASSERT_EQUAL(cfg.vrrp[0].nb_unicast_peers, 0);
+	lb_config_free(&cfg);
+	/* keepalived's source check is what dplb always does */
+	CU_ASSERT_EQUAL(parse("global_defs {\n vrrp_check_unicast_src\n}\n" UC_HEAD
+			      " check_unicast_src\n unicast_peer {\n  198.18.0.3\n }\n}\n",
+			      &cfg, NULL), 0);
+	CU_ASSERT(has_msg("k.conf:2: warning: 'vrrp_check_unicast_src' ignored: dplb always drops"));
+	CU_ASSERT(has_msg("k.conf:10: warning: 'check_unicast_src' ignored"));
+	lb_config_free(&cfg);
+#undef UC_HEAD
+}
+
 /* include with a glob, relative to the including file, nested. */
 static void
 test_include_glob(void)
@@ -784,8 +848,8 @@ test_broken_files(void)
 	static const char *const unsup[] = {
 		"broken_unsupported.conf:1: 'vrrp_track_process' is not supported by dplb yet (it "
 		"would track a process to adjust VRRP priority)",
-		"broken_unsupported.conf:7: 'unicast_peer' is not supported by dplb yet (it "
-		"would send adverts by unicast to the peers)",
+		"broken_unsupported.conf:7: 'virtual_routes' is not supported by dplb yet (it "
+		"would add routes while MASTER)",
 		"broken_unsupported.conf:10: 'track_process' is not supported by dplb yet",
 		"broken_unsupported.conf:17: 'virtual_server fwmark' is not supported by dplb yet",
 		"broken_unsupported.conf:21: 'DNS_CHECK' is not supported by dplb yet (it would "
@@ -980,6 +1044,7 @@ lb_test_register_keepalived(void)
 	CU_add_test(s, "virtual_server / real_server / checker keywords",
 		    test_service_keywords);
 	CU_add_test(s, "vrrp_instance keywords and rules", test_vrrp_keywords);
+	CU_add_test(s, "unicast_peer, unicast_src_ip", test_vrrp_unicast);
 	CU_add_test(s, "include with a glob", test_include_glob);
 	CU_add_test(s, "$VAR definitions and substitution", test_variables);
 	CU_add_test(s, "@id conditional lines", test_conditionals);

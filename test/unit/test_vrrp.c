@@ -39,6 +39,23 @@ static const uint8_t ref_v2ah[] = {
 	0x02, 0x01, 0xb2, 0x53, 0xc6, 0x12, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00,
 };
+/*
+ * Unicast 198.18.1.1 -> 198.18.1.2 (the lab's dplb -> keepalived), built by
+ * the same independent Python and checked by tshark (both checksums Good):
+ * v2 PASS "secret" with VIP .1.100; v3 with VIPs .1.100 .1.101, its
+ * checksum over a pseudo-header holding the unicast destination.
+ */
+static const uint8_t ref_v2uc[] = {
+	0x45, 0xc0, 0x00, 0x28, 0x00, 0x01, 0x00, 0x00, 0xff, 0x70, 0x2c, 0x7d,
+	0xc6, 0x12, 0x01, 0x01, 0xc6, 0x12, 0x01, 0x02, 0x21, 0x33, 0x64, 0x01,
+	0x01, 0x01, 0x76, 0x07, 0xc6, 0x12, 0x01, 0x64, 0x73, 0x65, 0x63, 0x72,
+	0x65, 0x74, 0x00, 0x00,
+};
+static const uint8_t ref_v3uc[] = {
+	0x45, 0xc0, 0x00, 0x24, 0x00, 0x01, 0x00, 0x00, 0xff, 0x70, 0x2c, 0x81,
+	0xc6, 0x12, 0x01, 0x01, 0xc6, 0x12, 0x01, 0x02, 0x31, 0x33, 0x64, 0x02,
+	0x00, 0x64, 0x4c, 0xcf, 0xc6, 0x12, 0x01, 0x64, 0xc6, 0x12, 0x01, 0x65,
+};
 /* v3 unicast to 198.18.0.2, checksummed with 224.0.0.18 (old keepalived) */
 static const uint8_t ref_v3mcastform[] = {
 	0x45, 0xc0, 0x00, 0x20, 0x00, 0x01, 0x00, 0x00, 0xff, 0x70, 0x2e, 0x85,
@@ -263,7 +280,7 @@ test_v2_ah(void)
 }
 
 enum mut { M_LEN19, M_TRUNC, M_IPVER, M_IHL, M_FRAG, M_IPCSUM, M_PROTO, M_TTL, M_VER,
-	   M_TYPE, M_COUNT, M_VRID, M_AUTHTYPE, M_PASS, M_CSUM, M_INTERVAL, M_V3INT0 };
+	   M_TYPE, M_COUNT, M_VRID, M_DEST, M_AUTHTYPE, M_PASS, M_CSUM, M_INTERVAL, M_V3INT0 };
 
 static const struct {
 	enum mut m;
@@ -272,7 +289,7 @@ static const struct {
 	{ M_LEN19, -EMSGSIZE }, { M_TRUNC, -EMSGSIZE }, { M_IPVER, -EPROTO },
 	{ M_IHL, -EPROTO }, { M_FRAG, -EPROTO }, { M_IPCSUM, -EIO },
 	{ M_PROTO, -ENOPROTOOPT }, { M_TTL, -EHOSTUNREACH }, { M_VER, -EPROTONOSUPPORT },
-	{ M_TYPE, -EBADMSG }, { M_COUNT, -ERANGE }, { M_VRID, -ENXIO },
+	{ M_TYPE, -EBADMSG }, { M_COUNT, -ERANGE }, { M_VRID, -ENXIO }, { M_DEST, -EADDRNOTAVAIL },
 	{ M_AUTHTYPE, -ENOMSG }, { M_PASS, -EACCES }, { M_CSUM, -EILSEQ },
 	{ M_INTERVAL, -EDOM }, { M_V3INT0, -EDOM },
 };
@@ -299,6 +316,7 @@ mutate(uint8_t *p, enum mut m)
 	case M_TYPE: v[0] = 0x22; break;
 	case M_COUNT: v[3] = 2; break;
 	case M_VRID: v[1] = 52; fix_vrrp(v, len - 20, 0); break;
+	case M_DEST: p[19] = 2; p[16] = 198; fix_ip(p); break;	/* unicast, not 224.0.0.18 */
 	case M_AUTHTYPE: v[4] = 0; fix_vrrp(v, len - 20, 0); break;
 	case M_PASS: p[len - 1] ^= 0x20; fix_vrrp(v, len - 20, 0); break;
 	case M_CSUM: v[7] ^= 1; break;
@@ -340,11 +358,68 @@ test_malformed(void)
 	memcpy(p, ref_v2ah, sizeof(ref_v2ah));
 	p[20] = 6;
 	CU_ASSERT_EQUAL(lb_vrrp_decode(&w2, p, sizeof(ref_v2ah), &d), -ENOPROTOOPT);
-	/* every reason but SPI/REPLAY (tested with AH) appeared, each once */
-	CU_ASSERT_EQUAL(seen | (1 << LB_VRRP_ERR_SPI) | (1 << LB_VRRP_ERR_REPLAY),
-			(1 << LB_VRRP_ERR_MAX) - 1);
+	/* every reason but SPI/REPLAY (tested with AH), PEER (test_unicast) appeared */
+	CU_ASSERT_EQUAL(seen | (1 << LB_VRRP_ERR_SPI) | (1 << LB_VRRP_ERR_REPLAY) |
+			(1 << LB_VRRP_ERR_PEER), (1 << LB_VRRP_ERR_MAX) - 1);
 	CU_ASSERT_STRING_EQUAL(lb_vrrp_err_name(-EHOSTUNREACH), "bad_ttl");
 	CU_ASSERT_STRING_EQUAL(lb_vrrp_err_name(-ENOMEM), "unknown");
+}
+
+/*
+ * unicast_peer: adverts to a peer's address encode to the reference bytes
+ * (v3 pseudo-header with the unicast destination), decode only in unicast
+ * mode and only from a listed peer; multicast adverts are refused there.
+ */
+static void
+test_unicast(void)
+{
+	static const uint32_t peers[] = { LB_TEST_IPV4(198, 18, 1, 9), LB_TEST_IPV4(198, 18, 1, 1) };
+	static const struct { const uint8_t *ref; size_t len; uint8_t ver; } c[] = {
+		{ ref_v2uc, sizeof(ref_v2uc), 2 }, { ref_v3uc, sizeof(ref_v3uc), 3 },
+	};
+	struct lb_vrrp_wire w;
+	struct lb_vrrp_advert a, d;
+	uint8_t buf[128];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(c); i++) {
+		wire_init(&w, c[i].ver, c[i].ver == 2 ? LB_VRRP_AUTH_PASS : LB_VRRP_AUTH_NONE,
+			  "secret");
+		adv_init(&a, BE(198, 18, 1, 2), c[i].ver == 2 ? 1 : 2);
+		a.saddr = BE(198, 18, 1, 1);
+		a.addrs[0] = BE(198, 18, 1, 100);
+		a.addrs[1] = BE(198, 18, 1, 101);
+		w.unicast = true;
+		CU_ASSERT_EQUAL_FATAL(lb_vrrp_encode(&w, &a, buf, sizeof(buf)), (int)c[i].len);
+		CU_ASSERT_EQUAL(memcmp(buf, c[i].ref, c[i].len), 0);
+		CU_ASSERT_EQUAL(buf[8], 255);		/* TTL 255 even unicast */
+		/* a multicast instance refuses a unicast destination */
+		w.unicast = false;
+		CU_ASSERT_EQUAL(lb_vrrp_decode(&w, c[i].ref, c[i].len, &d), -EADDRNOTAVAIL);
+		/* a unicast one takes it from a listed peer, from no one else */
+		w.unicast = true;
+		w.peers = peers;
+		w.nb_peers = 2;
+		CU_ASSERT_EQUAL_FATAL(lb_vrrp_decode(&w, c[i].ref, c[i].len, &d), 0);
+		CU_ASSERT_EQUAL(d.daddr, BE(198, 18, 1, 2));
+		CU_ASSERT_EQUAL(d.saddr, BE(198, 18, 1, 1));
+		CU_ASSERT_EQUAL(d.csum_form, LB_VRRP_CSUM_RFC);
+		CU_ASSERT_EQUAL(d.naddr, a.naddr);
+		w.nb_peers = 1;
+		CU_ASSERT_EQUAL(lb_vrrp_decode(&w, c[i].ref, c[i].len, &d), -ECONNREFUSED);
+		CU_ASSERT_STRING_EQUAL(lb_vrrp_err_name(-ECONNREFUSED), "not_a_peer");
+		/* ... and refuses a multicast advert, even from a peer */
+		w.nb_peers = 2;
+		a.daddr = BE(224, 0, 0, 18);
+		CU_ASSERT_EQUAL_FATAL(lb_vrrp_encode(&w, &a, buf, sizeof(buf)), (int)c[i].len);
+		CU_ASSERT_EQUAL(lb_vrrp_decode(&w, buf, c[i].len, &d), -EADDRNOTAVAIL);
+		/* the v3 checksum covers the destination: another one breaks it */
+		memcpy(buf, c[i].ref, c[i].len);
+		buf[19] = 3;
+		fix_ip(buf);
+		CU_ASSERT_EQUAL(lb_vrrp_decode(&w, buf, c[i].len, &d), c[i].ver == 3 ? -EILSEQ : 0);
+	}
+	CU_ASSERT_STRING_EQUAL(lb_vrrp_err_name(-EADDRNOTAVAIL), "bad_destination");
 }
 
 /* Random corruption never crashes or reads past the buffer (run under ASan). */
@@ -637,6 +712,7 @@ lb_test_register_vrrp(void)
 	CU_add_test(s, "v3 checksum compatibility forms", test_v3_csum_compat);
 	CU_add_test(s, "v2 AH: ICV, SPI, replay, tamper", test_v2_ah);
 	CU_add_test(s, "malformed adverts, one reason each", test_malformed);
+	CU_add_test(s, "unicast: bytes, checksums, destination, peers", test_unicast);
 	CU_add_test(s, "random corruption", test_fuzz);
 	CU_add_test(s, "Ethernet header, own MAC and VMAC", test_eth);
 	CU_add_test(s, "fsm: backup takes over after MDI", test_fsm_takeover);
