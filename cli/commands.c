@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The CLI command table and handlers. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <rte_log.h>
+
 #include "app/conn.h"
+#include "app/lcore.h"
 #include "app/reload.h"
 #include "app/stats.h"
 #include "app/svc_table.h"
@@ -120,7 +125,141 @@ cmd_reload(int argc, char **argv, FILE *out)
 	return lb_reload(out) == 0 ? 0 : -EINVAL;
 }
 
+static int
+cmd_show_config(int argc, char **argv, FILE *out)
+{
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_config_dump(running_config, out);
+	return 0;
+}
+
+/* log level MODULE|all LEVEL: e.g. `log level health debug`. */
+static int
+cmd_log_level(int argc, char **argv, FILE *out)
+{
+	static const char *const levels[] = { "emerg", "alert", "crit", "err", "warning",
+		"notice", "info", "debug" };
+	char pattern[64];
+	unsigned int l;
+
+	if (argc != 2) {
+		fprintf(out, "error: log level MODULE LEVEL (MODULE: all, health, vrrp, port, ...; "
+			"LEVEL: emerg .. debug)\n");
+		return -EINVAL;
+	}
+	for (l = 0; l < RTE_DIM(levels); l++)
+		if (strcmp(argv[1], levels[l]) == 0)
+			break;
+	if (l == RTE_DIM(levels)) {
+		fprintf(out, "error: level '%s' is not one of emerg alert crit err warning notice "
+			"info debug\n", argv[1]);
+		return -EINVAL;
+	}
+	if (strcmp(argv[0], "all") == 0)
+		snprintf(pattern, sizeof(pattern), "dplb*");
+	else
+		snprintf(pattern, sizeof(pattern), "dplb.%s", argv[0]);
+	if (rte_log_set_level_pattern(pattern, l + 1) != 0) {
+		fprintf(out, "error: cannot set the level of '%s'\n", argv[0]);
+		return -EINVAL;
+	}
+	fprintf(out, "log level of %s: %s\n", pattern, levels[l]);
+	return 0;
+}
+
+static int
+cmd_vrrp_prio(int argc, char **argv, FILE *out)
+{
+	char *end;
+	long prio;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(out, "error: vrrp set-priority INSTANCE PRIORITY (1..255)\n");
+		return -EINVAL;
+	}
+	prio = strtol(argv[1], &end, 10);
+	rc = *end != '\0' || prio < 1 || prio > 255 ? -ERANGE :
+	     lb_vrrp_set_priority(argv[0], (unsigned int)prio);
+	if (rc == -ENOENT)
+		fprintf(out, "error: no vrrp_instance '%s'\n", argv[0]);
+	else if (rc != 0)
+		fprintf(out, "error: priority '%s' is not 1..255\n", argv[1]);
+	return rc;
+}
+
+/* An "a.b.c.d:port" word into host-order address and port; false if bad. */
+static bool
+endpoint(const char *w, uint32_t *addr, uint16_t *port)
+{
+	char ip[20];
+	const char *colon = strchr(w, ':');
+	char *end;
+	long p;
+	uint8_t len;
+
+	if (colon == NULL || (size_t)(colon - w) >= sizeof(ip))
+		return false;
+	memcpy(ip, w, (size_t)(colon - w));
+	ip[colon - w] = '\0';
+	p = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || p < 1 || p > 65535 || lb_parse_ipv4_prefix(ip, addr, &len, false) != 0)
+		return false;
+	*port = (uint16_t)p;
+	return true;
+}
+
+/* real-server drain [tcp|udp] VIP:PORT RIP:PORT: weight 0, connections stay. */
+static int
+cmd_drain(int argc, char **argv, FILE *out)
+{
+	uint8_t proto = IPPROTO_TCP;
+	uint32_t vip, rip;
+	uint16_t vport, rport;
+	unsigned int i, k;
+
+	if (argc == 3 && (strcmp(argv[0], "tcp") == 0 || strcmp(argv[0], "udp") == 0)) {
+		proto = argv[0][0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
+		argc--;
+		argv++;
+	}
+	if (argc != 2 || !endpoint(argv[0], &vip, &vport) || !endpoint(argv[1], &rip, &rport)) {
+		fprintf(out, "error: real-server drain [tcp|udp] VIP:PORT RIP:PORT\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < running_config->nb_services; i++) {
+		struct lb_cfg_service *svc = &running_config->services[i];
+
+		if (svc->proto != proto || svc->vip != vip || svc->port != vport)
+			continue;
+		for (k = 0; k < svc->nb_rs; k++)
+			if (svc->rs[k].addr == rip && svc->rs[k].port == rport) {
+				svc->rs[k].weight = 0;
+				if (lb_svc_apply(running_config, lb_nb_workers) != 0) {
+					fprintf(out, "error: cannot publish the change\n");
+					return -EIO;
+				}
+				fprintf(out, "%s drained: weight 0, no new connections; its established "
+					"ones go on (ipvsadm -e ... -w N to restore)\n", argv[1]);
+				return 0;
+			}
+		fprintf(out, "error: %s is not a real server of %s\n", argv[1], argv[0]);
+		return -ENOENT;
+	}
+	fprintf(out, "error: Service not defined\n");
+	return -ENOENT;
+}
+
 static const struct command commands[] = {
+	{ "show config", "show config         the running configuration, in native syntax",
+	  cmd_show_config },
+	{ "log level", "log level MODULE LEVEL   e.g. log level health debug (MODULE all: every one)",
+	  cmd_log_level },
+	{ "vrrp set-priority", "vrrp set-priority INSTANCE PRIORITY   until restart; tracking applies on top",
+	  cmd_vrrp_prio },
+	{ "real-server drain", "real-server drain [tcp|udp] VIP:PORT RIP:PORT   weight 0, connections kept",
+	  cmd_drain },
 	{ "config reload", "config reload       re-read the config file; apply services, servers, checkers",
 	  cmd_reload },
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",

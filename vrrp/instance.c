@@ -46,6 +46,7 @@ struct instance {
 	bool own_fault;			/* its own link, interfaces or weight-0 scripts */
 	char fault_why[96];
 	int prio;			/* priority its tracking asks for */
+	uint8_t base_prio;		/* configured, or set by `vrrp set-priority` */
 	struct lb_vrrp_counters cnt;
 	struct lb_vrrp_uc uc;		/* unicast_peer instances */
 };
@@ -295,7 +296,7 @@ track(struct instance *in)
 {
 	const struct lb_cfg_vrrp *c = in->cfg;
 	const struct lb_port *p;
-	int prio = c->priority;
+	int prio = in->base_prio;
 	unsigned int k;
 
 	in->own_fault = false;
@@ -324,7 +325,7 @@ track(struct instance *in)
 			prio += sc->weight;
 		}
 	}
-	if (c->priority != 255)
+	if (in->base_prio != 255)
 		prio = prio < 1 ? 1 : prio > 254 ? 254 : prio;
 	in->prio = prio;
 }
@@ -437,6 +438,7 @@ lb_vrrp_init(const struct lb_config *cfg)
 		if (rc != 0)
 			return rc;
 		in->started_us = now;
+		in->base_prio = c->priority;
 		lb_vrrp_uc_resolve(&in->uc, c, in->port, now);
 		nb_instances++;
 	}
@@ -665,6 +667,24 @@ show_counters(FILE *out, const struct lb_vrrp_counters *c)
 	for (e = 0; e < LB_VRRP_ERR_MAX; e++)
 		if (c->rx_err[e] != 0)
 			fprintf(out, "  rx_%s %" PRIu64 "\n", names[e], c->rx_err[e]);
+}
+
+int
+lb_vrrp_set_priority(const char *name, unsigned int prio)
+{
+	unsigned int i;
+
+	if (prio < 1 || prio > 255)
+		return -ERANGE;
+	for (i = 0; i < nb_instances; i++)
+		if (strcmp(instances[i].cfg->name, name) == 0) {
+			LOG(NOTICE, "%s: configured priority %u -> %u (CLI)", name,
+			    instances[i].base_prio, prio);
+			instances[i].base_prio = (uint8_t)prio;
+			evaluate_all(now_us());
+			return 0;
+		}
+	return -ENOENT;
 }
 
 void

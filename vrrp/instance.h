@@ -58,6 +58,13 @@ void lb_vrrp_poll(void);
 /* Number of instances running. */
 unsigned int lb_vrrp_count(void);
 
+/*
+ * The CLI's `vrrp set-priority NAME PRIO`: the instance's configured
+ * priority becomes prio (1..255) until a restart; tracking weights apply on
+ * top. Returns 0, -ENOENT (no such instance) or -ERANGE.
+ */
+int lb_vrrp_set_priority(const char *name, unsigned int prio);
+
 /* Print each instance's state and counters, one block each. */
 void lb_vrrp_show(FILE *out);
 

@@ -18,7 +18,7 @@ OUT=$(lab_dplbctl help)
 lab_check_grep "help lists ipvsadm" "^ipvsadm " "$OUT"
 lab_check_grep "help lists show stats" "^show stats " "$OUT"
 OUT=$(lab_dplbctl help show)
-lab_check_eq "help show: only the show commands" "6" "$(grep -c '^show ' <<<"$OUT")"
+lab_check_eq "help show: only the show commands" "7" "$(grep -c '^show ' <<<"$OUT")"
 lab_check_grep "... and nothing else" "^show" "$(head -n 1 <<<"$OUT")"
 OUT=$(lab_dplbctl frobnicate 2>&1); rc=$?
 lab_check_eq "an unknown command exits 1" 1 "$rc"
@@ -42,6 +42,20 @@ while read -r verdict name; do
 done <<<"$ABUSE"
 lab_check_eq "every hostile-session check ran" 7 "$(grep -c '^\(ok\|bad\) ' <<<"$ABUSE")"
 lab_check "dplb still pings after all that" lab_in client ping -n -c 1 -W 2 198.18.1.1
+
+# the running configuration, in native syntax: it loads as a config file
+lab_dplbctl show config >"$LAB_TMP/shown.conf"
+lab_check "show config: the running configuration loads back (dplb --config-test)" \
+	"$DPLB" --config-test -f "$LAB_TMP/shown.conf"
+lab_check_grep "log level health debug" "^log level of dplb\.health: debug$" \
+	"$(lab_dplbctl log level health debug)"
+OUT=$(lab_dplbctl log level health loud 2>&1)
+lab_check_grep "log level with a bad level names it" "level 'loud' is not one of" "$OUT"
+OUT=$(lab_dplbctl vrrp set-priority VI_9 100 2>&1)
+lab_check_grep "vrrp set-priority of an unknown instance says so" "no vrrp_instance 'VI_9'" "$OUT"
+OUT=$(lab_dplbctl real-server drain 198.18.1.100:80 198.18.1.11 2>&1)
+lab_check_grep "real-server drain with a bad address shows its usage" \
+	"real-server drain \[tcp\|udp\] VIP:PORT RIP:PORT" "$OUT"
 
 lab_dplb_stop main
 lab_finish

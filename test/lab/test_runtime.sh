@@ -132,5 +132,19 @@ lab_check_grep "... and count again from there (2 connections)" "^TCP  $VIP:80 +
 OUT=$("$WRAP" -Z -t 198.18.1.199:80 2>&1)
 lab_check_eq "ipvsadm -Z of an unknown service: ipvsadm's message" "error: No such service" "$OUT"
 
+# real-server drain: weight 0, new connections go elsewhere
+lab_check "real-server drain $VIP:80 198.18.2.12:80" lab_dplbctl real-server drain $VIP:80 198.18.2.12:80
+lab_check_grep "ipvsadm -L -n shows rs2 with weight 0" "^  -> 198\.18\.2\.12:80 +Masq +0 " \
+	"$("$WRAP" -L -n)"
+# the service is persistent (-p 3): the client's template may still point
+# at rs2 (LVS keeps quiesced templates), so ask from fresh addresses
+drained=0
+for i in $(seq 50 55); do
+	ip -n "${LAB_NS[client]}" addr add "198.18.1.$i/24" dev "${LAB_IF[client]}"
+	[ "$(lab_in client curl -sf -m 5 --interface "198.18.1.$i" "http://$VIP/")" = rs1 ] &&
+		drained=$((drained + 1))
+done
+lab_check_eq "after the drain every new client goes to rs1" 6 "$drained"
+
 lab_dplb_stop main
 lab_finish

@@ -115,6 +115,13 @@ lab_check "chk_db passes: dplb leaves FAULT and preempts to MASTER" \
 	lab_wait_until 8 vrrp_is MASTER 100
 lab_check_ge "keepalived was MASTER once more meanwhile" $((n + 1)) "$(ka_masters)"
 
+# the CLI: vrrp set-priority hands over and back without a restart
+lab_check "vrrp set-priority VI_1 50" lab_dplbctl vrrp set-priority VI_1 50
+lab_check "... keepalived (90) takes over, dplb BACKUP with priority 50" \
+	lab_wait_until 6 vrrp_is BACKUP 50
+lab_check "vrrp set-priority VI_1 100: dplb preempts back" \
+	eval "lab_dplbctl vrrp set-priority VI_1 100 && lab_wait_until 6 vrrp_is MASTER 100"
+
 # the link: the af_packet port follows the kernel interface
 ip -n "${LAB_NS[lb]}" link set dev "${LAB_IF[lb]}" down
 if lab_wait_until 4 vrrp_is FAULT 100; then
