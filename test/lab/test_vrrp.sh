@@ -38,6 +38,8 @@ command -v keepalived >/dev/null || { lab_skip "VRRP against keepalived" "no kee
 lab_add_lb lb || lab_finish
 lab_add_host client 198.18.1.10/24 || lab_finish
 lab_add_host peer 198.18.1.2/24 || lab_finish
+# the peer serves the VIP's web page while keepalived holds the VIP
+lab_nginx peer 0.0.0.0 80 peer-web || lab_finish
 
 KA_CONF=$LAB_TMP/keepalived.conf
 cat >"$KA_CONF" <<EOF
@@ -145,6 +147,8 @@ lab_check "keepalived: VI_1 enters MASTER" lab_wait_until 3 ka_log_has "(VI_1) E
 lab_in client ip neigh flush dev "${LAB_IF[client]}" 2>/dev/null
 lab_check "client pings the VIP through keepalived's box" \
 	lab_wait_until 5 lab_in client ping -n -c 1 -W 1 $VIP
+lab_check_eq "curl to the VIP works through keepalived's box (the new master)" peer-web \
+	"$(lab_in client curl -sf -m 3 http://$VIP/)"
 PMAC=$(lab_mac peer)
 lab_check_eq "client's ARP entry for the VIP is keepalived's MAC" "$PMAC" \
 	"$(lab_in client ip neigh show $VIP | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')"
