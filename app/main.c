@@ -140,6 +140,7 @@ usage(FILE *out)
 		"  -f, --config FILE      native config (libconfig syntax)\n"
 		"  -k, --keepalived FILE  keepalived.conf as is; the interfaces it uses become\n"
 		"                         af_packet ports on the kernel's interfaces\n"
+		"  -i, --config-id ID     keepalived.conf @ID lines apply (default: short host name)\n"
 		"  -t, --config-test      validate the config and exit (FILE:LINE: messages)\n"
 		"  -d, --config-dump      print the effective config and exit\n"
 		"  -h, --help             this text\n"
@@ -152,6 +153,7 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'f' },
 		{ "keepalived", required_argument, NULL, 'k' },
+		{ "config-id", required_argument, NULL, 'i' },
 		{ "config-test", no_argument, NULL, 't' },
 		{ "config-dump", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -162,7 +164,7 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 	bool keepalived = false;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "f:k:tdh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:k:i:tdh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 		case 'k':
@@ -172,6 +174,9 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 			}
 			file = optarg;
 			keepalived = c == 'k';
+			break;
+		case 'i':
+			lb_config_set_id(optarg);	/* keepalived.conf @ID lines */
 			break;
 		case 't':
 			*test_only = true;

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #define DEFAULT_SERVER "127.0.0.1:2323"
-#define PROMPT "dplb> "
 
 static void
 usage(FILE *out)
@@ -76,6 +75,18 @@ send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* Length of the session's first prompt ("lb1(MASTER)> "), 0 when none. */
+static size_t
+prompt_len(const char *all)
+{
+	const char *end = strstr(all, "> ");
+	size_t n = end != NULL ? (size_t)(end - all) + 2 : 0;
+
+	if (n == 0 || n > 100 || memchr(all, '\n', n) != NULL)
+		return 0;
+	return n;
+}
+
 /*
  * Run one CLI command line (no newline) on server in batch mode; its output
  * goes to stdout, or to stderr when it failed. Returns 0 ok, 1 failed,
@@ -116,7 +127,7 @@ run(const char *server, const char *cmd)
 		return 2;
 	}
 	all[len] = '\0';
-	off = strncmp(all, PROMPT, strlen(PROMPT)) == 0 ? strlen(PROMPT) : 0;
+	off = prompt_len(all);
 	/* the answer ends with a status line "%% ok" or "%% error" */
 	st = strstr(all + off, "%% ");
 	while (st != NULL && strstr(st + 3, "%% ") != NULL)

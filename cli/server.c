@@ -13,13 +13,13 @@
 #include <rte_log.h>
 
 #include "cli/server.h"
+#include "vrrp/instance.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_cli_logtype, cli, INFO);
 #define LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, lb_cli_logtype, "cli: " fmt "\n", ##__VA_ARGS__)
 
 #define OUT_MAX (1 << 20)	/* pending output past this closes the session */
-#define PROMPT "dplb> "
 
 /* Where a session is in the telnet byte stream (RFC 854): commands skipped. */
 enum telnet_state {
@@ -49,6 +49,7 @@ struct session {
 
 static int listen_fd = -1;
 static struct session sessions[LB_CLI_MAX_SESSIONS];
+static char router_id[64];	/* for the prompt; "" = dplb */
 
 int
 lb_cli_init(const struct lb_config *cfg)
@@ -58,6 +59,7 @@ lb_cli_init(const struct lb_config *cfg)
 
 	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++)
 		sessions[i].fd = -1;
+	snprintf(router_id, sizeof(router_id), "%s", cfg->router_id);
 	sa.sin_port = htons(cfg->cli.listen_port);
 	if (inet_pton(AF_INET, cfg->cli.listen_addr, &sa.sin_addr) != 1)
 		return -EINVAL;
@@ -107,6 +109,22 @@ session_write(struct session *s, const char *data, size_t len)
 	s->out_len += len;
 }
 
+/*
+ * The prompt: the router_id (else "dplb") and, with VRRP instances, their
+ * state, as `lb1(MASTER)> `: the operator sees which box is in charge.
+ */
+static void
+prompt(FILE *out)
+{
+	const char *vrrp = lb_vrrp_summary();
+	const char *name = router_id[0] != '\0' ? router_id : "dplb";
+
+	if (vrrp != NULL)
+		fprintf(out, "%s(%s)> ", name, vrrp);
+	else
+		fprintf(out, "%s> ", name);
+}
+
 static void
 session_run(struct session *s, const char *line)
 {
@@ -134,7 +152,7 @@ session_run(struct session *s, const char *line)
 	if (s->batch)
 		fprintf(out, "%%%% %s\n", rc == 0 ? "ok" : "error");
 	else
-		fputs(PROMPT, out);
+		prompt(out);
 	fclose(out);
 	session_write(s, text, len);
 	free(text);
@@ -247,6 +265,22 @@ session_flush(struct session *s)
 		session_close(s);
 }
 
+/* A new session's first prompt. */
+static void
+greet(struct session *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (out == NULL)
+		return;
+	prompt(out);
+	fclose(out);
+	session_write(s, text, len);
+	free(text);
+}
+
 static unsigned int
 accept_new(void)
 {
@@ -259,7 +293,7 @@ accept_new(void)
 		if (sessions[i].fd < 0) {
 			sessions[i].fd = fd;
 			sessions[i].last_tsc = rte_get_tsc_cycles();
-			session_write(&sessions[i], PROMPT, strlen(PROMPT));
+			greet(&sessions[i]);
 			return 1;
 		}
 	}

@@ -346,6 +346,13 @@ struct lb_kernel_ifaces {
 int lb_kernel_ifaces_read(struct lb_kernel_ifaces *out);
 
 /*
+ * What keepalived.conf @id lines are matched against when a load gives no
+ * config id (dplb -i, keepalived's --config-id); NULL or "" = the short
+ * host name. Not thread-safe; set before loading.
+ */
+void lb_config_set_id(const char *id);
+
+/*
  * Read keepalived.conf at path into cfg. ifaces describes the kernel's
  * interfaces and their IPv4 addresses (what the box has before dplb takes
  * them over); every interface the file names (vrrp_instance interface,

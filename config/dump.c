@@ -351,6 +351,11 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	put_str(out, cfg->path);
 	fputc('\n', out);
 	dump_eal(&cfg->eal, out);
+	if (cfg->router_id[0] != '\0') {
+		fputs("router_id = ", out);
+		put_str(out, cfg->router_id);
+		fputs(";\n", out);
+	}
 	fprintf(out, "workers = %u;\n", cfg->workers);
 	fprintf(out, "mbufs_per_port = %u;\n", cfg->mbufs_per_port);
 	fprintf(out, "rx_desc = %u;\n", cfg->rx_desc);

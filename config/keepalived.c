@@ -135,12 +135,22 @@ load(struct kc_lex *lx, const char *name, const struct lb_kernel_ifaces *ifaces,
 	return -EINVAL;
 }
 
-/* config_id, or the host name up to its first '.' (keepalived's default). */
+static char default_id[64];	/* dplb -i ID; "" = the host name */
+
+void
+lb_config_set_id(const char *id)
+{
+	snprintf(default_id, sizeof(default_id), "%s", id != NULL ? id : "");
+}
+
+/* config_id, dplb -i, or the host name up to its first '.' (keepalived's default). */
 static const char *
 config_id(const char *id, char *buf, size_t len)
 {
 	if (id != NULL)
 		return id;
+	if (default_id[0] != '\0')
+		return default_id;
 	if (gethostname(buf, len) != 0)
 		buf[0] = '\0';
 	buf[len - 1] = '\0';

@@ -19,7 +19,8 @@
 
 static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
-	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", "vrrp_sync_groups", "vrrp_notify_fifo", NULL };
+	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", "vrrp_sync_groups", "vrrp_notify_fifo", "router_id",
+	NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", NULL };
@@ -178,6 +179,7 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 	config_setting_t *grp;
 
 	lb_cfg_check_keys(ctx, root, NULL, top_keys);
+	lb_cfg_get_string(ctx, root, "", "router_id", cfg->router_id, sizeof(cfg->router_id));
 	lb_cfg_get_uint(ctx, root, "", "workers", 1, LB_MAX_WORKERS, &cfg->workers);
 	lb_cfg_get_uint(ctx, root, "", "mbufs_per_port", 1023, 1048575,
 		 &cfg->mbufs_per_port);

@@ -669,6 +669,21 @@ show_counters(FILE *out, const struct lb_vrrp_counters *c)
 			fprintf(out, "  rx_%s %" PRIu64 "\n", names[e], c->rx_err[e]);
 }
 
+const char *
+lb_vrrp_summary(void)
+{
+	enum lb_vrrp_state st;
+	unsigned int i;
+
+	if (nb_instances == 0)
+		return NULL;
+	st = instances[0].fsm.state;
+	for (i = 1; i < nb_instances; i++)
+		if (instances[i].fsm.state != st)
+			return "MIXED";
+	return lb_vrrp_state_name(st);
+}
+
 int
 lb_vrrp_set_priority(const char *name, unsigned int prio)
 {

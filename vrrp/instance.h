@@ -59,6 +59,12 @@ void lb_vrrp_poll(void);
 unsigned int lb_vrrp_count(void);
 
 /*
+ * One word for the CLI prompt: the state every instance is in (MASTER,
+ * BACKUP, FAULT, INIT), MIXED when they differ, NULL with no instance.
+ */
+const char *lb_vrrp_summary(void);
+
+/*
  * The CLI's `vrrp set-priority NAME PRIO`: the instance's configured
  * priority becomes prio (1..255) until a restart; tracking weights apply on
  * top. Returns 0, -ENOENT (no such instance) or -ERANGE.

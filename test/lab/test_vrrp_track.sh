@@ -43,7 +43,8 @@ mkfifo "$FIFO"
 # the reader holds the FIFO open read-write: it never sees an end of file
 lab_bg "" "$FLOG" bash -c 'exec 3<>"$0"; exec cat <&3' "$FIFO"
 KA_LOG=$LAB_TMP/keepalived.log
-lab_dplb_start main "${LAB_NS[lb]}" "$(lab_lb_interfaces 198.18.1.1/24)
+lab_dplb_start main "${LAB_NS[lb]}" "router_id = \"lb-a\";
+$(lab_lb_interfaces 198.18.1.1/24)
 vrrp_scripts = (
 	{ name = \"chk_web\"; script = \"test -e $WEB\"; interval = 0.2; weight = -20; },
 	{ name = \"chk_db\"; script = \"test -e $DB\"; interval = 0.2; weight = 0; }
@@ -78,6 +79,12 @@ ka_masters() { grep -c "(VI_1) Entering MASTER STATE" "$KA_LOG"; }
 
 lab_check "dplb is MASTER with priority 100" lab_wait_until 10 vrrp_is MASTER 100
 lab_check "keepalived is BACKUP" lab_wait_until 10 grep -q "(VI_1) Entering BACKUP STATE" "$KA_LOG"
+PROMPT_PY='import socket,sys
+s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),timeout=3); b=b""
+while not b.endswith(b"> "): b+=s.recv(1)
+print(b.decode())'
+lab_check_eq "the CLI prompt shows the router_id and the VRRP state" "lb-a(MASTER)> " \
+	"$(lab_in lb "$LAB_PY" -c "$PROMPT_PY" "${DPLB_PORT[main]}")"
 lab_check_grep "show vrrp lists the scripts, OK" "vrrp_script chk_web: OK, weight -20" \
 	"$(lab_dplbctl show vrrp)"
 
