@@ -22,6 +22,7 @@
 #include "app/reload.h"
 #include "app/svc_table.h"
 #include "app/worker.h"
+#include "cli/password.h"
 #include "cli/server.h"
 #include "config/config.h"
 #include "health/monitor.h"
@@ -142,9 +143,29 @@ usage(FILE *out)
 		"                         af_packet ports on the kernel's interfaces\n"
 		"  -i, --config-id ID     keepalived.conf @ID lines apply (default: short host name)\n"
 		"  -t, --config-test      validate the config and exit (FILE:LINE: messages)\n"
+		"      --hash-password    print a cli.password_hash for the password on stdin\n"
 		"  -d, --config-dump      print the effective config and exit\n"
 		"  -h, --help             this text\n"
 		"EAL options after `--` override the config's eal defaults.\n");
+}
+
+/* dplb --hash-password: a cli.password_hash for the password on stdin. */
+static int
+hash_password(void)
+{
+	char pw[256], hash[LB_CLI_HASH_LEN + 1];
+
+	if (fgets(pw, sizeof(pw), stdin) == NULL) {
+		fprintf(stderr, "dplb: give the password on standard input\n");
+		return 1;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (lb_cli_hash_new(pw, hash, sizeof(hash)) != 0) {
+		fprintf(stderr, "dplb: cannot hash the password\n");
+		return 1;
+	}
+	printf("%s\n", hash);
+	return 0;
 }
 
 static int
@@ -154,6 +175,7 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		{ "config", required_argument, NULL, 'f' },
 		{ "keepalived", required_argument, NULL, 'k' },
 		{ "config-id", required_argument, NULL, 'i' },
+		{ "hash-password", no_argument, NULL, 'P' },
 		{ "config-test", no_argument, NULL, 't' },
 		{ "config-dump", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -178,6 +200,8 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		case 'i':
 			lb_config_set_id(optarg);	/* keepalived.conf @ID lines */
 			break;
+		case 'P':
+			exit(hash_password());
 		case 't':
 			*test_only = true;
 			break;

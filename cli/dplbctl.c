@@ -23,7 +23,8 @@ usage(FILE *out)
 	fprintf(out, "usage: dplbctl [-s HOST:PORT] COMMAND...\n"
 		"       dplbctl [-s HOST:PORT] IPVSADM-ARGS...   (e.g. -L -n)\n"
 		"       dplbctl [-s HOST:PORT] -R < RULES          (ipvsadm -S output)\n"
-		"Runs one command on the dplb CLI (default %s, or $DPLB_SERVER)\n"
+		"Runs one command on the dplb CLI (default %s, or $DPLB_SERVER;\n"
+		"$DPLB_PASSWORD is sent first when set)\n"
 		"and exits 0 on success, 1 when the command failed, 2 when dplb\n"
 		"cannot be reached.\n", DEFAULT_SERVER);
 }
@@ -103,6 +104,14 @@ run(const char *server, const char *cmd)
 	fd = connect_to(server);
 	if (fd < 0)
 		return 2;
+	/* a CLI reachable from elsewhere asks for the password first */
+	if (getenv("DPLB_PASSWORD") != NULL &&
+	    (send_all(fd, getenv("DPLB_PASSWORD"), strlen(getenv("DPLB_PASSWORD"))) != 0 ||
+	     send_all(fd, "\n", 1) != 0)) {
+		fprintf(stderr, "dplbctl: send failed: %s\n", strerror(errno));
+		close(fd);
+		return 2;
+	}
 	if (send_all(fd, "batch\n", 6) != 0 || send_all(fd, cmd, strlen(cmd)) != 0 ||
 	    send_all(fd, "\nquit\n", 6) != 0) {
 		fprintf(stderr, "dplbctl: send failed: %s\n", strerror(errno));

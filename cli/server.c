@@ -12,6 +12,7 @@
 #include <rte_cycles.h>
 #include <rte_log.h>
 
+#include "cli/password.h"
 #include "cli/server.h"
 #include "vrrp/instance.h"
 
@@ -39,6 +40,8 @@ struct session {
 	int fd;
 	bool batch;
 	bool closing;
+	bool authed;			/* password given (or none needed) */
+	unsigned int tries;		/* wrong passwords so far */
 	enum telnet_state tn;
 	uint64_t last_tsc;		/* last input, for the idle timeout */
 	size_t in_len;
@@ -50,6 +53,9 @@ struct session {
 static int listen_fd = -1;
 static struct session sessions[LB_CLI_MAX_SESSIONS];
 static char router_id[64];	/* for the prompt; "" = dplb */
+static char password_hash[112];	/* "" = no password asked */
+
+#define PASSWORD_TRIES 3
 
 int
 lb_cli_init(const struct lb_config *cfg)
@@ -60,6 +66,15 @@ lb_cli_init(const struct lb_config *cfg)
 	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++)
 		sessions[i].fd = -1;
 	snprintf(router_id, sizeof(router_id), "%s", cfg->router_id);
+	/* the password is asked only when the listener is reachable from elsewhere */
+	password_hash[0] = '\0';
+	if (strncmp(cfg->cli.listen_addr, "127.", 4) != 0) {
+		snprintf(password_hash, sizeof(password_hash), "%s", cfg->cli.password_hash);
+		if (password_hash[0] == '\0')
+			LOG(WARNING, "the CLI listens on %s:%u without a password "
+			    "(cli.password_hash, from dplb --hash-password)",
+			    cfg->cli.listen_addr, cfg->cli.listen_port);
+	}
 	sa.sin_port = htons(cfg->cli.listen_port);
 	if (inet_pton(AF_INET, cfg->cli.listen_addr, &sa.sin_addr) != 1)
 		return -EINVAL;
@@ -125,6 +140,36 @@ prompt(FILE *out)
 		fprintf(out, "%s> ", name);
 }
 
+/* Before any command: the password; three wrong ones close the session. */
+static void
+session_auth(struct session *s, const char *line)
+{
+	static const char wrong[] = "error: wrong password\n";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (lb_cli_password_ok(password_hash, line)) {
+		s->authed = true;
+		out = open_memstream(&text, &len);
+		if (out == NULL) {
+			s->closing = true;
+			return;
+		}
+		prompt(out);
+		fclose(out);
+		session_write(s, text, len);
+		free(text);
+		return;
+	}
+	LOG(WARNING, "CLI: wrong password (%u of %u)", s->tries + 1, PASSWORD_TRIES);
+	session_write(s, wrong, sizeof(wrong) - 1);
+	if (++s->tries >= PASSWORD_TRIES)
+		s->closing = true;
+	else
+		session_write(s, "password: ", 10);
+}
+
 static void
 session_run(struct session *s, const char *line)
 {
@@ -133,6 +178,10 @@ session_run(struct session *s, const char *line)
 	FILE *out;
 	int rc;
 
+	if (!s->authed) {
+		session_auth(s, line);	/* the whole line, spaces included */
+		return;
+	}
 	while (*line == ' ' || *line == '\t')
 		line++;
 	if (strcmp(line, "quit") == 0 || strcmp(line, "exit") == 0) {
@@ -271,8 +320,15 @@ greet(struct session *s)
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	FILE *out;
 
+	s->authed = password_hash[0] == '\0';
+	s->tries = 0;
+	if (!s->authed) {
+		session_write(s, "password: ", 10);
+		return;
+	}
+	out = open_memstream(&text, &len);
 	if (out == NULL)
 		return;
 	prompt(out);

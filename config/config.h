@@ -264,6 +264,8 @@ struct lb_cfg_eal {
 struct lb_cfg_cli {
 	char listen_addr[64];		/* dotted quad */
 	uint16_t listen_port;
+	char password_hash[112];	/* "sha256$SALT$DIGEST" (dplb --hash-password); "" none.
+					 * Asked before any command when listen is not loopback. */
 };
 
 struct lb_config {

@@ -368,6 +368,7 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	fputs("cli = {\n", out);
 	fprintf(out, "\tlisten = \"%s:%u\";\n", cfg->cli.listen_addr,
 		cfg->cli.listen_port);
+	put_script(out, "\t", "password_hash", cfg->cli.password_hash, "\n");
 	fputs("};\n", out);
 	fprintf(out, "connections = {\n\tmax = %u;\n\ttcp_timeout = %u;\n"
 		"\ttcpfin_timeout = %u;\n\tudp_timeout = %u;\n};\n", cfg->conn_max,

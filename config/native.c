@@ -15,6 +15,7 @@
 #include <libconfig.h>
 
 
+#include "cli/password.h"
 #include "config/parse.h"
 
 static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
@@ -23,7 +24,7 @@ static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
 	NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
-static const char *const cli_keys[] = { "listen", NULL };
+static const char *const cli_keys[] = { "listen", "password_hash", NULL };
 
 static void
 parse_desc(struct parse_ctx *ctx, const config_setting_t *root,
@@ -132,6 +133,12 @@ parse_cli(struct parse_ctx *ctx, const config_setting_t *grp)
 	long port;
 
 	lb_cfg_check_keys(ctx, grp, "cli", cli_keys);
+	if (lb_cfg_get_string(ctx, grp, "cli.", "password_hash", cli->password_hash,
+			      sizeof(cli->password_hash)) != NULL &&
+	    !lb_cli_hash_valid(cli->password_hash))
+		lb_cfg_report(ctx, config_setting_get_member(grp, "password_hash"),
+			      "cli.password_hash is not sha256$SALT$DIGEST (make one with "
+			      "dplb --hash-password)");
 	if (lb_cfg_get_string(ctx, grp, "cli.", "listen", buf, sizeof(buf)) == NULL)
 		return;
 	colon = strrchr(buf, ':');

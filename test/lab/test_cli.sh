@@ -58,4 +58,21 @@ lab_check_grep "real-server drain with a bad address shows its usage" \
 	"real-server drain \[tcp\|udp\] VIP:PORT RIP:PORT" "$OUT"
 
 lab_dplb_stop main
+
+# a CLI reachable from elsewhere asks for the password (stored hashed)
+HASH=$(echo "s3cret pw" | "$DPLB" --hash-password)
+lab_check_grep "dplb --hash-password prints sha256\$SALT\$DIGEST" '^sha256\$[0-9a-f]{32}\$[0-9a-f]{64}$' "$HASH"
+export DPLB_PASSWORD="s3cret pw"
+LAB_CLI_ADDR=0.0.0.0 LAB_CLI_EXTRA="password_hash = \"$HASH\";" \
+	lab_dplb_start pw "${LAB_NS[lb]}" "$(lab_lb_interfaces 198.18.1.1/24)" || lab_finish
+lab_check "with DPLB_PASSWORD, dplbctl runs commands" lab_dplbctl @pw show stats
+OUT=$(DPLB_PASSWORD="wrong" lab_dplbctl @pw show stats 2>&1)
+lab_check_grep "a wrong password is refused" "error: wrong password" "$OUT"
+OUT=$(unset DPLB_PASSWORD; lab_dplbctl @pw show connections 2>&1)
+rc=$?
+lab_check_eq "without the password no command runs (dplbctl fails)" "2 0" \
+	"$rc $(grep -c '^connections ' <<<"$OUT")"
+lab_check_grep "dplb logs the wrong password" "CLI: wrong password" "$(cat "${DPLB_LOG[pw]}")"
+lab_dplb_stop pw
+unset DPLB_PASSWORD
 lab_finish

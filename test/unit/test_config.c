@@ -13,6 +13,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "cli/password.h"
 #include "config/config.h"
 #include "test/unit/unit.h"
 
@@ -354,6 +355,7 @@ assert_cfg_equal(const struct lb_config *a, const struct lb_config *b)
 	}
 	CU_ASSERT_STRING_EQUAL(a->cli.listen_addr, b->cli.listen_addr);
 	CU_ASSERT_EQUAL(a->cli.listen_port, b->cli.listen_port);
+	CU_ASSERT_STRING_EQUAL(a->cli.password_hash, b->cli.password_hash);
 	CU_ASSERT_EQUAL_FATAL(a->nb_ifaces, b->nb_ifaces);
 	for (i = 0; i < a->nb_ifaces; i++) {
 		const struct lb_cfg_iface *x = &a->ifaces[i], *y = &b->ifaces[i];
@@ -954,6 +956,33 @@ test_vrrp_unicast(void)
 #undef UC_VI
 }
 
+/* The CLI password: hashed with a salt, checked in constant time, validated. */
+static void
+test_cli_password(void)
+{
+	char hash[LB_CLI_HASH_LEN + 1], other[LB_CLI_HASH_LEN + 1], text[256];
+	struct lb_config cfg;
+
+	CU_ASSERT_EQUAL_FATAL(lb_cli_hash_new("s3cret pw", hash, sizeof(hash)), 0);
+	CU_ASSERT(lb_cli_hash_valid(hash));
+	CU_ASSERT(lb_cli_password_ok(hash, "s3cret pw"));
+	CU_ASSERT(!lb_cli_password_ok(hash, "s3cret"));
+	CU_ASSERT(!lb_cli_password_ok(hash, ""));
+	CU_ASSERT_EQUAL_FATAL(lb_cli_hash_new("s3cret pw", other, sizeof(other)), 0);
+	CU_ASSERT(strcmp(hash, other) != 0);		/* a new salt each time */
+	CU_ASSERT(!lb_cli_hash_valid("sha256$00$11"));
+	CU_ASSERT(!lb_cli_hash_valid("md5$0123456789abcdef0123456789abcdef$0"));
+	snprintf(text, sizeof(text), "cli = { listen = \"0.0.0.0:2323\"; password_hash = \"%s\"; };\n",
+		 hash);
+	CU_ASSERT_EQUAL_FATAL(parse(text, &cfg, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.cli.password_hash, hash);
+	lb_config_free(&cfg);
+	round_trip(text);
+	expect_error("cli = { password_hash = \"secret\"; };\n",
+		     "test.conf:1: cli.password_hash is not sha256$SALT$DIGEST (make one with "
+		     "dplb --hash-password)");
+}
+
 /* Register the "config" suite with the CUnit registry. */
 void
 lb_test_register_config(void)
@@ -977,6 +1006,7 @@ lb_test_register_config(void)
 	CU_add_test(s, "vrrp_instances values", test_vrrp_values);
 	CU_add_test(s, "vrrp_instances mistakes", test_vrrp_errors);
 	CU_add_test(s, "vrrp_scripts and tracking", test_vrrp_tracking);
+	CU_add_test(s, "CLI password hash", test_cli_password);
 	CU_add_test(s, "vrrp unicast_peer, unicast_src_ip", test_vrrp_unicast);
 	CU_add_test(s, "health keywords, inheritance, defaults", test_health_values);
 	CU_add_test(s, "health checkers dump and load back", test_health_dump);
