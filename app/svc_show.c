@@ -191,7 +191,7 @@ show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view)
 
 	addr_port(ap, sizeof(ap), s->vip, s->vport);
 	snprintf(name, sizeof(name), "%s  %s", s->proto == IPPROTO_UDP ? "UDP" : "TCP", ap);
-	if (view != LB_SVC_VIEW_PLAIN) {
+	if (view == LB_SVC_VIEW_STATS || view == LB_SVC_VIEW_RATE) {
 		fprintf(out, "%-33s", name);
 		numbers(out, s->state->stats, &s->state->est, view);
 	} else {
@@ -214,9 +214,19 @@ show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view)
 
 		addr_port(ap, sizeof(ap), d->addr, d->port);
 		ap[28] = '\0';		/* ipvsadm cuts the name to its column */
-		if (view != LB_SVC_VIEW_PLAIN) {
+		if (view == LB_SVC_VIEW_STATS || view == LB_SVC_VIEW_RATE) {
 			fprintf(out, "  -> %-28s", ap);
 			numbers(out, d->state->stats, &d->state->est, view);
+		} else if (view == LB_SVC_VIEW_THRESHOLDS) {
+			fprintf(out, "  -> %-28s %-10u %-10u %-10d %-10d\n", ap, d->u_threshold,
+				d->l_threshold,
+				__atomic_load_n(&d->state->activeconns, __ATOMIC_RELAXED),
+				__atomic_load_n(&d->state->inactconns, __ATOMIC_RELAXED));
+		} else if (view == LB_SVC_VIEW_PERSIST) {
+			fprintf(out, "  -> %-28s %-9d %-11d %-10d %-10d\n", ap, d->weight,
+				__atomic_load_n(&d->state->persistconns, __ATOMIC_RELAXED),
+				__atomic_load_n(&d->state->activeconns, __ATOMIC_RELAXED),
+				__atomic_load_n(&d->state->inactconns, __ATOMIC_RELAXED));
 		} else {
 			fprintf(out, "  -> %-28s %-7s %-6d %-10d %-10d\n", ap, fwd_name(d->fwd),
 				d->weight,
@@ -241,6 +251,12 @@ lb_svc_show(FILE *out, enum lb_svc_view view)
 	else if (view == LB_SVC_VIEW_RATE)
 		fprintf(out, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
 			"Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS");
+	else if (view == LB_SVC_VIEW_THRESHOLDS)
+		fprintf(out, "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn "
+			"InActConn\n  -> RemoteAddress:Port\n");
+	else if (view == LB_SVC_VIEW_PERSIST)
+		fprintf(out, "Prot LocalAddress:Port            Weight    PersistConn ActiveConn "
+			"InActConn\n  -> RemoteAddress:Port\n");
 	else
 		fprintf(out, "Prot LocalAddress:Port Scheduler Flags\n"
 			"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");

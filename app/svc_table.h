@@ -101,6 +101,8 @@ enum lb_svc_view {
 	LB_SVC_VIEW_PLAIN = 0,	/* ipvsadm -L -n */
 	LB_SVC_VIEW_STATS,	/* ipvsadm -L -n --stats */
 	LB_SVC_VIEW_RATE,	/* ipvsadm -L -n --rate */
+	LB_SVC_VIEW_THRESHOLDS,	/* ipvsadm -L -n --thresholds */
+	LB_SVC_VIEW_PERSIST,	/* ipvsadm -L -n --persistent-conn */
 };
 
 /* Print the table as `ipvsadm -L -n` does in that view. Control lcore. */

@@ -219,7 +219,9 @@ lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
 			return 0;
 		}
 		lb_svc_show(out, cmd->rate ? LB_SVC_VIEW_RATE :
-			    cmd->stats ? LB_SVC_VIEW_STATS : LB_SVC_VIEW_PLAIN);
+			    cmd->stats ? LB_SVC_VIEW_STATS :
+			    cmd->thresholds ? LB_SVC_VIEW_THRESHOLDS :
+			    cmd->persist ? LB_SVC_VIEW_PERSIST : LB_SVC_VIEW_PLAIN);
 		return 0;
 	case LB_IPVS_ZERO:
 		if (lb_svc_zero(cmd->has_svc ? cmd->svc.proto : 0,

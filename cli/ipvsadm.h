@@ -31,6 +31,7 @@ struct lb_ipvs_cmd {
 	struct lb_cfg_rs rs;		/* addr, port (0 = the service's), fwd, weight, -x, -y */
 	bool numeric, stats, rate;
 	bool timeout;			/* -L --timeout */
+	bool thresholds, persist;	/* -L --thresholds, --persistent-conn */
 	unsigned int timeouts[3];	/* --set tcp tcpfin udp (0 = unchanged) */
 };
 

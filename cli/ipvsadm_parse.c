@@ -199,6 +199,10 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 		cmd->stats = true;
 	} else if (!strcmp(o, "--timeout")) {
 		cmd->timeout = true;
+	} else if (!strcmp(o, "--thresholds")) {
+		cmd->thresholds = true;
+	} else if (!strcmp(o, "--persistent-conn")) {
+		cmd->persist = true;
 	} else if (!strcmp(o, "--rate")) {
 		cmd->rate = true;
 	} else {
