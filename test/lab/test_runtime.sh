@@ -111,25 +111,25 @@ WANT=$( {
 	printf '  -> %-28s%9u%9u%9u%9u%9u\n' 198.18.2.12:80 0 0 0 0 0
 } )
 lab_check_eq "ipvsadm -L -n --stats is byte for byte ipvsadm's" "$WANT" "$("$WRAP" -L -n --stats)"
-WANT=$( {
+# ipvsadm's listing with a header line and one row format for both servers
+# (rs1, rs2: weight 1, no thresholds, no connections yet)
+listing() {	# HEADER ROW-FORMAT COLUMN-VALUES...
+	local head=$1 fmt=$2
+	shift 2
 	echo "IP Virtual Server version 1.2.1 (size=4096)"
-	echo "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn"
+	echo "$head"
 	echo "  -> RemoteAddress:Port"
 	echo "TCP  $VIP:80 wlc persistent 3"
-	printf '  -> %-28s %-10u %-10u %-10u %-10u\n' 198.18.2.11:80 0 0 0 0
-	printf '  -> %-28s %-10u %-10u %-10u %-10u\n' 198.18.2.12:80 0 0 0 0
-} )
-lab_check_eq "ipvsadm -L -n --thresholds is byte for byte ipvsadm's" "$WANT" \
+	printf "$fmt" 198.18.2.11:80 "$@"
+	printf "$fmt" 198.18.2.12:80 "$@"
+}
+lab_check_eq "ipvsadm -L -n --thresholds is byte for byte ipvsadm's" \
+	"$(listing "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn" \
+		   '  -> %-28s %-10u %-10u %-10u %-10u\n' 0 0 0 0)" \
 	"$("$WRAP" -L -n --thresholds)"
-WANT=$( {
-	echo "IP Virtual Server version 1.2.1 (size=4096)"
-	echo "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn"
-	echo "  -> RemoteAddress:Port"
-	echo "TCP  $VIP:80 wlc persistent 3"
-	printf '  -> %-28s %-9u %-11u %-10u %-10u\n' 198.18.2.11:80 1 0 0 0
-	printf '  -> %-28s %-9u %-11u %-10u %-10u\n' 198.18.2.12:80 1 0 0 0
-} )
-lab_check_eq "ipvsadm -L -n --persistent-conn is byte for byte ipvsadm's" "$WANT" \
+lab_check_eq "ipvsadm -L -n --persistent-conn is byte for byte ipvsadm's" \
+	"$(listing "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn" \
+		   '  -> %-28s %-9u %-11u %-10u %-10u\n' 1 0 0 0)" \
 	"$("$WRAP" -L -n --persistent-conn)"
 SAVED=$("$WRAP" -S -n)
 "$WRAP" -C
