@@ -214,10 +214,11 @@ endpoint(const char *w, uint32_t *addr, uint16_t *port)
 static int
 cmd_drain(int argc, char **argv, FILE *out)
 {
+	struct lb_cfg_service *svc;
 	uint8_t proto = IPPROTO_TCP;
 	uint32_t vip, rip;
 	uint16_t vport, rport;
-	unsigned int i, k;
+	int k;
 
 	if (argc == 3 && (strcmp(argv[0], "tcp") == 0 || strcmp(argv[0], "udp") == 0)) {
 		proto = argv[0][0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
@@ -228,28 +229,26 @@ cmd_drain(int argc, char **argv, FILE *out)
 		fprintf(out, "error: real-server drain [tcp|udp] VIP:PORT RIP:PORT\n");
 		return -EINVAL;
 	}
-	for (i = 0; i < running_config->nb_services; i++) {
-		struct lb_cfg_service *svc = &running_config->services[i];
-
-		if (svc->proto != proto || svc->vip != vip || svc->port != vport)
-			continue;
-		for (k = 0; k < svc->nb_rs; k++)
-			if (svc->rs[k].addr == rip && svc->rs[k].port == rport) {
-				svc->rs[k].weight = 0;
-				if (lb_svc_apply(running_config, lb_nb_workers) != 0) {
-					fprintf(out, "error: cannot publish the change\n");
-					return -EIO;
-				}
-				fprintf(out, "%s drained: weight 0, no new connections; its established "
-					"ones go on (ipvsadm -e ... -w N to restore)\n", argv[1]);
-				return 0;
-			}
+	svc = lb_cfg_find_service(running_config, proto, vip, vport);
+	if (svc == NULL) {
+		fprintf(out, "error: Service not defined\n");
+		return -ENOENT;
+	}
+	k = lb_cfg_find_rs(svc, rip, rport);
+	if (k < 0) {
 		fprintf(out, "error: %s is not a real server of %s\n", argv[1], argv[0]);
 		return -ENOENT;
 	}
-	fprintf(out, "error: Service not defined\n");
-	return -ENOENT;
+	svc->rs[k].weight = 0;
+	if (lb_svc_apply(running_config, lb_nb_workers) != 0) {
+		fprintf(out, "error: cannot publish the change\n");
+		return -EIO;
+	}
+	fprintf(out, "%s drained: weight 0, no new connections; its established ones go on "
+		"(ipvsadm -e ... -w N to restore)\n", argv[1]);
+	return 0;
 }
+
 
 static const struct command commands[] = {
 	{ "show config", "show config         the running configuration, in native syntax",

@@ -10,27 +10,13 @@
 #include "app/svc_table.h"
 #include "cli/ipvsadm.h"
 
+/* Index of the service cmd names in cfg, or -1. */
 static int
 find_svc(const struct lb_config *cfg, const struct lb_cfg_service *k)
 {
-	unsigned int i;
+	const struct lb_cfg_service *svc = lb_cfg_find_service(cfg, k->proto, k->vip, k->port);
 
-	for (i = 0; i < cfg->nb_services; i++)
-		if (cfg->services[i].proto == k->proto && cfg->services[i].vip == k->vip &&
-		    cfg->services[i].port == k->port)
-			return (int)i;
-	return -1;
-}
-
-static int
-find_rs(const struct lb_cfg_service *svc, uint32_t addr, uint16_t port)
-{
-	unsigned int i;
-
-	for (i = 0; i < svc->nb_rs; i++)
-		if (svc->rs[i].addr == addr && svc->rs[i].port == port)
-			return (int)i;
-	return -1;
+	return svc != NULL ? (int)(svc - cfg->services) : -1;
 }
 
 static int
@@ -101,7 +87,7 @@ edit_server(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, int idx, FILE 
 
 	if (rs.port == 0)
 		rs.port = s->port;
-	r = find_rs(s, rs.addr, rs.port);
+	r = lb_cfg_find_rs(s, rs.addr, rs.port);
 	if (cmd->op == LB_IPVS_DEL_RS) {
 		if (r < 0)
 			return error(out, -ENOENT, "No such destination");

@@ -385,6 +385,13 @@ int lb_config_parse_keepalived(const char *name, const char *text, const char *c
 int lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
 		    const struct lb_cfg_rs *rs, char *msg, size_t len);
 
+/* The service (proto, vip, port) of cfg (host order), or NULL. Pure. */
+struct lb_cfg_service *lb_cfg_find_service(const struct lb_config *cfg, uint8_t proto,
+					   uint32_t vip, uint16_t port);
+
+/* Index of real server (addr, port) in svc (host order), or -1. Pure. */
+int lb_cfg_find_rs(const struct lb_cfg_service *svc, uint32_t addr, uint16_t port);
+
 /* True when checker c belongs to real server rs of service svc. Pure. */
 bool lb_cfg_check_of(const struct lb_cfg_check *c, const struct lb_cfg_service *svc,
 		     const struct lb_cfg_rs *rs);

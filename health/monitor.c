@@ -56,36 +56,18 @@ lb_hm_svc_str(const struct hsvc *s, char *buf, size_t len)
 
 /* ---- edits of the running services ---- */
 
+/* s in the running config, or NULL when the operator deleted it (ipvsadm -D). */
 static struct lb_cfg_service *
 running_svc(const struct hsvc *s)
 {
-	unsigned int i;
-
-	for (i = 0; i < lb_hm.running->nb_services; i++) {
-		struct lb_cfg_service *svc = &lb_hm.running->services[i];
-
-		if (svc->proto == s->proto && svc->vip == s->vip && svc->port == s->port)
-			return svc;
-	}
-	return NULL;	/* the operator deleted it (ipvsadm -D) */
-}
-
-static int
-running_rs(const struct lb_cfg_service *svc, const struct lb_cfg_rs *rs)
-{
-	unsigned int i;
-
-	for (i = 0; i < svc->nb_rs; i++)
-		if (svc->rs[i].addr == rs->addr && svc->rs[i].port == rs->port)
-			return (int)i;
-	return -1;
+	return lb_cfg_find_service(lb_hm.running, s->proto, s->vip, s->port);
 }
 
 static void
 pool_remove(const struct hsvc *s, const struct lb_cfg_rs *rs)
 {
 	struct lb_cfg_service *svc = running_svc(s);
-	int i = svc != NULL ? running_rs(svc, rs) : -1;
+	int i = svc != NULL ? lb_cfg_find_rs(svc, rs->addr, rs->port) : -1;
 
 	if (i < 0)
 		return;
@@ -104,7 +86,7 @@ pool_add(const struct hsvc *s, const struct lb_cfg_rs *rs)
 
 	if (svc == NULL)
 		return;
-	i = running_rs(svc, rs);
+	i = lb_cfg_find_rs(svc, rs->addr, rs->port);
 	if (i >= 0) {
 		if (svc->rs[i].weight != rs->weight) {
 			svc->rs[i].weight = rs->weight;
@@ -126,7 +108,7 @@ static void
 pool_weight0(const struct hsvc *s, const struct lb_cfg_rs *rs)
 {
 	struct lb_cfg_service *svc = running_svc(s);
-	int i = svc != NULL ? running_rs(svc, rs) : -1;
+	int i = svc != NULL ? lb_cfg_find_rs(svc, rs->addr, rs->port) : -1;
 
 	if (i >= 0 && svc->rs[i].weight != 0) {
 		svc->rs[i].weight = 0;
