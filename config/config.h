@@ -70,6 +70,19 @@ struct lb_cfg_timing {
 	uint32_t retry;			/* default 1 (alias nb_get_retry) */
 };
 
+/*
+ * A real server of a service, by value (host order): what checkers and
+ * notify scripts hang on, so that ipvsadm edits of the running services
+ * never leave them pointing at moved or freed memory.
+ */
+struct lb_cfg_rs_key {
+	uint8_t proto;			/* the service */
+	uint32_t vip;
+	uint16_t vport;
+	uint32_t rs_addr;		/* the real server */
+	uint16_t rs_port;
+};
+
 #define LB_MAX_CHECKS		16384	/* checkers in one config */
 #define LB_CHECK_MAX_URLS	8	/* url blocks of one HTTP_GET */
 #define LB_CHECK_PATH_LEN	256
@@ -89,16 +102,11 @@ struct lb_cfg_check_url {
 };
 
 /*
- * A checker of one real server, with its timing resolved (virtual server
- * -> real server -> checker). It names its real server by key, so ipvsadm
- * edits of the running services never leave it pointing at freed memory.
+ * A checker of one real server (by key), with its timing resolved (virtual
+ * server -> real server -> checker).
  */
 struct lb_cfg_check {
-	uint8_t proto;			/* service the real server belongs to */
-	uint32_t vip;
-	uint16_t vport;
-	uint32_t rs_addr;		/* the real server */
-	uint16_t rs_port;
+	struct lb_cfg_rs_key key;	/* the real server it checks */
 	enum lb_check_type type;
 	uint32_t connect_ip;		/* 0 = the real server's address */
 	uint16_t connect_port;		/* 0 = the real server's port */
@@ -144,13 +152,9 @@ struct lb_cfg_service {
 	int line;
 };
 
-/* notify_up / notify_down scripts of one real server (named by key). */
+/* notify_up / notify_down scripts of one real server (by key). */
 struct lb_cfg_notify {
-	uint8_t proto;
-	uint32_t vip;
-	uint16_t vport;
-	uint32_t rs_addr;
-	uint16_t rs_port;
+	struct lb_cfg_rs_key key;
 	char up[LB_CHECK_PATH_LEN];	/* "" = none */
 	char down[LB_CHECK_PATH_LEN];
 };
@@ -391,6 +395,16 @@ struct lb_cfg_service *lb_cfg_find_service(const struct lb_config *cfg, uint8_t 
 
 /* Index of real server (addr, port) in svc (host order), or -1. Pure. */
 int lb_cfg_find_rs(const struct lb_cfg_service *svc, uint32_t addr, uint16_t port);
+
+/* *k becomes the key of real server rs of service svc (padding zeroed). */
+void lb_cfg_rs_key_set(struct lb_cfg_rs_key *k, const struct lb_cfg_service *svc,
+		       const struct lb_cfg_rs *rs);
+
+/* True when a and b name the same real server of the same service. Pure. */
+bool lb_cfg_rs_key_eq(const struct lb_cfg_rs_key *a, const struct lb_cfg_rs_key *b);
+
+/* True when k names a real server of service svc. Pure. */
+bool lb_cfg_rs_key_in(const struct lb_cfg_rs_key *k, const struct lb_cfg_service *svc);
 
 /* True when checker c belongs to real server rs of service svc. Pure. */
 bool lb_cfg_check_of(const struct lb_cfg_check *c, const struct lb_cfg_service *svc,

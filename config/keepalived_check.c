@@ -177,11 +177,7 @@ kc_parse_check(struct kc_ctx *ctx, const struct kc_node *n,
 	if (c == NULL)
 		return;
 	c->line = n->line;
-	c->proto = svc->proto;
-	c->vip = svc->vip;
-	c->vport = svc->port;
-	c->rs_addr = rs->addr;
-	c->rs_port = rs->port;
+	lb_cfg_rs_key_set(&c->key, svc, rs);
 	c->timing = *t;
 	c->type = strcmp(n->argv[0], "MISC_CHECK") == 0 ? LB_CHECK_MISC :
 		  strcmp(n->argv[0], "TCP_CHECK") == 0 ? LB_CHECK_TCP : LB_CHECK_HTTP;

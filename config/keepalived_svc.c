@@ -370,22 +370,19 @@ copy_service(struct kc_ctx *ctx, const struct kc_node *n, unsigned int first,
 		const struct lb_cfg_check *c = &cfg->checks[i];
 		struct lb_cfg_check *d;
 
-		if (c->proto != cfg->services[first].proto || c->vip != cfg->services[first].vip ||
-		    c->vport != cfg->services[first].port)
+		if (!lb_cfg_rs_key_in(&c->key, &cfg->services[first]))
 			continue;
 		d = kc_new_check(ctx, e);
 		if (d == NULL)
 			return;
 		*d = cfg->checks[i];	/* may have moved */
-		d->vip = vip;
-		d->vport = port;
+		d->key.vip = vip;
+		d->key.vport = port;
 	}
 	for (i = 0, nb_notes = cfg->nb_notifies; i < nb_notes; i++) {
 		struct lb_cfg_notify *d;
 
-		if (cfg->notifies[i].proto != svc->proto ||
-		    cfg->notifies[i].vip != cfg->services[first].vip ||
-		    cfg->notifies[i].vport != cfg->services[first].port)
+		if (!lb_cfg_rs_key_in(&cfg->notifies[i].key, &cfg->services[first]))
 			continue;
 		d = lb_cfg_notify_append(cfg);
 		if (d == NULL) {
@@ -393,8 +390,8 @@ copy_service(struct kc_ctx *ctx, const struct kc_node *n, unsigned int first,
 			return;
 		}
 		*d = cfg->notifies[i];	/* may have moved */
-		d->vip = vip;
-		d->vport = port;
+		d->key.vip = vip;
+		d->key.vport = port;
 	}
 }
 

@@ -329,11 +329,7 @@ parse_check(struct parse_ctx *ctx, const config_setting_t *grp,
 	if (c == NULL)
 		return;
 	c->line = config_setting_source_line(grp);
-	c->proto = svc->proto;
-	c->vip = svc->vip;
-	c->vport = svc->port;
-	c->rs_addr = rs->addr;
-	c->rs_port = rs->port;
+	lb_cfg_rs_key_set(&c->key, svc, rs);
 	c->timing = *t;
 	parse_timing(ctx, grp, where, &c->timing);
 	if (config_setting_get_member(grp, "type") == NULL) {
@@ -419,11 +415,7 @@ lb_cfg_notify_for(struct lb_config *cfg, const struct lb_cfg_service *svc,
 	n = lb_cfg_notify_append(cfg);
 	if (n == NULL)
 		return NULL;
-	n->proto = svc->proto;
-	n->vip = svc->vip;
-	n->vport = svc->port;
-	n->rs_addr = rs->addr;
-	n->rs_port = rs->port;
+	lb_cfg_rs_key_set(&n->key, svc, rs);
 	return n;
 }
 
@@ -478,28 +470,4 @@ lb_cfg_parse_rs_health(struct parse_ctx *ctx, const config_setting_t *grp,
 		}
 		parse_check(ctx, e, svc, rs, &t, cwhere);
 	}
-}
-
-bool
-lb_cfg_check_of(const struct lb_cfg_check *c, const struct lb_cfg_service *svc,
-		const struct lb_cfg_rs *rs)
-{
-	return c->proto == svc->proto && c->vip == svc->vip && c->vport == svc->port &&
-	       c->rs_addr == rs->addr && c->rs_port == rs->port;
-}
-
-const struct lb_cfg_notify *
-lb_cfg_notify_of(const struct lb_config *cfg, const struct lb_cfg_service *svc,
-		 const struct lb_cfg_rs *rs)
-{
-	unsigned int i;
-
-	for (i = 0; i < cfg->nb_notifies; i++) {
-		const struct lb_cfg_notify *n = &cfg->notifies[i];
-
-		if (n->proto == svc->proto && n->vip == svc->vip && n->vport == svc->port &&
-		    n->rs_addr == rs->addr && n->rs_port == rs->port)
-			return n;
-	}
-	return NULL;
 }

@@ -266,14 +266,13 @@ lb_hm_rs_changed(struct hsvc *s, struct target *t, bool up, const char *why)
 static bool
 is_checked(const struct lb_config *cfg, const struct lb_cfg_service *svc)
 {
-	unsigned int i, k;
+	unsigned int i;
 
 	if (svc->has_sorry || svc->quorum_up[0] != '\0' || svc->quorum_down[0] != '\0')
 		return true;
 	for (i = 0; i < cfg->nb_checks; i++)
-		for (k = 0; k < svc->nb_rs; k++)
-			if (lb_cfg_check_of(&cfg->checks[i], svc, &svc->rs[k]))
-				return true;
+		if (lb_cfg_rs_key_in(&cfg->checks[i].key, svc))
+			return true;
 	return false;
 }
 
@@ -286,11 +285,10 @@ target_of(const struct lb_cfg_check *c)
 	for (i = 0; i < lb_hm.nb_svcs; i++) {
 		const struct hsvc *s = &lb_hm.svcs[i];
 
-		if (s->proto != c->proto || s->vip != c->vip || s->port != c->vport)
+		if (s->proto != c->key.proto || s->vip != c->key.vip || s->port != c->key.vport)
 			continue;
 		for (k = s->first; k < s->first + s->nb; k++)
-			if (lb_hm.targets[k].rs.addr == c->rs_addr &&
-			    lb_hm.targets[k].rs.port == c->rs_port)
+			if (lb_cfg_rs_key_eq(&lb_hm.targets[k].key, &c->key))
 				return (int)k;
 	}
 	return -1;
@@ -321,6 +319,7 @@ build_targets(const struct lb_config *cfg)
 		s->vip = svc->vip;
 		s->port = svc->port;
 		s->omega = svc->omega;
+		s->alpha = svc->alpha;
 		s->has_sorry = svc->has_sorry;
 		s->sorry = svc->sorry;
 		memcpy(s->quorum_up, svc->quorum_up, sizeof(s->quorum_up));
@@ -331,6 +330,7 @@ build_targets(const struct lb_config *cfg)
 		for (k = 0; k < svc->nb_rs; k++) {
 			struct target *t = &lb_hm.targets[lb_hm.nb_targets++];
 
+			lb_cfg_rs_key_set(&t->key, svc, &svc->rs[k]);
 			t->rs = svc->rs[k];
 			t->svc = lb_hm.nb_svcs;
 			t->notify = lb_cfg_notify_of(cfg, svc, &svc->rs[k]);
@@ -365,16 +365,9 @@ init_probe(struct hprobe *hp, const struct probe_ref *ref, uint64_t now)
 {
 	const struct lb_cfg_check *c = &lb_hm.running->checks[ref->check];
 	struct target *t = &lb_hm.targets[ref->target];
-	const struct lb_cfg_service *svc = NULL;
 	struct sockaddr_in dst = { .sin_family = AF_INET }, src = { .sin_family = AF_INET };
 	struct lb_health_timing tm;
-	unsigned int i;
 
-	for (i = 0; i < lb_hm.running->nb_services; i++)
-		if (lb_hm.running->services[i].proto == c->proto &&
-		    lb_hm.running->services[i].vip == c->vip &&
-		    lb_hm.running->services[i].port == c->vport)
-			svc = &lb_hm.running->services[i];
 	hp->cfg = c;
 	hp->url = ref->url;
 	hp->target = ref->target;
@@ -386,7 +379,7 @@ init_probe(struct hprobe *hp, const struct probe_ref *ref, uint64_t now)
 	tm.delay_before_retry = c->timing.delay_before_retry_ms * MS;
 	tm.warmup = c->timing.warmup_ms * MS;
 	tm.retry = c->timing.retry;
-	tm.alpha = svc != NULL && svc->alpha;
+	tm.alpha = lb_hm.svcs[t->svc].alpha;
 	if (c->type == LB_CHECK_MISC) {
 		hp->misc.cmd = c->misc_path;
 		hp->misc.dynamic = c->misc_dynamic;
@@ -457,25 +450,18 @@ build_probes(uint64_t now)
 	return rc;
 }
 
-/* Real servers dead before a reload: (service, server) keys. */
-struct dead_key {
-	uint8_t proto;
-	uint32_t vip, addr;
-	uint16_t vport, port;
-};
-static struct dead_key *carried;
+/* Real servers dead before a reload. */
+static struct lb_cfg_rs_key *carried;
 static unsigned int nb_carried;
 
-/* Was t of s dead before the reload? */
+/* Was t dead before the reload? */
 static bool
-carried_dead(const struct hsvc *s, const struct target *t)
+carried_dead(const struct target *t)
 {
 	unsigned int i;
 
 	for (i = 0; i < nb_carried; i++)
-		if (carried[i].proto == s->proto && carried[i].vip == s->vip &&
-		    carried[i].vport == s->port && carried[i].addr == t->rs.addr &&
-		    carried[i].port == t->rs.port)
+		if (lb_cfg_rs_key_eq(&carried[i], &t->key))
 			return true;
 	return false;
 }
@@ -512,12 +498,8 @@ lb_health_monitor_reload(uint64_t now_us)
 	carried = calloc(lb_hm.nb_targets ? lb_hm.nb_targets : 1, sizeof(*carried));
 	nb_carried = 0;
 	for (i = 0; carried != NULL && i < lb_hm.nb_targets; i++) {
-		const struct target *t = &lb_hm.targets[i];
-		const struct hsvc *s = &lb_hm.svcs[t->svc];
-
-		if (!lb_hm_alive(t))
-			carried[nb_carried++] = (struct dead_key){ s->proto, s->vip, t->rs.addr,
-								   s->port, t->rs.port };
+		if (!lb_hm_alive(&lb_hm.targets[i]))
+			carried[nb_carried++] = lb_hm.targets[i].key;
 	}
 	lb_health_monitor_term();
 	rc = lb_health_monitor_init(running, publish, fails, now_us);
@@ -556,7 +538,7 @@ lb_health_monitor_init(struct lb_config *running, lb_health_publish_fn publish,
 
 		/* alpha (or dead before a reload): out of the pool until a check passes */
 		for (k = s->first; k < s->first + s->nb; k++) {
-			if (lb_hm.targets[k].nb > 0 && carried_dead(s, &lb_hm.targets[k]))
+			if (lb_hm.targets[k].nb > 0 && carried_dead(&lb_hm.targets[k]))
 				start_dead(&lb_hm.targets[k], now_us);
 			if (!lb_hm.targets[k].hrs.alive)
 				pool_fail(s, &lb_hm.targets[k].rs);

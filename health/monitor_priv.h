@@ -15,6 +15,7 @@ extern int lb_health_logtype;
 
 /* A real server of a checked service. */
 struct target {
+	struct lb_cfg_rs_key key;	/* its service and itself */
 	struct lb_cfg_rs rs;		/* as configured: the weight to restore */
 	unsigned int svc;		/* index in lb_hm.svcs */
 	struct lb_health_rs hrs;	/* alive when none of its checkers is down */
@@ -35,6 +36,7 @@ struct hsvc {
 	uint32_t vip;
 	uint16_t port;
 	bool omega;
+	bool alpha;			/* its checkers start down until a success */
 	struct lb_health_quorum q;
 	bool has_sorry;
 	struct lb_cfg_rs sorry;

@@ -742,7 +742,7 @@ test_health_dump(void)
 		CU_ASSERT_EQUAL(memcmp(&x->timing, &y->timing, sizeof(x->timing)), 0);
 		CU_ASSERT_EQUAL(x->connect_port, y->connect_port);
 		CU_ASSERT_EQUAL(x->bind_to, y->bind_to);
-		CU_ASSERT_EQUAL(x->rs_addr, y->rs_addr);
+		CU_ASSERT(lb_cfg_rs_key_eq(&x->key, &y->key));
 		CU_ASSERT_EQUAL(x->http_proto, y->http_proto);
 		CU_ASSERT_STRING_EQUAL(x->virtualhost, y->virtualhost);
 		CU_ASSERT_STRING_EQUAL(x->misc_path, y->misc_path);

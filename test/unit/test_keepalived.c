@@ -111,8 +111,8 @@ check_of(const struct lb_config *cfg, uint32_t vip, uint16_t vport, uint32_t rs,
 	unsigned int i;
 
 	for (i = 0; i < cfg->nb_checks; i++)
-		if (cfg->checks[i].vip == vip && cfg->checks[i].vport == vport &&
-		    cfg->checks[i].rs_addr == rs && cfg->checks[i].rs_port == rport)
+		if (cfg->checks[i].key.vip == vip && cfg->checks[i].key.vport == vport &&
+		    cfg->checks[i].key.rs_addr == rs && cfg->checks[i].key.rs_port == rport)
 			return &cfg->checks[i];
 	return NULL;
 }
@@ -185,7 +185,7 @@ test_lvs_nat(void)
 	c = check_of(&cfg, s->vip, 80, IP(198, 18, 10, 11), 8080);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(c->type, LB_CHECK_TCP);
-	CU_ASSERT_EQUAL(c->proto, IPPROTO_TCP);
+	CU_ASSERT_EQUAL(c->key.proto, IPPROTO_TCP);
 	CU_ASSERT_EQUAL(c->connect_port, 8080);
 	CU_ASSERT_EQUAL(c->timing.delay_loop_ms, 6000);
 	CU_ASSERT_EQUAL(c->timing.connect_timeout_ms, 3000);
