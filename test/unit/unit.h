@@ -37,6 +37,14 @@ const char *lb_test_msgs(void);
 int lb_test_has_msg(const char *needle);
 void lb_test_msgs_free(void);		/* at the end, for the leak checker */
 
+struct lb_config;
+
+/* A config parser of the tests: text into cfg, messages kept, error count. */
+typedef int (*lb_test_parse_fn)(const char *text, struct lb_config *cfg, unsigned int *count);
+
+/* parse(text) is refused (-EINVAL) and one of its messages holds needle. */
+void lb_test_expect_error(lb_test_parse_fn parse, const char *text, const char *needle);
+
 /* A small mbuf pool created once EAL is up (--no-huge, no NIC). */
 extern struct rte_mempool *lb_test_pool;
 
