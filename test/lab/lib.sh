@@ -311,6 +311,12 @@ lab_add_lb() {
 # lab_in NAME CMD...: run CMD in host NAME's namespace.
 lab_in() { local ns=${LAB_NS[$1]}; shift; ip netns exec "$ns" "$@"; }
 
+# lab_has_addr NAME ADDR: host NAME's interface holds IPv4 address ADDR
+# (e.g. keepalived added its VIP).
+lab_has_addr() {
+	ip -n "${LAB_NS[$1]}" -4 addr show dev "${LAB_IF[$1]}" | grep -q " $2/"
+}
+
 lab_mac() {	# NAME: the MAC of host NAME's interface, lower case
 	lab_in "$1" cat "/sys/class/net/${LAB_IF[$1]}/address"
 }

@@ -132,6 +132,15 @@ lab_stat() {
 	lab_dplbctl "${at[@]}" show stats | awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }'
 }
 
+# lab_vrrp_is [@INST] NAME STATE [PRIORITY]: `show vrrp` says instance NAME
+# on lab0 is in STATE (with PRIORITY when given).
+lab_vrrp_is() {
+	local at=()
+	[[ "${1:-}" == @* ]] && { at=("$1"); shift; }
+	lab_dplbctl "${at[@]}" show vrrp |
+		grep -Eq "^$1: vrid [0-9]+ on lab0, $2,${3:+ priority $3,}"
+}
+
 # lab_dplb_mac [@INST] IFACE: the MAC `show interfaces` prints, lower case.
 lab_dplb_mac() {
 	local at=()

@@ -51,9 +51,7 @@ vrrp_instances = ( {
 	advert_int = 1; authentication = { type = \"PASS\"; pass = \"secret\"; };
 	virtual_ipaddress = [ \"$VIP\" ];
 } );" || lab_finish
-vrrp_is() {	# INST STATE: what `show vrrp` of dplb INST says of VI_1
-	lab_dplbctl "@$1" show vrrp | grep -Eq "^VI_1: vrid [0-9]+ on lab0, $2,"
-}
+vrrp_is() { lab_vrrp_is "@$1" VI_1 "$2"; }	# INST STATE: dplb INST's VI_1
 lab_check "dplb a stays BACKUP under keepalived's priority 150" lab_wait_until 5 vrrp_is a BACKUP
 sleep 2
 lab_check "... for good (never MASTER)" bash -c "! grep -q 'VI_1: BACKUP -> MASTER' '${DPLB_LOG[a]}'"

@@ -69,12 +69,10 @@ lab_bg "${LAB_NS[peer]}" "$KA_LOG" keepalived -n -l -D -f "$KA_CONF" \
 	-p "$LAB_TMP/ka.pid" -r "$LAB_TMP/ka-vrrp.pid" -c "$LAB_TMP/ka-checkers.pid"
 KA_PID=$LAB_LAST_PID
 
-vrrp_is() {	# STATE PRIORITY [INSTANCE]: what `show vrrp` says of VI_1 (or INSTANCE)
-	lab_dplbctl show vrrp | grep -Eq "^${3:-VI_1}: vrid [0-9]+ on lab0, $1, priority $2,"
-}
-peer_has_vip() { ip -n "${LAB_NS[peer]}" -4 addr show dev "${LAB_IF[peer]}" | grep -q " $VIP/"; }
+vrrp_is() { lab_vrrp_is "${3:-VI_1}" "$1" "$2"; }	# STATE PRIORITY [INSTANCE]
+peer_has_vip() { lab_has_addr peer $VIP; }
 peer_lacks_vip() { ! peer_has_vip; }
-peer_has_vip2() { ip -n "${LAB_NS[peer]}" -4 addr show dev "${LAB_IF[peer]}" | grep -q " $VIP2/"; }
+peer_has_vip2() { lab_has_addr peer $VIP2; }
 ka_masters() { grep -c "(VI_1) Entering MASTER STATE" "$KA_LOG"; }
 
 lab_check "dplb is MASTER with priority 100" lab_wait_until 10 vrrp_is MASTER 100

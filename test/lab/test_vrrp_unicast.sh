@@ -93,7 +93,7 @@ vrrp_instances = ( {
 	virtual_ipaddress = [ \"$VIP\" ];
 } );"
 
-peer_has_vip() { ip -n "${LAB_NS[peer]}" -4 addr show dev "${LAB_IF[peer]}" | grep -q " $VIP/"; }
+peer_has_vip() { lab_has_addr peer $VIP; }
 peer_lacks_vip() { ! peer_has_vip; }
 dplb_log_has() { grep -q "$1" "${DPLB_LOG[main]}"; }
 ka_log_has() { grep -q "$1" "$KA_LOG"; }
