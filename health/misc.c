@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +48,32 @@ lb_health_script_reap(pid_t pid, int *status)
 	if (r == pid)
 		return 1;
 	return r == 0 ? 0 : -errno;
+}
+
+int
+lb_health_script_wait(pid_t pid, uint64_t now, uint64_t deadline, int *code, char *reason,
+		      size_t len)
+{
+	int rc, status;
+
+	rc = lb_health_script_reap(pid, &status);
+	if (rc == 0 && now < deadline)
+		return 1;
+	if (rc == 0) {
+		lb_health_script_kill(pid);
+		snprintf(reason, len, "script timed out (killed)");
+		return -1;
+	}
+	if (rc < 0) {
+		snprintf(reason, len, "script lost: %s", strerror(-rc));
+		return -1;
+	}
+	if (!WIFEXITED(status)) {
+		snprintf(reason, len, "script killed by signal %d", WTERMSIG(status));
+		return -1;
+	}
+	*code = WEXITSTATUS(status);
+	return 0;
 }
 
 void

@@ -8,6 +8,8 @@
  * never waited for with a blocking call. Control lcore only.
  */
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* keepalived MISC_CHECK { misc_path; misc_timeout; misc_dynamic; } */
@@ -24,6 +26,16 @@ int lb_health_script_spawn(const char *cmd, pid_t *pid);
  * runs, -errno on error. Never blocks.
  */
 int lb_health_script_reap(pid_t pid, int *status);
+
+/*
+ * Where script pid stands at now, given its deadline: 1 still running;
+ * 0 ended, with its exit status in *code; -1 failed, with reason filled
+ * ("script timed out (killed)" -- then it is killed here --, "script
+ * killed by signal N", "script lost: ..."). Once it returns 0 or -1 the pid
+ * is gone. Never blocks.
+ */
+int lb_health_script_wait(pid_t pid, uint64_t now, uint64_t deadline, int *code,
+			  char *reason, size_t len);
 
 /* Kill pid's process group (SIGKILL) and reap pid. */
 void lb_health_script_kill(pid_t pid);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "health/probe.h"
@@ -312,7 +311,7 @@ step_misc(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *
 {
 	struct lb_health_event ev = { .type = LB_HEALTH_EV_WEIGHT };
 	char reason[96];
-	int rc, status, code;
+	int rc, code;
 
 	if (p->stage == STAGE_IDLE) {
 		if (!lb_health_checker_due(&p->chk, now))
@@ -324,18 +323,12 @@ step_misc(struct lb_health_probe *p, uint64_t now, lb_health_event_cb cb, void *
 		p->stage = STAGE_CONNECTING;
 		return 0;
 	}
-	rc = lb_health_script_reap(p->pid, &status);
-	if (rc == 0)
-		return now >= p->chk.deadline ?
-		       finish(p, now, false, "script timed out (killed)", cb, arg) : 0;
+	rc = lb_health_script_wait(p->pid, now, p->chk.deadline, &code, reason, sizeof(reason));
+	if (rc > 0)
+		return 0;
 	p->pid = 0;
 	if (rc < 0)
-		return fail_errno(p, now, "wait for script", -rc, cb, arg);
-	if (!WIFEXITED(status)) {
-		snprintf(reason, sizeof(reason), "script killed by signal %d", WTERMSIG(status));
 		return finish(p, now, false, reason, cb, arg);
-	}
-	code = WEXITSTATUS(status);
 	if (code == 0)
 		return finish(p, now, true, NULL, cb, arg);
 	if (code == 1 || !p->misc->dynamic) {

@@ -2,7 +2,6 @@
 /* vrrp_script runs and their OK/FAILED state. See track.h. */
 #include <inttypes.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <rte_log.h>
 
@@ -67,7 +66,7 @@ static bool
 step(struct script *s, uint64_t now)
 {
 	char what[64];
-	int rc, status;
+	int rc, code;
 
 	if (s->pid == 0) {
 		if (now < s->next_at)
@@ -82,19 +81,14 @@ step(struct script *s, uint64_t now)
 		s->deadline = now + s->cfg->timeout_ms * 1000ull;
 		return false;
 	}
-	rc = lb_health_script_reap(s->pid, &status);
-	if (rc == 0) {
-		if (now < s->deadline)
-			return false;
-		lb_health_script_kill(s->pid);
-		s->pid = 0;
-		return result(s, false, "timed out (killed)");
-	}
+	rc = lb_health_script_wait(s->pid, now, s->deadline, &code, what, sizeof(what));
+	if (rc > 0)
+		return false;
 	s->pid = 0;
-	if (rc < 0 || !WIFEXITED(status))
-		return result(s, false, rc < 0 ? "lost" : "killed by a signal");
-	snprintf(what, sizeof(what), "exit %d", WEXITSTATUS(status));
-	return result(s, WEXITSTATUS(status) == 0, what);
+	if (rc < 0)
+		return result(s, false, what);
+	snprintf(what, sizeof(what), "exit %d", code);
+	return result(s, code == 0, what);
 }
 
 bool
