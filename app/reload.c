@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Config file loading and hot reload. See reload.h. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,31 +57,44 @@ lb_reload_setup(struct lb_config *cfg, bool keepalived)
 	from_keepalived = keepalived;
 }
 
+/*
+ * Whether n elements of a and b (each size bytes) are equal in everything
+ * before their line field at line_off (configs are zeroed before they are
+ * filled, so their bytes compare).
+ */
+static bool
+same_but_line(const void *a, const void *b, unsigned int n, size_t size, size_t line_off)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp((const char *)a + i * size, (const char *)b + i * size, line_off) != 0)
+			return false;
+	return true;
+}
+
 /* Name what changed that only a restart applies. */
 static void
 report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *out)
 {
-	struct lb_cfg_iface x, y;
-	struct lb_cfg_vrrp v, w;
-	bool ifaces = a->nb_ifaces != b->nb_ifaces, vrrp = a->nb_vrrp != b->nb_vrrp;
-	unsigned int i;
+	bool vrrp = a->nb_vrrp != b->nb_vrrp || a->nb_vrrp_scripts != b->nb_vrrp_scripts ||
+		    a->nb_vrrp_syncs != b->nb_vrrp_syncs ||
+		    strcmp(a->vrrp_notify_fifo, b->vrrp_notify_fifo) != 0 ||
+		    !same_but_line(a->vrrp, b->vrrp, a->nb_vrrp, sizeof(a->vrrp[0]),
+				   offsetof(struct lb_cfg_vrrp, line)) ||
+		    !same_but_line(a->vrrp_scripts, b->vrrp_scripts, a->nb_vrrp_scripts,
+				   sizeof(a->vrrp_scripts[0]),
+				   offsetof(struct lb_cfg_vrrp_script, line)) ||
+		    !same_but_line(a->vrrp_syncs, b->vrrp_syncs, a->nb_vrrp_syncs,
+				   sizeof(a->vrrp_syncs[0]), offsetof(struct lb_cfg_vrrp_sync, line));
 
-	for (i = 0; !ifaces && i < a->nb_ifaces; i++) {
-		x = a->ifaces[i];
-		y = b->ifaces[i];
-		x.line = y.line = 0;
-		ifaces = memcmp(&x, &y, sizeof(x)) != 0;
-	}
-	for (i = 0; !vrrp && i < a->nb_vrrp; i++) {
-		v = a->vrrp[i];
-		w = b->vrrp[i];
-		v.line = w.line = 0;
-		vrrp = memcmp(&v, &w, sizeof(v)) != 0;
-	}
-	if (ifaces)
+	if (a->nb_ifaces != b->nb_ifaces ||
+	    !same_but_line(a->ifaces, b->ifaces, a->nb_ifaces, sizeof(a->ifaces[0]),
+			   offsetof(struct lb_cfg_iface, line)))
 		fputs("reload: interfaces changed: they apply at the next restart\n", out);
 	if (vrrp)
-		fputs("reload: vrrp_instances changed: they apply at the next restart\n", out);
+		fputs("reload: vrrp_instances, vrrp_scripts or vrrp_sync_groups changed: they "
+		      "apply at the next restart\n", out);
 	if (a->workers != b->workers || strcmp(a->eal.lcores, b->eal.lcores) != 0 ||
 	    a->eal.memory_mb != b->eal.memory_mb || a->eal.huge != b->eal.huge)
 		fputs("reload: workers or eal changed: they apply at the next restart\n", out);
