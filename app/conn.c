@@ -36,6 +36,8 @@ static uint32_t fnat_cursor[LB_MAX_WORKERS][RTE_CACHE_LINE_SIZE / sizeof(uint32_
 static unsigned int nb_tables;
 static struct lb_conn_timeouts timeouts;
 static uint64_t tsc_hz;
+static struct rte_rcu_qsbr *conn_rcu;	/* the workers' QSBR variable, for lb_conn_walk */
+static int walker_id = -1;		/* lb_conn_walk's registered RCU thread id */
 
 /* LVS's state table: [direction][event][current state] -> next state. */
 #define sNO LB_TCP_NONE
@@ -125,6 +127,7 @@ lb_conn_init(unsigned int nb_workers, unsigned int max_conns,
 	memcpy(timeouts.tcp, tcp_defaults, sizeof(tcp_defaults));
 	lb_conn_set_timeouts(cfg);
 	tsc_hz = rte_get_tsc_hz();
+	conn_rcu = rcu;
 	if (per < 64)
 		per = 64;
 	for (w = 0; w < nb_workers; w++) {
@@ -173,6 +176,10 @@ lb_conn_term(void)
 {
 	unsigned int w;
 
+	if (conn_rcu != NULL && walker_id >= 0)
+		rte_rcu_qsbr_thread_unregister(conn_rcu, (unsigned int)walker_id);
+	walker_id = -1;
+	conn_rcu = NULL;
 	for (w = 0; w < nb_tables; w++) {
 		rte_hash_free(tables[w].hash);
 		rte_mempool_free(tables[w].pool);
@@ -246,8 +253,8 @@ static void
 track(struct conn_table *t, struct lb_conn *c)
 {
 	c->slot = t->count;
-	t->live[t->count] = c;
-	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->live[t->count], c, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELEASE);	/* lb_conn_walk */
 }
 
 /* Take c out of the dense list: the last entry fills its place. Owner only. */
@@ -256,7 +263,7 @@ untrack(struct conn_table *t, struct lb_conn *c)
 {
 	struct lb_conn *last = t->live[t->count - 1];
 
-	t->live[c->slot] = last;
+	__atomic_store_n(&t->live[c->slot], last, __ATOMIC_RELAXED);
 	last->slot = c->slot;
 	__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
 }
@@ -521,6 +528,61 @@ lb_conn_set_timeouts(const struct lb_config *cfg)
 	__atomic_store_n(&timeouts.tcp[LB_TCP_ESTABLISHED], cfg->tcp_timeout, __ATOMIC_RELAXED);
 	__atomic_store_n(&timeouts.tcp[LB_TCP_FIN_WAIT], cfg->tcpfin_timeout, __ATOMIC_RELAXED);
 	__atomic_store_n(&timeouts.udp, cfg->udp_timeout, __ATOMIC_RELAXED);
+}
+
+/* What the CLI shows of c: copied, so no pointer into the table escapes. */
+static void
+conn_info(const struct lb_conn *c, unsigned int worker, uint64_t now, struct lb_conn_info *i)
+{
+	uint64_t expire = __atomic_load_n(&c->expire_tsc, __ATOMIC_RELAXED);
+
+	i->in = c->in;
+	i->out = c->out;
+	i->daddr = c->daddr;
+	i->dport = c->dport;
+	i->fwd = c->fwd;
+	i->state = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+	i->is_template = c->is_template;
+	i->worker = (uint8_t)worker;
+	i->expire_s = expire > now ? (uint32_t)((expire - now) / tsc_hz) : 0;
+}
+
+unsigned int
+lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned int max, unsigned int rcu_id)
+{
+	unsigned int w = (unsigned int)(*cursor >> 32), n = 0;
+	uint32_t i = (uint32_t)*cursor, count;
+	uint64_t now = rte_get_tsc_cycles();
+
+	if (*cursor == UINT64_MAX)
+		return 0;
+	if (conn_rcu != NULL && walker_id < 0) {
+		if (rte_rcu_qsbr_thread_register(conn_rcu, rcu_id) != 0)
+			return 0;
+		walker_id = (int)rcu_id;
+	}
+	if (conn_rcu != NULL)
+		rte_rcu_qsbr_thread_online(conn_rcu, (unsigned int)walker_id);
+	while (w < nb_tables && n < max) {
+		const struct conn_table *t = &tables[w];
+
+		count = __atomic_load_n(&t->count, __ATOMIC_ACQUIRE);
+		while (i < count && n < max) {
+			const struct lb_conn *c = __atomic_load_n(&t->live[i], __ATOMIC_ACQUIRE);
+
+			i++;
+			if (c != NULL)
+				conn_info(c, w, now, &out[n++]);
+		}
+		if (i >= count) {
+			w++;
+			i = 0;
+		}
+	}
+	if (conn_rcu != NULL)
+		rte_rcu_qsbr_thread_offline(conn_rcu, (unsigned int)walker_id);
+	*cursor = w >= nb_tables ? UINT64_MAX : (uint64_t)w << 32 | i;
+	return n;
 }
 
 unsigned int

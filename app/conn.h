@@ -180,6 +180,31 @@ void lb_conn_set_timeouts(const struct lb_config *cfg);
  */
 bool lb_conn_retire_for_reuse(unsigned int worker, struct lb_conn *c);
 
+/* One connection as the CLI shows it: a copy, no pointer into the table. */
+struct lb_conn_info {
+	struct lb_conn_key in;		/* client -> VIP (templates: client & mask -> VIP) */
+	struct lb_conn_key out;		/* RS -> client, or RS -> local address (FNAT) */
+	rte_be32_t daddr;		/* real server */
+	rte_be16_t dport;
+	enum lb_fwd fwd;
+	uint8_t state;			/* enum lb_tcp_state, LB_UDP_STATE */
+	uint8_t worker;			/* whose table holds it */
+	bool is_template;		/* a persistence template (ipvsadm shows NONE) */
+	uint32_t expire_s;		/* seconds left */
+};
+
+/*
+ * Copy up to max connections into out, resuming at *cursor (0 to begin;
+ * advanced; UINT64_MAX once every table has been read). Reads the workers'
+ * tables lock-free as RCU reader rcu_id (registered on first use, online
+ * only during the call, so keep max to a few thousand): no connection is
+ * freed while it is copied; one created, removed or moved meanwhile may be
+ * missed or seen twice, as in any listing of a live table. Control lcore.
+ * Returns how many were copied (0 once the walk is over).
+ */
+unsigned int lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned int max,
+			  unsigned int rcu_id);
+
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);
 

@@ -195,6 +195,10 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[LB_DROP_NOT_SYN]++;
 		return NULL;
 	}
+	if (unlikely(svc->flags & LB_SVC_F_DISABLED)) {	/* established flows go on */
+		lc->stats.drops[LB_DROP_SVC_DISABLED]++;
+		return NULL;
+	}
 	if (svc->flags & LB_SVC_F_PERSISTENT) {
 		tmpl = lb_conn_template_get(lc->worker_index, svc, key->saddr, now);
 		if (tmpl != NULL) {

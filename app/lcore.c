@@ -64,9 +64,10 @@ lb_lcores_init(const struct lb_config *cfg)
 		return -EINVAL;
 	}
 	lb_nb_workers = n;
-	sz = rte_rcu_qsbr_get_memsize(n);
+	/* thread ids 0..n-1: the workers; n: the control lcore (LB_RCU_CONTROL) */
+	sz = rte_rcu_qsbr_get_memsize(n + 1);
 	lb_rcu = rte_zmalloc("lb_rcu", sz, RTE_CACHE_LINE_SIZE);
-	if (lb_rcu == NULL || rte_rcu_qsbr_init(lb_rcu, n) != 0)
+	if (lb_rcu == NULL || rte_rcu_qsbr_init(lb_rcu, n + 1) != 0)
 		return -ENOMEM;
 	LOG(INFO, "control lcore %u, %u worker lcore(s)", rte_get_main_lcore(), n);
 	return 0;

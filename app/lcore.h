@@ -48,6 +48,12 @@ extern struct lb_lcore lb_lcores[RTE_MAX_LCORE];
 extern volatile bool lb_force_quit;
 extern struct lb_local lb_local;
 extern struct rte_rcu_qsbr *lb_rcu;	/* workers report quiescent states here */
+/*
+ * lb_rcu thread id of the control lcore: it reads the workers' connection
+ * tables (show conn) between rte_rcu_qsbr_thread_online/offline, and is
+ * offline (never waited for) the rest of the time.
+ */
+#define LB_RCU_CONTROL (lb_nb_workers)
 extern unsigned int lb_nb_workers;
 extern unsigned int lb_worker_lcore[LB_MAX_WORKERS];	/* worker index -> lcore id */
 

@@ -11,21 +11,22 @@
 
 #define EST_INTERVAL_S 2
 
-static const char *
-fwd_name(enum lb_fwd f)
+const char *
+lb_fwd_name(enum lb_fwd f)
 {
 	static const char *const names[] = { "Masq", "Route", "Tunnel", "FullNat" };
 
 	return (unsigned int)f < RTE_DIM(names) ? names[f] : "?";
 }
 
-static void
-addr_port(char *buf, size_t len, rte_be32_t a, rte_be16_t p)
+char *
+lb_addr_port_str(char *buf, size_t len, rte_be32_t a, rte_be16_t p)
 {
 	char ip[16];
 
 	snprintf(buf, len, "%s:%u", lb_ipv4_str(rte_be_to_cpu_32(a), ip, sizeof(ip)),
 		 rte_be_to_cpu_16(p));
+	return buf;
 }
 
 /* The five counters of every worker, summed: conns, in/out pkts, in/out bytes. */
@@ -104,11 +105,18 @@ lb_svc_zero(uint8_t proto, rte_be32_t vip, rte_be16_t port)
 	return proto != 0 && n == 0 ? -ESRCH : 0;
 }
 
-/* ipvsadm's print_largenum: 9 columns, scaled with K/M/G/T past 8 digits. */
+/*
+ * ipvsadm's print_largenum: 9 columns, scaled with K/M/G/T past 8 digits,
+ * or (--exact) every digit in at least 9 columns.
+ */
 static void
-largenum(FILE *out, uint64_t i)
+largenum(FILE *out, uint64_t i, bool exact)
 {
-	if (i < 100000000ULL)
+	if (exact) {
+		int len = snprintf(NULL, 0, "%" PRIu64, i);
+
+		fprintf(out, "%*" PRIu64, len <= 8 ? 9 : len + 1, i);
+	} else if (i < 100000000ULL)
 		fprintf(out, "%9" PRIu64, i);
 	else if (i < 1000000000ULL)
 		fprintf(out, "%8" PRIu64 "K", i / 1000);
@@ -123,7 +131,7 @@ largenum(FILE *out, uint64_t i)
 /* One line of numbers after name (already padded): --stats or --rate. */
 static void
 numbers(FILE *out, const struct lb_counters *c, const struct lb_rate_est *e,
-	enum lb_svc_view view)
+	enum lb_svc_view view, bool exact)
 {
 	uint64_t t[5];
 	unsigned int i;
@@ -136,7 +144,7 @@ numbers(FILE *out, const struct lb_counters *c, const struct lb_rate_est *e,
 		for (i = 0; i < 5; i++)
 			t[i] = (uint64_t)(e->rate[i] + 0.5);
 	for (i = 0; i < 5; i++)
-		largenum(out, t[i]);
+		largenum(out, t[i], exact);
 	fputc('\n', out);
 }
 
@@ -183,17 +191,17 @@ sched_flags(FILE *out, uint32_t flags)
 }
 
 static void
-show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view)
+show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view, bool exact)
 {
 	const struct lb_dest *dests[LB_MAX_RS];
 	char ap[32], name[48];
 	unsigned int j;
 
-	addr_port(ap, sizeof(ap), s->vip, s->vport);
+	lb_addr_port_str(ap, sizeof(ap), s->vip, s->vport);
 	snprintf(name, sizeof(name), "%s  %s", s->proto == IPPROTO_UDP ? "UDP" : "TCP", ap);
 	if (view == LB_SVC_VIEW_STATS || view == LB_SVC_VIEW_RATE) {
 		fprintf(out, "%-33s", name);
-		numbers(out, s->state->stats, &s->state->est, view);
+		numbers(out, s->state->stats, &s->state->est, view, exact);
 	} else {
 		fprintf(out, "%s %s", name, s->sched->name);
 		sched_flags(out, s->flags);
@@ -212,11 +220,11 @@ show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view)
 	for (j = 0; j < s->nb_dests; j++) {
 		const struct lb_dest *d = dests[j];
 
-		addr_port(ap, sizeof(ap), d->addr, d->port);
+		lb_addr_port_str(ap, sizeof(ap), d->addr, d->port);
 		ap[28] = '\0';		/* ipvsadm cuts the name to its column */
 		if (view == LB_SVC_VIEW_STATS || view == LB_SVC_VIEW_RATE) {
 			fprintf(out, "  -> %-28s", ap);
-			numbers(out, d->state->stats, &d->state->est, view);
+			numbers(out, d->state->stats, &d->state->est, view, exact);
 		} else if (view == LB_SVC_VIEW_THRESHOLDS) {
 			fprintf(out, "  -> %-28s %-10u %-10u %-10d %-10d\n", ap, d->u_threshold,
 				d->l_threshold,
@@ -228,7 +236,7 @@ show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view)
 				__atomic_load_n(&d->state->activeconns, __ATOMIC_RELAXED),
 				__atomic_load_n(&d->state->inactconns, __ATOMIC_RELAXED));
 		} else {
-			fprintf(out, "  -> %-28s %-7s %-6d %-10d %-10d\n", ap, fwd_name(d->fwd),
+			fprintf(out, "  -> %-28s %-7s %-6d %-10d %-10d\n", ap, lb_fwd_name(d->fwd),
 				d->weight,
 				__atomic_load_n(&d->state->activeconns, __ATOMIC_RELAXED),
 				__atomic_load_n(&d->state->inactconns, __ATOMIC_RELAXED));
@@ -237,7 +245,7 @@ show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view)
 }
 
 void
-lb_svc_show(FILE *out, enum lb_svc_view view)
+lb_svc_show(FILE *out, enum lb_svc_view view, bool exact)
 {
 	const struct lb_svc_snapshot *snap = lb_svc_current;
 	const struct lb_service *svcs[LB_MAX_SERVICES];
@@ -264,5 +272,5 @@ lb_svc_show(FILE *out, enum lb_svc_view view)
 		svcs[i] = snap->services[i];
 	qsort(svcs, n, sizeof(svcs[0]), cmp_services);
 	for (i = 0; i < n; i++)
-		show_service(out, svcs[i], view);
+		show_service(out, svcs[i], view, exact);
 }

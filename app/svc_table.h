@@ -105,8 +105,17 @@ enum lb_svc_view {
 	LB_SVC_VIEW_PERSIST,	/* ipvsadm -L -n --persistent-conn */
 };
 
-/* Print the table as `ipvsadm -L -n` does in that view. Control lcore. */
-void lb_svc_show(FILE *out, enum lb_svc_view view);
+/*
+ * Print the table as `ipvsadm -L -n` does in that view; exact: --exact
+ * (every digit of --stats/--rate, no K/M/G). Control lcore.
+ */
+void lb_svc_show(FILE *out, enum lb_svc_view view, bool exact);
+
+/* ipvsadm's name of a forwarding method: Masq, Route, Tunnel, FullNat. */
+const char *lb_fwd_name(enum lb_fwd f);
+
+/* "A.B.C.D:PORT" of a network-order address and port into buf; returns buf. */
+char *lb_addr_port_str(char *buf, size_t len, rte_be32_t a, rte_be16_t p);
 
 /*
  * SYNs that real server (addr, port) of service (proto, vip, vport) refused

@@ -13,6 +13,7 @@
 #include "app/reload.h"
 #include "app/stats.h"
 #include "app/svc_table.h"
+#include "cli/commands.h"
 #include "cli/ipvsadm.h"
 #include "cli/server.h"
 #include "health/monitor.h"
@@ -30,6 +31,12 @@ lb_cli_set_config(struct lb_config *cfg)
 	running_config = cfg;
 }
 
+struct lb_config *
+lb_cli_running_config(void)
+{
+	return running_config;
+}
+
 struct command {
 	const char *words;		/* fixed leading words */
 	const char *usage;
@@ -38,9 +45,8 @@ struct command {
 
 static int cmd_help(int argc, char **argv, FILE *out);
 
-/* Commands without arguments refuse stray words rather than ignore them. */
-static bool
-extra_words(int argc, char **argv, FILE *out)
+bool
+lb_cli_extra_words(int argc, char **argv, FILE *out)
 {
 	if (argc == 0)
 		return false;
@@ -51,7 +57,7 @@ extra_words(int argc, char **argv, FILE *out)
 static int
 cmd_stats(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_stats_print(out);
 	return 0;
@@ -60,7 +66,7 @@ cmd_stats(int argc, char **argv, FILE *out)
 static int
 cmd_interfaces(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_ports_show(out);
 	return 0;
@@ -69,7 +75,7 @@ cmd_interfaces(int argc, char **argv, FILE *out)
 static int
 cmd_neigh(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_neigh_show(out);
 	return 0;
@@ -93,7 +99,7 @@ cmd_ipvsadm(int argc, char **argv, FILE *out)
 static int
 cmd_conns(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	fprintf(out, "connections %u\n", lb_conn_count());
 	return 0;
@@ -102,7 +108,7 @@ cmd_conns(int argc, char **argv, FILE *out)
 static int
 cmd_vrrp(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_vrrp_show(out);
 	return 0;
@@ -111,7 +117,7 @@ cmd_vrrp(int argc, char **argv, FILE *out)
 static int
 cmd_health(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_health_monitor_show(out, lb_health_now_us());
 	return 0;
@@ -120,7 +126,7 @@ cmd_health(int argc, char **argv, FILE *out)
 static int
 cmd_reload(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	return lb_reload(out) == 0 ? 0 : -EINVAL;
 }
@@ -128,7 +134,7 @@ cmd_reload(int argc, char **argv, FILE *out)
 static int
 cmd_show_config(int argc, char **argv, FILE *out)
 {
-	if (extra_words(argc, argv, out))
+	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_config_dump(running_config, out);
 	return 0;
@@ -189,67 +195,6 @@ cmd_vrrp_prio(int argc, char **argv, FILE *out)
 	return rc;
 }
 
-/* An "a.b.c.d:port" word into host-order address and port; false if bad. */
-static bool
-endpoint(const char *w, uint32_t *addr, uint16_t *port)
-{
-	char ip[20];
-	const char *colon = strchr(w, ':');
-	char *end;
-	long p;
-	uint8_t len;
-
-	if (colon == NULL || (size_t)(colon - w) >= sizeof(ip))
-		return false;
-	memcpy(ip, w, (size_t)(colon - w));
-	ip[colon - w] = '\0';
-	p = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || p < 1 || p > 65535 || lb_parse_ipv4_prefix(ip, addr, &len, false) != 0)
-		return false;
-	*port = (uint16_t)p;
-	return true;
-}
-
-/* real-server drain [tcp|udp] VIP:PORT RIP:PORT: weight 0, connections stay. */
-static int
-cmd_drain(int argc, char **argv, FILE *out)
-{
-	struct lb_cfg_service *svc;
-	uint8_t proto = IPPROTO_TCP;
-	uint32_t vip, rip;
-	uint16_t vport, rport;
-	int k;
-
-	if (argc == 3 && (strcmp(argv[0], "tcp") == 0 || strcmp(argv[0], "udp") == 0)) {
-		proto = argv[0][0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
-		argc--;
-		argv++;
-	}
-	if (argc != 2 || !endpoint(argv[0], &vip, &vport) || !endpoint(argv[1], &rip, &rport)) {
-		fprintf(out, "error: real-server drain [tcp|udp] VIP:PORT RIP:PORT\n");
-		return -EINVAL;
-	}
-	svc = lb_cfg_find_service(running_config, proto, vip, vport);
-	if (svc == NULL) {
-		fprintf(out, "error: Service not defined\n");
-		return -ENOENT;
-	}
-	k = lb_cfg_find_rs(svc, rip, rport);
-	if (k < 0) {
-		fprintf(out, "error: %s is not a real server of %s\n", argv[1], argv[0]);
-		return -ENOENT;
-	}
-	svc->rs[k].weight = 0;
-	if (lb_svc_apply(running_config, lb_nb_workers) != 0) {
-		fprintf(out, "error: cannot publish the change\n");
-		return -EIO;
-	}
-	fprintf(out, "%s drained: weight 0, no new connections; its established ones go on "
-		"(ipvsadm -e ... -w N to restore)\n", argv[1]);
-	return 0;
-}
-
-
 static const struct command commands[] = {
 	{ "show config", "show config         the running configuration, in native syntax",
 	  cmd_show_config },
@@ -258,7 +203,11 @@ static const struct command commands[] = {
 	{ "vrrp set-priority", "vrrp set-priority INSTANCE PRIORITY   until restart; tracking applies on top",
 	  cmd_vrrp_prio },
 	{ "real-server drain", "real-server drain [tcp|udp] VIP:PORT RIP:PORT   weight 0, connections kept",
-	  cmd_drain },
+	  lb_cmd_drain },
+	{ "service enable", "service enable [tcp|udp] VIP:PORT    schedule new connections again",
+	  lb_cmd_service_enable },
+	{ "service disable", "service disable [tcp|udp] VIP:PORT   no new connections; established go on",
+	  lb_cmd_service_disable },
 	{ "config reload", "config reload       re-read the config file; apply services, servers, checkers",
 	  cmd_reload },
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",
@@ -266,6 +215,8 @@ static const struct command commands[] = {
 	{ "show vrrp", "show vrrp           VRRP instances: state, priority, adverts, rejects", cmd_vrrp },
 	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set",
 	  cmd_ipvsadm },
+	{ "show conn", "show conn [tcp|udp] [client|vip|rs A.B.C.D[:P]] [state S] [limit N]   "
+	  "connections (100 by default)", lb_cmd_show_conn },
 	{ "show connections", "show connections    how many connections are tracked", cmd_conns },
 	{ "show stats", "show stats          packet counters and drops by reason", cmd_stats },
 	{ "show interfaces", "show interfaces     data ports, addresses, link, NIC counters",

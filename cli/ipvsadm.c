@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/conn.h"
+#include "app/conn_show.h"
 #include "app/lcore.h"
 #include "app/svc_table.h"
 #include "cli/ipvsadm.h"
@@ -63,7 +64,7 @@ edit_service(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, int idx, FILE
 	case LB_IPVS_EDIT_SVC:	/* options not given go back to their defaults */
 		s = &cfg->services[idx];
 		memcpy(s->sched, cmd->svc.sched, sizeof(s->sched));
-		s->flags = cmd->svc.flags;
+		s->flags = cmd->svc.flags | (s->flags & LB_SVC_F_DISABLED);
 		s->persistence = cmd->svc.persistence;
 		s->netmask = cmd->svc.netmask;
 		return 0;
@@ -204,10 +205,14 @@ lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
 				cfg->tcpfin_timeout, cfg->udp_timeout);
 			return 0;
 		}
+		if (cmd->conns) {	/* ipvsadm -L -c */
+			lb_conn_show_ipvsadm(out, cmd->persist);
+			return 0;
+		}
 		lb_svc_show(out, cmd->rate ? LB_SVC_VIEW_RATE :
 			    cmd->stats ? LB_SVC_VIEW_STATS :
 			    cmd->thresholds ? LB_SVC_VIEW_THRESHOLDS :
-			    cmd->persist ? LB_SVC_VIEW_PERSIST : LB_SVC_VIEW_PLAIN);
+			    cmd->persist ? LB_SVC_VIEW_PERSIST : LB_SVC_VIEW_PLAIN, cmd->exact);
 		return 0;
 	case LB_IPVS_ZERO:
 		if (lb_svc_zero(cmd->has_svc ? cmd->svc.proto : 0,

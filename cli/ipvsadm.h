@@ -29,7 +29,8 @@ struct lb_ipvs_cmd {
 	struct lb_cfg_service svc;	/* proto, vip, port, sched, flags, persistence, netmask */
 	bool has_rs;			/* -r given */
 	struct lb_cfg_rs rs;		/* addr, port (0 = the service's), fwd, weight, -x, -y */
-	bool numeric, stats, rate;
+	bool numeric, stats, rate, exact;
+	bool conns;			/* -L -c: the connection entries */
 	bool timeout;			/* -L --timeout */
 	bool thresholds, persist;	/* -L --thresholds, --persistent-conn */
 	unsigned int timeouts[3];	/* --set tcp tcpfin udp (0 = unchanged) */
@@ -37,8 +38,8 @@ struct lb_ipvs_cmd {
 
 /*
  * Parse ipvsadm arguments (argv[0] is the first option, not "ipvsadm")
- * into cmd with ipvsadm's defaults: scheduler wlc, persistence 300 s when
- * -p has no value, netmask 255.255.255.255, forwarding -g (route), weight 1.
+ * into cmd with ipvsadm's defaults: scheduler wlc, persistence when
+ * -p has no value (libipvs's 360 s), netmask 255.255.255.255, forwarding -g (route), weight 1.
  * Pure. Returns 0, or -EINVAL with a message naming the bad argument in err.
  */
 int lb_ipvsadm_parse(int argc, char **argv, struct lb_ipvs_cmd *cmd, char *err,

@@ -9,7 +9,7 @@
 #include "cli/ipvsadm.h"
 #include "sched/sched.h"
 
-#define DEFAULT_PERSISTENCE 300	/* ipvsadm's -p with no value */
+#define DEFAULT_PERSISTENCE 360	/* -p with no value: libipvs IPVS_SVC_PERSISTENT_TIMEOUT */
 
 static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t len, const char *fmt, ...)
@@ -205,11 +205,46 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 		cmd->persist = true;
 	} else if (!strcmp(o, "--rate")) {
 		cmd->rate = true;
+	} else if (!strcmp(o, "-c") || !strcmp(o, "--connection")) {
+		cmd->conns = true;
+	} else if (!strcmp(o, "-X") || !strcmp(o, "--exact")) {
+		cmd->exact = true;
+	} else if (!strcmp(o, "--sort")) {
+		/* listings are always sorted, as ipvsadm does by default */
 	} else {
 		return fail(err, len, "unknown or unsupported option '%s'", o);
 	}
 #undef NEED_VALUE
 	return 0;
+}
+
+/*
+ * Short options run together as popt allows (-Ln, -lnc, -Zn): every letter
+ * one that takes no value. Returns 1 when arg was such a group, 0 when it
+ * is not one, -EINVAL for a second command.
+ */
+static int
+short_flags(const char *arg, struct lb_ipvs_cmd *cmd, int *commands, char *err, size_t len)
+{
+	const char *p;
+
+	if (arg[0] != '-' || arg[1] == '-' || strlen(arg) < 3 ||
+	    strspn(arg + 1, "LlZncX") != strlen(arg + 1))
+		return 0;
+	for (p = arg + 1; *p; p++) {
+		if (*p == 'L' || *p == 'l' || *p == 'Z') {
+			if ((*commands)++ > 0)
+				return fail(err, len, "only one command at a time ('%s')", arg);
+			cmd->op = *p == 'Z' ? LB_IPVS_ZERO : LB_IPVS_LIST;
+		} else if (*p == 'n') {
+			cmd->numeric = true;
+		} else if (*p == 'c') {
+			cmd->conns = true;
+		} else {
+			cmd->exact = true;
+		}
+	}
+	return 1;
 }
 
 int
@@ -223,12 +258,11 @@ lb_ipvsadm_parse(int argc, char **argv, struct lb_ipvs_cmd *cmd, char *err, size
 	cmd->rs.fwd = LB_FWD_DR;	/* ipvsadm's default: -g */
 	cmd->rs.weight = 1;
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-Ln") || !strcmp(argv[i], "-nL")) {
-			cmd->op = LB_IPVS_LIST;
-			cmd->numeric = true;
-			commands++;
+		rc = short_flags(argv[i], cmd, &commands, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
 			continue;
-		}
 		c = command_of(argv[i]);
 		if (c != 0) {
 			if (commands++ > 0)

@@ -45,6 +45,7 @@ enum lb_fwd {
 #define LB_SVC_F_SH_PORT	0x04
 #define LB_SVC_F_MH_FALLBACK	0x08
 #define LB_SVC_F_MH_PORT	0x10
+#define LB_SVC_F_DISABLED	0x20	/* service disable: no new connections */
 
 /* A real server of a virtual service (host byte order). */
 struct lb_cfg_rs {

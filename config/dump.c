@@ -253,6 +253,8 @@ dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE
 		fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(svc->laddrs[i], a, sizeof(a)));
 	fputs(" ];\n", out);
 	fprintf(out, "\t\tmh_table_size = %u;\n\t\t", svc->sched_param);
+	if (svc->flags & LB_SVC_F_DISABLED)
+		fputs("enabled = false;\n\t\t", out);
 	put_timing(out, &svc->timing, true);
 	fprintf(out, "\n\t\tquorum = %u; hysteresis = %u; alpha = %s; omega = %s;\n",
 		svc->quorum, svc->hysteresis, svc->alpha ? "true" : "false",

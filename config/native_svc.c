@@ -24,7 +24,8 @@ static const char *const svc_keys[] = { "protocol", "address", "port", "schedule
 	"persistence", "netmask", "flags", "mh_table_size", "local_addresses",
 	"real_servers", "delay_loop", "connect_timeout", "retry", "nb_get_retry",
 	"delay_before_retry", "warmup", "quorum", "hysteresis", "alpha", "omega",
-	"sorry_server", "quorum_up", "quorum_down", "passive_failures", "passive_backoff", NULL };
+	"sorry_server", "quorum_up", "quorum_down", "passive_failures", "passive_backoff",
+	"enabled", NULL };
 static const char *const rs_keys[] = { "address", "port", "weight", "forward",
 	"upper_threshold", "lower_threshold", "inhibit_on_failure", "delay_loop",
 	"connect_timeout", "retry", "nb_get_retry", "delay_before_retry", "warmup",
@@ -239,6 +240,7 @@ parse_service_head(struct parse_ctx *ctx, const config_setting_t *grp,
 {
 	char proto[8] = "tcp", mask[32];
 	unsigned int port = 0;
+	bool enabled = true;
 	uint8_t len;
 
 	lb_cfg_check_keys(ctx, grp, where, svc_keys);
@@ -272,6 +274,8 @@ parse_service_head(struct parse_ctx *ctx, const config_setting_t *grp,
 	if (config_setting_get_member(grp, "flags") != NULL)
 		parse_flags(ctx, config_setting_get_member(grp, "flags"), svc, where);
 	lb_cfg_get_uint(ctx, grp, where, "mh_table_size", 0, 1u << 24, &svc->sched_param);
+	if (lb_cfg_get_bool(ctx, grp, where, "enabled", &enabled) && !enabled)
+		svc->flags |= LB_SVC_F_DISABLED;	/* `service disable`, kept in the file */
 }
 
 /* local_addresses = [ "a.b.c.d", ... ]: FNAT source addresses. */

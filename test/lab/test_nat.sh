@@ -87,6 +87,48 @@ lab_check_eq "persistent service: ten fresh client addresses reach both servers"
 LIST=$(lab_dplbctl ipvsadm -L -n)
 lab_check_grep "ipvsadm -L -n shows the service as persistent 3" "^TCP  $PVIP:80 wlc persistent 3" "$LIST"
 
+# the connection table: ipvsadm -L -c in ipvsadm's columns, show conn with
+# filters; one connection held open through the VIP (python client: connect,
+# wait, then one request) must show ESTABLISHED and outlive `service disable`
+HOLD="import socket,sys,time
+s=socket.create_connection((sys.argv[1],80),timeout=10); time.sleep(float(sys.argv[2]))
+s.sendall(b'GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n')
+print(s.recv(200).split(b'\\r\\n')[0].decode())"
+lab_bg "${LAB_NS[client]}" "$LAB_TMP/hold.log" "$LAB_PY" -c "$HOLD" $VIP 4
+HOLD_PID=$LAB_LAST_PID
+held() { lab_dplbctl show conn client 198.18.1.10 vip $VIP:80 state established | grep -q '^TCP ESTABLISHED'; }
+lab_check "show conn client .. vip .. state established: the held connection" lab_wait_until 3 held
+lab_in client curl -sf -m 5 -o /dev/null "http://$PVIP/"	# a fresh template
+CONNS=$(lab_dplbctl ipvsadm -L -c -n)
+echo "$CONNS" | head -n 12
+lab_check_eq "ipvsadm -L -c: ipvsadm's two header lines" \
+	"IPVS connection entries|pro expire state       source             virtual            destination" \
+	"$(head -n 2 <<<"$CONNS" | paste -sd '|')"
+lab_check_eq "ipvsadm -L -c: every entry in ipvsadm's columns (%-3s %-6s %-11s %-18s %-18s %s)" "" \
+	"$(tail -n +3 <<<"$CONNS" | while read -r p e st s v d; do
+		l=$(printf '%-3s %-6s %-11s %-18s %-18s %s' "$p" "$e" "$st" "$s" "$v" "$d")
+		grep -qxF -- "$l" <<<"$CONNS" || echo "bad: $l"; done)"
+lab_check_grep "ipvsadm -lnc: the held connection, 900 s timeout counting down" \
+	"^TCP 1[45]:[0-9]{2}  ESTABLISHED 198\.18\.1\.10:[0-9]+ +$VIP:80 +198\.18\.2\.1[12]:80$" \
+	"$(lab_dplbctl ipvsadm -lnc)"
+lab_check_grep "ipvsadm -L -c: the persistence template of $PVIP (NONE, client port 0)" \
+	"^TCP 00:0[0-3]  NONE        198\.18\.1\.10:0 +$PVIP:80 +198\.18\.2\.1[12]:80$" "$CONNS"
+lab_check_grep "show conn state template: the same template" "^TCP TEMPLATE .* 198\.18\.1\.10:0 +$PVIP:80 " \
+	"$(lab_dplbctl show conn state template)"
+lab_check_grep "show conn udp: nothing (no UDP flow yet)" "^0 shown of [0-9]+ in the tables$" \
+	"$(lab_dplbctl show conn udp)"
+OUT=$(lab_dplbctl show conn vip 198.18.1.300 2>&1); rc=$?
+lab_check_grep "show conn with a bad address names it (exit $rc)" "vip '198.18.1.300' is not A.B.C.D" "$OUT"
+lab_check "service disable tcp VIP:80" lab_dplbctl service disable tcp $VIP:80
+lab_in client curl -s -m 2 -o /dev/null "http://$VIP/"
+lab_check_eq "a disabled service takes no new connection (curl times out, exit 28)" 28 "$?"
+lab_check_ge "... counted as service_disabled" 1 "$(lab_stat drop_service_disabled)"
+lab_stop_pid "$HOLD_PID" CONT 10
+lab_check_eq "the connection established before the disable carries on: 200" "HTTP/1.1 200 OK" \
+	"$(cat "$LAB_TMP/hold.log")"
+lab_check "service enable tcp VIP:80" lab_dplbctl service enable tcp $VIP:80
+lab_check "enabled again: curl through the VIP works" lab_in client curl -sf -m 5 -o /dev/null "http://$VIP/"
+
 # a VIP answers like a host: ping, RST on a TCP port without a service,
 # ICMP port unreachable on such a UDP port
 lab_check "the VIP answers ping" lab_in client ping -n -c 2 -i 0.2 -W 2 $VIP

@@ -36,12 +36,12 @@ test_add_service(void)
 	CU_ASSERT(c.svc.flags & LB_SVC_F_PERSISTENT);
 	CU_ASSERT_EQUAL(c.svc.persistence, 3);
 	CU_ASSERT_EQUAL(c.svc.netmask, 0xffffffff);
-	/* ipvsadm's defaults: wlc, -p alone = 300 s */
+	/* ipvsadm's defaults: wlc, -p alone = 360 s (libipvs IPVS_SVC_PERSISTENT_TIMEOUT) */
 	CU_ASSERT_EQUAL_FATAL(parse("--add-service --udp-service 198.18.1.100:53 -p -M 255.255.255.0",
 				    &c, err), 0);
 	CU_ASSERT_EQUAL(c.svc.proto, IPPROTO_UDP);
 	CU_ASSERT_STRING_EQUAL(c.svc.sched, "wlc");
-	CU_ASSERT_EQUAL(c.svc.persistence, 300);
+	CU_ASSERT_EQUAL(c.svc.persistence, 360);
 	CU_ASSERT_EQUAL(c.svc.netmask, 0xffffff00);
 	CU_ASSERT_EQUAL_FATAL(parse("-A -t 198.18.1.100:80 -s sh -b sh-fallback,sh-port", &c, err), 0);
 	CU_ASSERT_EQUAL(c.svc.flags, LB_SVC_F_SH_FALLBACK | LB_SVC_F_SH_PORT);
