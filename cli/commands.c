@@ -281,6 +281,119 @@ match(const struct command *cmd, int argc, char **argv)
 	return n;
 }
 
+/* Words that may follow a command's own words (argument completion). */
+static const struct lb_cli_word ipvsadm_words[] = {
+	{ "-A", "add virtual service: -A -t|-u VIP:PORT [-s SCHED] [-p [TIMEOUT]] [-M MASK]" },
+	{ "-E", "edit virtual service" }, { "-D", "delete virtual service: -D -t|-u VIP:PORT" },
+	{ "-C", "clear the whole table" }, { "-R", "restore rules (dplbctl -R < rules)" },
+	{ "-S", "save rules in -R format (-S -n)" },
+	{ "-a", "add real server: -a -t|-u VIP:PORT -r RIP[:PORT] [-g|-i|-m] [-w W]" },
+	{ "-e", "edit real server" }, { "-d", "delete real server: -d -t|-u VIP:PORT -r RIP" },
+	{ "-L", "list the table (-L -n [--stats|--rate|--thresholds|--persistent-conn|-c])" },
+	{ "-Z", "zero the counters [-t|-u VIP:PORT]" }, { "--set", "--set TCP TCPFIN UDP timeouts" },
+	{ "-t", "-t VIP:PORT  TCP service" }, { "-u", "-u VIP:PORT  UDP service" },
+	{ "-s", "-s SCHED  rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh twos" },
+	{ "-p", "-p [TIMEOUT]  persistence (360 s)" }, { "-M", "-M NETMASK  persistence granularity" },
+	{ "-b", "-b FLAGS  sh-fallback,sh-port,mh-fallback,mh-port" },
+	{ "-r", "-r RIP[:PORT]  real server" }, { "-g", "gatewaying (direct routing, default)" },
+	{ "-i", "ipip (tunnel)" }, { "-m", "masquerading (NAT)" }, { "-w", "-w WEIGHT  0..65535" },
+	{ "-x", "-x N  upper connection threshold" }, { "-y", "-y N  lower connection threshold" },
+	{ "-n", "numeric output" }, { "-c", "the connection entries (-L -c)" },
+	{ "--stats", "counters" }, { "--rate", "rates" }, { "--exact", "exact numbers" },
+	{ "--timeout", "the tcp tcpfin udp timeouts" }, { "--thresholds", "-x/-y thresholds" },
+	{ "--persistent-conn", "persistent connections" }, { "--sort", "sorted (always)" },
+	{ NULL, NULL },
+};
+
+static const struct lb_cli_word conn_words[] = {
+	{ "tcp", "TCP only" }, { "udp", "UDP only" }, { "client", "client A.B.C.D[:PORT]" },
+	{ "vip", "vip A.B.C.D[:PORT]" }, { "rs", "rs A.B.C.D[:PORT]" },
+	{ "state", "state ESTABLISHED|SYN_RECV|FIN_WAIT|TIME_WAIT|...|template" },
+	{ "limit", "limit N  rows (100 by default)" }, { NULL, NULL },
+};
+
+static const struct lb_cli_word proto_words[] = {
+	{ "tcp", "a TCP service (the default)" }, { "udp", "a UDP service" }, { NULL, NULL },
+};
+
+/* The argument words of the command whose own words are `words`, or NULL. */
+static const struct lb_cli_word *
+argument_words(const char *words)
+{
+	if (strcmp(words, "ipvsadm") == 0)
+		return ipvsadm_words;
+	if (strcmp(words, "show conn") == 0)
+		return conn_words;
+	if (strncmp(words, "service ", 8) == 0 || strcmp(words, "real-server drain") == 0)
+		return proto_words;
+	return NULL;
+}
+
+/* word is new among the n candidates found so far. */
+static bool
+fresh(const struct lb_cli_word *found, unsigned int n, const char *word)
+{
+	while (n-- > 0)
+		if (strcmp(found[n].word, word) == 0)
+			return false;
+	return true;
+}
+
+unsigned int
+lb_cli_complete(const char *line, struct lb_cli_word *found, unsigned int max,
+		char *store, size_t store_len, const char **usage)
+{
+	char buf[512], *argv[MAX_ARGS], words[64], *save = NULL, *w;
+	const char *partial;
+	unsigned int i, n = 0, k;
+	size_t used = 0, plen;
+	int argc, m;
+
+	*usage = NULL;
+	snprintf(buf, sizeof(buf), "%s", line);
+	plen = strlen(buf);
+	partial = "";
+	if (plen > 0 && buf[plen - 1] != ' ' && buf[plen - 1] != '\t') {
+		char *sp = strrchr(buf, ' ');
+
+		partial = line + (sp != NULL ? (size_t)(sp - buf) + 1 : 0);
+		buf[sp != NULL ? (size_t)(sp - buf) : 0] = '\0';
+	}
+	plen = strlen(partial);
+	argc = split(buf, argv);
+	if (argc < 0)
+		return 0;
+	for (i = 0; i < RTE_DIM(commands) && n < max; i++) {
+		const struct lb_cli_word *args;
+
+		m = match(&commands[i], argc, argv);
+		if (m >= 0) {			/* the command is typed: its arguments */
+			*usage = commands[i].usage;
+			args = argument_words(commands[i].words);
+			for (k = 0; args != NULL && args[k].word != NULL && n < max; k++)
+				if (strncmp(args[k].word, partial, plen) == 0)
+					found[n++] = args[k];
+			continue;
+		}
+		/* the next of the command's own words, when the typed ones agree */
+		snprintf(words, sizeof(words), "%s", commands[i].words);
+		save = NULL;
+		for (k = 0, w = strtok_r(words, " ", &save); w != NULL && k < (unsigned int)argc;
+		     k++, w = strtok_r(NULL, " ", &save))
+			if (strcmp(w, argv[k]) != 0)
+				break;
+		if (w == NULL || k < (unsigned int)argc || strncmp(w, partial, plen) != 0 ||
+		    !fresh(found, n, w) || used + strlen(w) + 1 > store_len)
+			continue;
+		memcpy(store + used, w, strlen(w) + 1);
+		found[n].word = store + used;
+		found[n].help = commands[i].usage;
+		used += strlen(w) + 1;
+		n++;
+	}
+	return n;
+}
+
 int
 lb_cli_exec(const char *line, FILE *out)
 {

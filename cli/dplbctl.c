@@ -4,15 +4,19 @@
  * when it fails. `dplbctl [-s HOST:PORT] WORDS...`; words are joined with
  * spaces. Arguments that start with '-' are taken as ipvsadm arguments
  * (`dplbctl -L -n` runs `ipvsadm -L -n`); `dplbctl -R` restores the rules
- * `ipvsadm -S` printed, read from stdin.
+ * `ipvsadm -S` printed, read from stdin; `dplbctl` alone opens an
+ * interactive session (line editing, history, TAB and `?` on a terminal).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define DEFAULT_SERVER "127.0.0.1:2323"
@@ -23,6 +27,7 @@ usage(FILE *out)
 	fprintf(out, "usage: dplbctl [-s HOST:PORT] COMMAND...\n"
 		"       dplbctl [-s HOST:PORT] IPVSADM-ARGS...   (e.g. -L -n)\n"
 		"       dplbctl [-s HOST:PORT] -R < RULES          (ipvsadm -S output)\n"
+		"       dplbctl [-s HOST:PORT]                     (an interactive session)\n"
 		"Runs one command on the dplb CLI (default %s, or $DPLB_SERVER;\n"
 		"$DPLB_PASSWORD is sent first when set)\n"
 		"and exits 0 on success, 1 when the command failed, 2 when dplb\n"
@@ -76,6 +81,17 @@ send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* $DPLB_PASSWORD and a newline, when set (a CLI reachable from elsewhere asks). */
+static int
+send_password(int fd)
+{
+	const char *pw = getenv("DPLB_PASSWORD");
+
+	if (pw == NULL)
+		return 0;
+	return send_all(fd, pw, strlen(pw)) == 0 && send_all(fd, "\n", 1) == 0 ? 0 : -1;
+}
+
 /* Length of the session's first prompt ("lb1(MASTER)> "), 0 when none. */
 static size_t
 prompt_len(const char *all)
@@ -105,9 +121,7 @@ run(const char *server, const char *cmd)
 	if (fd < 0)
 		return 2;
 	/* a CLI reachable from elsewhere asks for the password first */
-	if (getenv("DPLB_PASSWORD") != NULL &&
-	    (send_all(fd, getenv("DPLB_PASSWORD"), strlen(getenv("DPLB_PASSWORD"))) != 0 ||
-	     send_all(fd, "\n", 1) != 0)) {
+	if (send_password(fd) != 0) {
 		fprintf(stderr, "dplbctl: send failed: %s\n", strerror(errno));
 		close(fd);
 		return 2;
@@ -185,6 +199,113 @@ restore(const char *server)
 	return 0;
 }
 
+static struct termios saved_tty;
+
+static void
+restore_tty(void)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+}
+
+/*
+ * Copy what dplb sends to stdout without its telnet commands (IAC ...).
+ * *tn carries the parser state across reads: 0 data, 1 after IAC,
+ * 2 option byte, 3 in a subnegotiation, 4 IAC in a subnegotiation.
+ */
+static void
+print_from_dplb(const unsigned char *buf, size_t n, int *tn)
+{
+	char out[4096];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = buf[i];
+
+		switch (*tn) {
+		case 0:
+			if (c == 255)
+				*tn = 1;
+			else
+				out[k++] = (char)c;
+			break;
+		case 1:
+			*tn = c == 250 ? 3 : c >= 251 ? 2 : 0;
+			break;
+		case 2:
+			*tn = 0;
+			break;
+		case 3:
+			if (c == 255)
+				*tn = 4;
+			break;
+		default:
+			*tn = c == 240 ? 0 : 3;
+			break;
+		}
+	}
+	if (k > 0 && write(STDOUT_FILENO, out, k) < 0)
+		return;
+}
+
+/*
+ * No command: an interactive session. On a terminal, dplbctl asks dplb for
+ * character mode (telnet DO ECHO) so dplb's line editor runs (history,
+ * TAB, `?`), and passes keys through raw; otherwise lines are relayed as
+ * they come. Returns 0 when dplb closed the session, 2 when unreachable.
+ */
+static int
+interactive(const char *server)
+{
+	static const unsigned char char_mode[] = { 255, 253, 1, 255, 253, 3 };	/* DO ECHO, SGA */
+	bool tty = isatty(STDIN_FILENO) != 0;
+	struct pollfd p[2];
+	unsigned char buf[4096];
+	int fd, tn = 0;
+	ssize_t n;
+
+	fd = connect_to(server);
+	if (fd < 0)
+		return 2;
+	if (send_password(fd) != 0)
+		return 2;
+	if (tty) {
+		struct termios raw;
+
+		tcgetattr(STDIN_FILENO, &saved_tty);
+		raw = saved_tty;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		atexit(restore_tty);
+		if (send_all(fd, (const char *)char_mode, sizeof(char_mode)) != 0)
+			return 2;
+	}
+	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+	for (;;) {
+		if (poll(p, p[1].fd >= 0 ? 2 : 1, -1) < 0)
+			break;
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(fd, buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			print_from_dplb(buf, (size_t)n, &tn);
+		}
+		if (p[1].fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n <= 0) {			/* end of input: say quit, read the rest */
+				(void)!send_all(fd, "\nquit\n", 6);
+				p[1].fd = -1;
+			} else if (send_all(fd, (const char *)buf, (size_t)n) != 0) {
+				break;
+			}
+		}
+	}
+	close(fd);
+	if (tty)
+		(void)!write(STDOUT_FILENO, "\r\n", 2);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -199,9 +320,11 @@ main(int argc, char **argv)
 		server = argv[2];
 		i = 3;
 	}
-	if (i >= argc || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-		usage(i >= argc ? stderr : stdout);
-		return i >= argc ? 2 : 0;
+	if (i >= argc)
+		return interactive(server);
+	if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		usage(stdout);
+		return 0;
 	}
 	if (i + 1 == argc && (strcmp(argv[i], "-R") == 0 || strcmp(argv[i], "--restore") == 0))
 		return restore(server);

@@ -14,6 +14,7 @@
 
 #include "cli/password.h"
 #include "cli/server.h"
+#include "cli/term.h"
 #include "vrrp/instance.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_cli_logtype, cli, INFO);
@@ -35,6 +36,9 @@ enum telnet_state {
 #define IAC_SB 250
 #define IAC_SE 240
 #define IAC_WILL 251
+#define IAC_DO 253
+#define OPT_ECHO 1
+#define OPT_SGA 3		/* suppress go-ahead: character at a time */
 
 struct session {
 	int fd;
@@ -43,11 +47,15 @@ struct session {
 	bool authed;			/* password given (or none needed) */
 	unsigned int tries;		/* wrong passwords so far */
 	enum telnet_state tn;
+	unsigned char tn_verb;		/* WILL/WONT/DO/DONT awaiting its option */
+	bool offered;			/* we sent WILL ECHO, WILL SGA (a telnet client) */
+	bool after_cr;			/* interactive: a LF or NUL after CR is dropped */
+	struct lb_term *term;		/* interactive (client said DO ECHO): line editor */
 	uint64_t last_tsc;		/* last input, for the idle timeout */
 	size_t in_len;
 	char in[LB_CLI_MAX_LINE + 1];
 	char *out;
-	size_t out_len, out_off;
+	size_t out_len, out_off, out_cap;
 };
 
 static int listen_fd = -1;
@@ -100,6 +108,7 @@ static void
 session_close(struct session *s)
 {
 	close(s->fd);
+	lb_term_free(s->term);
 	free(s->out);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
@@ -114,14 +123,44 @@ session_write(struct session *s, const char *data, size_t len)
 		s->closing = true;	/* the reader is not keeping up */
 		return;
 	}
-	n = realloc(s->out, s->out_len + len);
-	if (n == NULL) {
-		s->closing = true;
+	if (s->out_len + len > s->out_cap) {
+		size_t cap = RTE_MAX(s->out_cap * 2, s->out_len + len + 256);
+
+		n = realloc(s->out, cap);
+		if (n == NULL) {
+			s->closing = true;
+			return;
+		}
+		s->out = n;
+		s->out_cap = cap;
+	}
+	memcpy(s->out + s->out_len, data, len);
+	s->out_len += len;
+}
+
+static void
+term_write(void *ctx, const char *data, size_t len)
+{
+	session_write(ctx, data, len);
+}
+
+/* Command output: a terminal in character mode needs CR LF (RFC 854 NVT). */
+static void
+session_write_text(struct session *s, const char *text, size_t len)
+{
+	const char *nl;
+
+	if (s->term == NULL) {
+		session_write(s, text, len);
 		return;
 	}
-	memcpy(n + s->out_len, data, len);
-	s->out = n;
-	s->out_len += len;
+	while (len > 0 && (nl = memchr(text, '\n', len)) != NULL) {
+		session_write(s, text, (size_t)(nl - text));
+		session_write(s, "\r\n", 2);
+		len -= (size_t)(nl - text) + 1;
+		text = nl + 1;
+	}
+	session_write(s, text, len);
 }
 
 /*
@@ -129,15 +168,28 @@ session_write(struct session *s, const char *data, size_t len)
  * state, as `lb1(MASTER)> `: the operator sees which box is in charge.
  */
 static void
-prompt(FILE *out)
+prompt_str(char *buf, size_t len)
 {
 	const char *vrrp = lb_vrrp_summary();
 	const char *name = router_id[0] != '\0' ? router_id : "dplb";
 
 	if (vrrp != NULL)
-		fprintf(out, "%s(%s)> ", name, vrrp);
+		snprintf(buf, len, "%s(%s)> ", name, vrrp);
 	else
-		fprintf(out, "%s> ", name);
+		snprintf(buf, len, "%s> ", name);
+}
+
+/* A fresh prompt: the editor's new line, or the text of it. */
+static void
+show_prompt(struct session *s)
+{
+	char p[96];
+
+	prompt_str(p, sizeof(p));
+	if (s->term != NULL)
+		lb_term_newline(s->term, p);
+	else
+		session_write(s, p, strlen(p));
 }
 
 /* Before any command: the password; three wrong ones close the session. */
@@ -145,25 +197,18 @@ static void
 session_auth(struct session *s, const char *line)
 {
 	static const char wrong[] = "error: wrong password\n";
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
 
 	if (lb_cli_password_ok(password_hash, line)) {
 		s->authed = true;
-		out = open_memstream(&text, &len);
-		if (out == NULL) {
-			s->closing = true;
-			return;
-		}
-		prompt(out);
-		fclose(out);
-		session_write(s, text, len);
-		free(text);
+		if (s->term != NULL)
+			session_write(s, "\r\n", 2);	/* Enter was not echoed */
+		show_prompt(s);
 		return;
 	}
 	LOG(WARNING, "CLI: wrong password (%u of %u)", s->tries + 1, PASSWORD_TRIES);
-	session_write(s, wrong, sizeof(wrong) - 1);
+	if (s->term != NULL)
+		session_write(s, "\r\n", 2);
+	session_write_text(s, wrong, sizeof(wrong) - 1);
 	if (++s->tries >= PASSWORD_TRIES)
 		s->closing = true;
 	else
@@ -174,7 +219,7 @@ static void
 session_run(struct session *s, const char *line)
 {
 	char *text = NULL;
-	size_t len = 0;
+	size_t len = 0, n;
 	FILE *out;
 	int rc;
 
@@ -197,28 +242,75 @@ session_run(struct session *s, const char *line)
 		s->closing = true;
 		return;
 	}
-	rc = lb_cli_exec(line, out);
+	n = strlen(line);
+	if (n > 0 && line[n - 1] == '?') {	/* `show ?`: what may come next */
+		char typed[LB_CLI_MAX_LINE + 1];
+
+		snprintf(typed, sizeof(typed), "%.*s", (int)(n - 1), line);
+		lb_term_help(out, typed);
+		rc = 0;
+	} else {
+		rc = lb_cli_exec(line, out);
+	}
 	if (s->batch)
 		fprintf(out, "%%%% %s\n", rc == 0 ? "ok" : "error");
-	else
-		prompt(out);
 	fclose(out);
-	session_write(s, text, len);
+	session_write_text(s, text, len);
 	free(text);
+	if (!s->batch && !s->closing)
+		show_prompt(s);
 }
 
-/* Take complete lines out of the input buffer. Telnet IAC sequences are skipped. */
+/*
+ * A telnet client (it sent telnet commands, or ends lines with CR LF): offer
+ * character mode, once. One that answers DO ECHO gets the line editor;
+ * nc, scripts and dplbctl's batch mode never see these bytes.
+ */
+static void
+telnet_offer(struct session *s)
+{
+	static const char offer[] = { (char)IAC, (char)IAC_WILL, OPT_ECHO,
+				      (char)IAC, (char)IAC_WILL, OPT_SGA };
+
+	if (s->offered || s->batch)
+		return;
+	s->offered = true;
+	session_write(s, offer, sizeof(offer));
+}
+
+/* The client asks for character mode (DO ECHO): editing, history, TAB, `?`. */
+static void
+go_interactive(struct session *s)
+{
+	if (s->term != NULL)
+		return;
+	telnet_offer(s);
+	s->term = lb_term_new(term_write, s);
+	if (s->term == NULL) {
+		s->closing = true;
+		return;
+	}
+	s->in_len = 0;
+	if (s->authed) {
+		session_write(s, "\r", 1);	/* the prompt again, over the line-mode one */
+		show_prompt(s);
+	}
+}
+
+/* Take complete lines out of the input buffer (line mode). */
 static void
 session_lines(struct session *s)
 {
 	size_t start = 0, i;
 
-	for (i = 0; i < s->in_len; i++) {
+	for (i = 0; i < s->in_len && s->fd >= 0; i++) {
 		if (s->in[i] != '\n')
 			continue;
 		s->in[i] = '\0';
-		if (i > start && s->in[i - 1] == '\r')
+		if (i > start && s->in[i - 1] == '\r') {
 			s->in[i - 1] = '\0';
+			telnet_offer(s);	/* telnet sends CR LF */
+		}
 		session_run(s, &s->in[start]);
 		start = i + 1;
 	}
@@ -232,7 +324,7 @@ session_lines(struct session *s)
 	}
 }
 
-/* Feed one byte through the telnet parser; true when it is data. */
+/* Feed one byte through the telnet parser (RFC 854); true when it is data. */
 static bool
 telnet_data(struct session *s, unsigned char c)
 {
@@ -247,9 +339,13 @@ telnet_data(struct session *s, unsigned char c)
 			s->tn = TN_DATA;
 			return false;
 		}
+		telnet_offer(s);
+		s->tn_verb = c;
 		s->tn = c == IAC_SB ? TN_SUB : c >= IAC_WILL ? TN_OPTION : TN_DATA;
 		return false;
-	case TN_OPTION:
+	case TN_OPTION:			/* other options: not ours, left unanswered */
+		if (s->tn_verb == IAC_DO && c == OPT_ECHO && !s->batch)
+			go_interactive(s);
 		s->tn = TN_DATA;
 		return false;
 	case TN_SUB:
@@ -261,6 +357,37 @@ telnet_data(struct session *s, unsigned char c)
 		return false;
 	}
 	return false;
+}
+
+/* One byte typed on an interactive session: the editor, or the password. */
+static void
+interactive_byte(struct session *s, char c)
+{
+	if (s->after_cr && (c == '\n' || c == '\0')) {	/* CR LF, CR NUL: one Enter */
+		s->after_cr = false;
+		return;
+	}
+	s->after_cr = c == '\r';
+	if (!s->authed) {		/* not echoed: the client left echo to us */
+		if (c == '\r' || c == '\n') {
+			s->in[s->in_len] = '\0';
+			s->in_len = 0;
+			session_auth(s, s->in);
+		} else if (c >= 0x20 && c < 0x7f && s->in_len < LB_CLI_MAX_LINE) {
+			s->in[s->in_len++] = c;
+		}
+		return;
+	}
+	switch (lb_term_input(s->term, c)) {
+	case LB_TERM_LINE:
+		session_run(s, lb_term_line(s->term));
+		break;
+	case LB_TERM_EOF:
+		s->closing = true;
+		break;
+	default:
+		break;
+	}
 }
 
 static unsigned int
@@ -278,11 +405,15 @@ session_read(struct session *s)
 	if (n < 0)
 		return 0;
 	s->last_tsc = rte_get_tsc_cycles();
-	for (i = 0; i < (size_t)n; i++) {
+	for (i = 0; i < (size_t)n && !s->closing; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
 		if (!telnet_data(s, c))
-			continue;	/* telnet negotiation: ignored, never answered */
+			continue;	/* telnet negotiation */
+		if (s->term != NULL) {
+			interactive_byte(s, (char)c);
+			continue;
+		}
 		if (c == 0 || c >= 0x80 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'))
 			continue;	/* control and non-ASCII bytes: ignored */
 		s->in[s->in_len++] = (char)c;
@@ -309,7 +440,7 @@ session_flush(struct session *s)
 	}
 	free(s->out);
 	s->out = NULL;
-	s->out_len = s->out_off = 0;
+	s->out_len = s->out_off = s->out_cap = 0;
 	if (s->closing)
 		session_close(s);
 }
@@ -318,23 +449,13 @@ session_flush(struct session *s)
 static void
 greet(struct session *s)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
-
 	s->authed = password_hash[0] == '\0';
 	s->tries = 0;
 	if (!s->authed) {
 		session_write(s, "password: ", 10);
 		return;
 	}
-	out = open_memstream(&text, &len);
-	if (out == NULL)
-		return;
-	prompt(out);
-	fclose(out);
-	session_write(s, text, len);
-	free(text);
+	show_prompt(s);
 }
 
 static unsigned int

@@ -37,4 +37,22 @@ unsigned int lb_cli_poll(void);
  */
 int lb_cli_exec(const char *line, FILE *out);
 
+/* A completion candidate: a word and what it does. */
+struct lb_cli_word {
+	const char *word;
+	const char *help;
+};
+
+/*
+ * Completion for the text typed before the cursor: the words that can come
+ * next and start with its partial last word (command words from the
+ * command table, then a command's own arguments: ipvsadm options, show
+ * conn filters, tcp|udp). Up to max go into found, their text copied into
+ * store when it is not static. *usage: the usage of the command already
+ * typed in full, else NULL. Returns how many were found. Pure but for the
+ * command table; any thread.
+ */
+unsigned int lb_cli_complete(const char *line, struct lb_cli_word *found, unsigned int max,
+			     char *store, size_t store_len, const char **usage);
+
 #endif

@@ -43,6 +43,21 @@ done <<<"$ABUSE"
 lab_check_eq "every hostile-session check ran" 7 "$(grep -c '^\(ok\|bad\) ' <<<"$ABUSE")"
 lab_check "dplb still pings after all that" lab_in client ping -n -c 1 -W 2 198.18.1.1
 
+# an operator at a terminal: character mode, TAB, `?`, history, ^C, ^D,
+# and dplbctl with no arguments (cli_term.py prints ok/bad per check)
+TERM_OUT=$(lab_in lb timeout 60 "$LAB_PY" "$LAB_LIB_DIR/cli_term.py" 127.0.0.1 "${DPLB_PORT[main]}" \
+	"$DPLBCTL")
+echo "$TERM_OUT"
+while read -r verdict name; do
+	case $verdict in
+	ok) lab_pass "$name" ;;
+	bad) lab_fail "${name%%:*}" "${name#*: }" ;;
+	esac
+done <<<"$TERM_OUT"
+lab_check_eq "every terminal check ran" 15 "$(grep -c '^\(ok\|bad\) ' <<<"$TERM_OUT")"
+OUT=$(lab_dplbctl show '?')
+lab_check_grep "a line ending in '?' (nc, scripts) lists what may follow" "^  conn +show conn " "$OUT"
+
 # the running configuration, in native syntax: it loads as a config file
 lab_dplbctl show config >"$LAB_TMP/shown.conf"
 lab_check "show config: the running configuration loads back (dplb --config-test)" \
