@@ -56,10 +56,25 @@ lab_check_eq "rr: rs2 served half" 10 "${LAB_SEEN[rs2]:-0}"
 STATS=$(lab_dplbctl ipvsadm -L -n --stats)
 echo "$STATS"
 lab_check_grep "--stats counts 20 connections on the service" "TCP  $VIP:80 +20 " "$STATS"
+# --stats against what tshark saw at the client: packets and IP bytes each way
+IN_P=$(lab_tshark "$PCAP" -Y "ip.dst == $VIP && tcp.dstport == 80" -T fields -e ip.len)
+OUT_P=$(lab_tshark "$PCAP" -Y "ip.src == $VIP && tcp.srcport == 80" -T fields -e ip.len)
+WANT="20 $(wc -l <<<"$IN_P") $(wc -l <<<"$OUT_P") $(awk '{ t += $1 } END { print t }' <<<"$IN_P") $(awk '{ t += $1 } END { print t }' <<<"$OUT_P")"
+GOT=$(lab_dplbctl ipvsadm -L -n --stats --exact | awk -v s="$VIP:80" '$1 == "TCP" && $2 == s { print $3, $4, $5, $6, $7 }')
+lab_check_eq "--stats --exact: Conns InPkts OutPkts InBytes OutBytes are what tshark counted" "$WANT" "$GOT"
+
 # --rate: the 2-second estimator sees the burst (CPS > 0) within a few seconds
 rate_seen() { lab_dplbctl ipvsadm -L -n --rate | awk -v s="$VIP:80" '$2 == s && $3 > 0 { f = 1 } END { exit !f }'; }
 lab_check "--rate shows connections per second for the service" lab_wait_until 6 rate_seen
 lab_dplbctl ipvsadm -L -n --rate
+# a steady 5 requests a second for 12 s: LVS's estimator (2 s samples, 1/4
+# weight) then reads 82 % of it, 4.1 CPS; anything in 3..7 is that rate
+lab_bg "${LAB_NS[client]}" "$LAB_TMP/steady.log" sh -c "for i in \$(seq 1 60); do
+	curl -s -m 1 -o /dev/null http://$VIP/; sleep 0.2; done"
+STEADY=$LAB_LAST_PID
+lab_wait_until 30 sh -c "! kill -0 $STEADY 2>/dev/null"
+CPS=$(lab_dplbctl ipvsadm -L -n --rate | awk -v s="$VIP:80" '$1 == "TCP" && $2 == s { print $3 }')
+lab_check "--rate after a steady 5 connections/s: CPS $CPS is in 3..7" test "${CPS:-0}" -ge 3 -a "${CPS:-0}" -le 7
 
 # what reached the client came from the VIP only, checksums valid
 SRCS=$(lab_tshark "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src | sort -u)
