@@ -2,6 +2,8 @@
 /* Drop-reason names and the sum of per-lcore counters. */
 #include <inttypes.h>
 
+#include <rte_lcore.h>
+
 #include "app/lcore.h"
 #include "app/stats.h"
 
@@ -46,6 +48,28 @@ lb_stats_total(struct lb_lcore_stats *total)
 		lb_stats_add(total, &lb_lcores[i].stats);
 }
 
+/*
+ * One lcore's line: `worker 0 (lcore 1): rx_packets N, tx_packets N,
+ * busy_cycles_per_packet N, drops N (no_connection 2, ...)`.
+ */
+static void
+lcore_line(FILE *out, const char *who, unsigned int lcore)
+{
+	const struct lb_lcore_stats *st = &lb_lcores[lcore].stats;
+	uint64_t drops = 0;
+	unsigned int i, n = 0;
+
+	for (i = 1; i < LB_DROP_MAX; i++)
+		drops += st->drops[i];
+	fprintf(out, "%s (lcore %u): rx_packets %" PRIu64 ", tx_packets %" PRIu64
+		", busy_cycles_per_packet %" PRIu64 ", drops %" PRIu64, who, lcore,
+		st->rx_pkts, st->tx_pkts, st->rx_pkts ? st->busy_cycles / st->rx_pkts : 0, drops);
+	for (i = 1; i < LB_DROP_MAX; i++)
+		if (st->drops[i] != 0)
+			fprintf(out, "%s%s %" PRIu64, n++ ? ", " : " (", lb_drop_name(i), st->drops[i]);
+	fputs(n ? ")\n" : "\n", out);
+}
+
 void
 lb_stats_print(FILE *out)
 {
@@ -63,4 +87,11 @@ lb_stats_print(FILE *out)
 	for (i = 1; i < LB_DROP_MAX; i++)
 		if (t.drops[i] != 0)
 			fprintf(out, "drop_%s %" PRIu64 "\n", lb_drop_name(i), t.drops[i]);
+	for (i = 0; i < lb_nb_workers; i++) {
+		char who[32];
+
+		snprintf(who, sizeof(who), "worker %u", i);
+		lcore_line(out, who, lb_worker_lcore[i]);
+	}
+	lcore_line(out, "control", rte_get_main_lcore());	/* ARP, VRRP, ICMP, local */
 }

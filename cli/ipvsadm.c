@@ -191,6 +191,31 @@ save(const struct lb_config *cfg, FILE *out)
 	}
 }
 
+/* ipvsadm -h: the commands and options this ipvsadm takes. */
+static void
+usage(FILE *out)
+{
+	fputs("ipvsadm (dplb): the IPVS table of this director\n"
+	      "  ipvsadm -A|E -t|u service-address [-s scheduler] [-p [timeout]] [-M netmask]\n"
+	      "          [-b sched-flags]\n"
+	      "  ipvsadm -D -t|u service-address\n"
+	      "  ipvsadm -C\n"
+	      "  ipvsadm -R                 (dplbctl -R < rules)\n"
+	      "  ipvsadm -S [-n]\n"
+	      "  ipvsadm -a|e -t|u service-address -r server-address [-g|i|m] [-w weight]\n"
+	      "          [-x upper-threshold] [-y lower-threshold]\n"
+	      "  ipvsadm -d -t|u service-address -r server-address\n"
+	      "  ipvsadm -L|l [-t|u service-address] [-c] [-n] [--stats|--rate|--thresholds|\n"
+	      "          --persistent-conn|--timeout] [--exact] [--sort]\n"
+	      "  ipvsadm -Z [-t|u service-address]\n"
+	      "  ipvsadm --set tcp tcpfin udp\n"
+	      "  ipvsadm -h\n"
+	      "Schedulers: rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh twos (default wlc);\n"
+	      "forwarding: -g direct routing (default), -i tunnel, -m masquerading, --fullnat;\n"
+	      "-p alone: 360 s. Firewall-mark services (-f) do not exist on a DPDK data path.\n",
+	      out);
+}
+
 int
 lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
 {
@@ -221,6 +246,9 @@ lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
 		return 0;
 	case LB_IPVS_SAVE:
 		save(cfg, out);
+		return 0;
+	case LB_IPVS_HELP:
+		usage(out);
 		return 0;
 	case LB_IPVS_SET:
 		if (cmd->timeouts[0])

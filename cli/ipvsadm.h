@@ -21,6 +21,7 @@ enum lb_ipvs_op {
 	LB_IPVS_SAVE,		/* -S */
 	LB_IPVS_SET,		/* --set tcp tcpfin udp */
 	LB_IPVS_ZERO,		/* -Z [-t|-u service] */
+	LB_IPVS_HELP,		/* -h */
 };
 
 struct lb_ipvs_cmd {

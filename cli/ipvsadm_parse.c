@@ -92,11 +92,11 @@ command_of(const char *a)
 		{ "--add-service", 'A' }, { "--edit-service", 'E' }, { "--delete-service", 'D' },
 		{ "--clear", 'C' }, { "--add-server", 'a' }, { "--edit-server", 'e' },
 		{ "--delete-server", 'd' }, { "--list", 'L' }, { "--save", 'S' }, { "--set", 's' },
-		{ "--zero", 'Z' },
+		{ "--zero", 'Z' }, { "--help", 'h' },
 	};
 	unsigned int i;
 
-	if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] == '\0' && strchr("AEDCaedLlSZ", a[1]))
+	if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] == '\0' && strchr("AEDCaedLlSZh", a[1]))
 		return a[1] == 'l' ? 'L' : a[1];
 	for (i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
 		if (strcmp(a, longs[i].l) == 0)
@@ -118,6 +118,7 @@ op_of(int c)
 	case 'S': return LB_IPVS_SAVE;
 	case 's': return LB_IPVS_SET;
 	case 'Z': return LB_IPVS_ZERO;
+	case 'h': return LB_IPVS_HELP;
 	default: return LB_IPVS_LIST;
 	}
 }
@@ -205,6 +206,9 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 		cmd->persist = true;
 	} else if (!strcmp(o, "--rate")) {
 		cmd->rate = true;
+	} else if (!strcmp(o, "-f") || !strcmp(o, "--fwmark-service")) {
+		return fail(err, len, "firewall-mark services (%s) need netfilter marks, which "
+			    "packets never get on a DPDK data path: use -t|-u VIP:PORT", o);
 	} else if (!strcmp(o, "-c") || !strcmp(o, "--connection")) {
 		cmd->conns = true;
 	} else if (!strcmp(o, "-X") || !strcmp(o, "--exact")) {

@@ -111,6 +111,11 @@ STATS=$(lab_dplbctl show stats)
 echo "$STATS" | sed 's/^/    show stats: /'
 lab_check_eq "no resource drops (ring_full, tx_full, no_mbuf, no_exception_path)" "" \
 	"$(grep -E '^drop_(ring_full|tx_full|no_mbuf|no_exception_path) ' <<<"$STATS")"
+W=$(grep -E '^worker 0 \(lcore [0-9]+\): rx_packets [0-9]+, tx_packets [0-9]+, busy_cycles_per_packet [0-9]+, drops [0-9]+' <<<"$STATS")
+C=$(grep -E '^control \(lcore [0-9]+\): rx_packets [0-9]+, ' <<<"$STATS")
+lab_check_eq "show stats: worker and control lines; their drops add up to the drop_ lines" \
+	"$(grep -E '^drop_' <<<"$STATS" | awk '{ t += $2 } END { print t + 0 }')" \
+	"$(printf '%s\n%s\n' "$W" "$C" | sed -E 's/.*, drops ([0-9]+).*/\1/' | awk '{ t += $1 } END { print t + 0 }')"
 
 # (e)
 lab_dplb_stop main

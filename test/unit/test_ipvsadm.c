@@ -48,6 +48,26 @@ test_add_service(void)
 }
 
 static void
+test_short_groups(void)
+{
+	struct lb_ipvs_cmd c;
+	char err[200];
+
+	CU_ASSERT_EQUAL_FATAL(parse("-lnc", &c, err), 0);
+	CU_ASSERT(c.op == LB_IPVS_LIST && c.numeric && c.conns && !c.exact);
+	CU_ASSERT_EQUAL_FATAL(parse("-L -n --stats --exact", &c, err), 0);
+	CU_ASSERT(c.op == LB_IPVS_LIST && c.stats && c.exact && !c.conns);
+	CU_ASSERT_EQUAL_FATAL(parse("--list --connection --persistent-conn", &c, err), 0);
+	CU_ASSERT(c.conns && c.persist);
+	CU_ASSERT_EQUAL_FATAL(parse("-Zn", &c, err), 0);
+	CU_ASSERT_EQUAL(c.op, LB_IPVS_ZERO);
+	CU_ASSERT_EQUAL_FATAL(parse("-h", &c, err), 0);
+	CU_ASSERT_EQUAL(c.op, LB_IPVS_HELP);
+	/* a group with a letter that takes a value is not a flag group */
+	CU_ASSERT_NOT_EQUAL(parse("-Lt 198.18.1.100:80", &c, err), 0);
+}
+
+static void
 test_add_server(void)
 {
 	struct lb_ipvs_cmd c;
@@ -116,6 +136,8 @@ test_mistakes(void)
 		{ "-A -t 198.18.1.100:80 --frobnicate", "--frobnicate" },
 		{ "-a -t 198.18.1.100:80 -r", "needs a value" },
 		{ "--set 1 2", "three" },
+		{ "-A -f 1 -s rr", "firewall-mark" },
+		{ "-Ln -Z", "one command" },
 	};
 	struct lb_ipvs_cmd c;
 	char err[200];
@@ -140,4 +162,5 @@ lb_test_register_ipvsadm(void)
 	CU_add_test(s, "-a / -e with methods, weights, thresholds", test_add_server);
 	CU_add_test(s, "-L, -C, -S, --set, -D", test_list_and_others);
 	CU_add_test(s, "mistakes are refused and named", test_mistakes);
+	CU_add_test(s, "-lnc, --exact, -c, -h as popt reads them", test_short_groups);
 }
