@@ -14,6 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 SECONDS_EACH=${1:-20}
 OUT=${FUZZ_OUT:-$(mktemp -d /tmp/dplb-fuzz.XXXXXX)}
+mkdir -p "$OUT"
 CC=${FUZZ_CC:-clang}
 passed=0 failed=0
 
