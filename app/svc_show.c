@@ -173,6 +173,37 @@ cmp_dests(const void *a, const void *b)
 	return (int)rte_be_to_cpu_16(x->port) - (int)rte_be_to_cpu_16(y->port);
 }
 
+/* show top's order: busiest first, by connections then packets per second. */
+static int
+cmp_rates(const struct lb_rate_est *x, const struct lb_rate_est *y)
+{
+	if (x->rate[0] != y->rate[0])
+		return x->rate[0] > y->rate[0] ? -1 : 1;
+	if (x->rate[1] != y->rate[1])
+		return x->rate[1] > y->rate[1] ? -1 : 1;
+	return 0;
+}
+
+static int
+cmp_services_top(const void *a, const void *b)
+{
+	const struct lb_service *x = *(const struct lb_service *const *)a;
+	const struct lb_service *y = *(const struct lb_service *const *)b;
+	int c = cmp_rates(&x->state->est, &y->state->est);
+
+	return c != 0 ? c : cmp_services(a, b);
+}
+
+static int
+cmp_dests_top(const void *a, const void *b)
+{
+	const struct lb_dest *x = *(const struct lb_dest *const *)a;
+	const struct lb_dest *y = *(const struct lb_dest *const *)b;
+	int c = cmp_rates(&x->state->est, &y->state->est);
+
+	return c != 0 ? c : cmp_dests(a, b);
+}
+
 /* " (sh-fallback,sh-port)" as ipvsadm prints scheduler flags. */
 static void
 sched_flags(FILE *out, uint32_t flags)
@@ -194,12 +225,14 @@ static void
 show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view, bool exact)
 {
 	const struct lb_dest *dests[LB_MAX_RS];
+	bool numbers_view = view == LB_SVC_VIEW_STATS || view == LB_SVC_VIEW_RATE ||
+			    view == LB_SVC_VIEW_TOP;
 	char ap[32], name[48];
 	unsigned int j;
 
 	lb_addr_port_str(ap, sizeof(ap), s->vip, s->vport);
 	snprintf(name, sizeof(name), "%s  %s", s->proto == IPPROTO_UDP ? "UDP" : "TCP", ap);
-	if (view == LB_SVC_VIEW_STATS || view == LB_SVC_VIEW_RATE) {
+	if (numbers_view) {
 		fprintf(out, "%-33s", name);
 		numbers(out, s->state->stats, &s->state->est, view, exact);
 	} else {
@@ -216,13 +249,14 @@ show_service(FILE *out, const struct lb_service *s, enum lb_svc_view view, bool 
 	}
 	for (j = 0; j < s->nb_dests; j++)
 		dests[j] = &s->dests[j];
-	qsort(dests, s->nb_dests, sizeof(dests[0]), cmp_dests);
+	qsort(dests, s->nb_dests, sizeof(dests[0]),
+	      view == LB_SVC_VIEW_TOP ? cmp_dests_top : cmp_dests);
 	for (j = 0; j < s->nb_dests; j++) {
 		const struct lb_dest *d = dests[j];
 
 		lb_addr_port_str(ap, sizeof(ap), d->addr, d->port);
 		ap[28] = '\0';		/* ipvsadm cuts the name to its column */
-		if (view == LB_SVC_VIEW_STATS || view == LB_SVC_VIEW_RATE) {
+		if (numbers_view) {
 			fprintf(out, "  -> %-28s", ap);
 			numbers(out, d->state->stats, &d->state->est, view, exact);
 		} else if (view == LB_SVC_VIEW_THRESHOLDS) {
@@ -251,12 +285,16 @@ lb_svc_show(FILE *out, enum lb_svc_view view, bool exact)
 	const struct lb_service *svcs[LB_MAX_SERVICES];
 	unsigned int i, n = snap != NULL ? snap->nb_services : 0;
 
-	fprintf(out, "IP Virtual Server version 1.2.1 (size=4096)\n");
+	if (view == LB_SVC_VIEW_TOP)
+		fprintf(out, "dplb top: services and real servers, busiest first "
+			"(every second; any key ends)\n");
+	else
+		fprintf(out, "IP Virtual Server version 1.2.1 (size=4096)\n");
 	if (view == LB_SVC_VIEW_STATS)
 		fprintf(out, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
 			"Prot LocalAddress:Port", "Conns", "InPkts", "OutPkts", "InBytes",
 			"OutBytes");
-	else if (view == LB_SVC_VIEW_RATE)
+	else if (view == LB_SVC_VIEW_RATE || view == LB_SVC_VIEW_TOP)
 		fprintf(out, "%-33s %8s %8s %8s %8s %8s\n  -> RemoteAddress:Port\n",
 			"Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS");
 	else if (view == LB_SVC_VIEW_THRESHOLDS)
@@ -270,7 +308,7 @@ lb_svc_show(FILE *out, enum lb_svc_view view, bool exact)
 			"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
 	for (i = 0; i < n; i++)
 		svcs[i] = snap->services[i];
-	qsort(svcs, n, sizeof(svcs[0]), cmp_services);
+	qsort(svcs, n, sizeof(svcs[0]), view == LB_SVC_VIEW_TOP ? cmp_services_top : cmp_services);
 	for (i = 0; i < n; i++)
 		show_service(out, svcs[i], view, exact);
 }

@@ -103,6 +103,7 @@ enum lb_svc_view {
 	LB_SVC_VIEW_RATE,	/* ipvsadm -L -n --rate */
 	LB_SVC_VIEW_THRESHOLDS,	/* ipvsadm -L -n --thresholds */
 	LB_SVC_VIEW_PERSIST,	/* ipvsadm -L -n --persistent-conn */
+	LB_SVC_VIEW_TOP,	/* show top: the --rate columns, busiest first */
 };
 
 /*

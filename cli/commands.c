@@ -106,6 +106,15 @@ cmd_conns(int argc, char **argv, FILE *out)
 }
 
 static int
+cmd_top(int argc, char **argv, FILE *out)
+{
+	if (lb_cli_extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_svc_show(out, LB_SVC_VIEW_TOP, false);
+	return LB_CLI_REPEAT;
+}
+
+static int
 cmd_vrrp(int argc, char **argv, FILE *out)
 {
 	if (lb_cli_extra_words(argc, argv, out))
@@ -219,6 +228,8 @@ static const struct command commands[] = {
 	  "connections (100 by default)", lb_cmd_show_conn },
 	{ "show connections", "show connections    how many connections are tracked", cmd_conns },
 	{ "show stats", "show stats          packet counters and drops by reason", cmd_stats },
+	{ "show top", "show top            services and real servers by rate, every second, "
+	  "until a key", cmd_top },
 	{ "show interfaces", "show interfaces     data ports, addresses, link, NIC counters",
 	  cmd_interfaces },
 	{ "show neigh", "show neigh          the ARP table", cmd_neigh },

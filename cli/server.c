@@ -51,6 +51,8 @@ struct session {
 	bool offered;			/* we sent WILL ECHO, WILL SGA (a telnet client) */
 	bool after_cr;			/* interactive: a LF or NUL after CR is dropped */
 	struct lb_term *term;		/* interactive (client said DO ECHO): line editor */
+	uint64_t repeat_tsc;		/* show top: next refresh; 0 = not refreshing */
+	char repeat[32];		/* ... of this command */
 	uint64_t last_tsc;		/* last input, for the idle timeout */
 	size_t in_len;
 	char in[LB_CLI_MAX_LINE + 1];
@@ -250,15 +252,49 @@ session_run(struct session *s, const char *line)
 		lb_term_help(out, typed);
 		rc = 0;
 	} else {
+		if (s->term != NULL && s->repeat_tsc != 0)
+			fputs("\033[H\033[2J", out);	/* a refresh: from the top of a clean screen */
 		rc = lb_cli_exec(line, out);
+	}
+	if (rc == LB_CLI_REPEAT) {
+		rc = 0;
+		if (!s->batch && strlen(line) < sizeof(s->repeat)) {
+			snprintf(s->repeat, sizeof(s->repeat), "%s", line);
+			s->repeat_tsc = rte_get_tsc_cycles() + rte_get_tsc_hz();
+		}
 	}
 	if (s->batch)
 		fprintf(out, "%%%% %s\n", rc == 0 ? "ok" : "error");
 	fclose(out);
 	session_write_text(s, text, len);
 	free(text);
-	if (!s->batch && !s->closing)
+	if (!s->batch && !s->closing && s->repeat_tsc == 0)
 		show_prompt(s);
+}
+
+/* show top and the like: the next frame when its second has come. */
+static unsigned int
+session_refresh(struct session *s)
+{
+	char line[sizeof(s->repeat)];
+
+	if (s->repeat_tsc == 0 || rte_get_tsc_cycles() < s->repeat_tsc || s->out_len > 0)
+		return 0;
+	snprintf(line, sizeof(line), "%s", s->repeat);
+	session_run(s, line);
+	return 1;
+}
+
+/* Any key ends a refreshing view: what was typed is dropped, the prompt returns. */
+static bool
+refresh_stopped(struct session *s)
+{
+	if (s->repeat_tsc == 0)
+		return false;
+	s->repeat_tsc = 0;
+	s->in_len = 0;
+	show_prompt(s);
+	return true;
 }
 
 /*
@@ -405,6 +441,8 @@ session_read(struct session *s)
 	if (n < 0)
 		return 0;
 	s->last_tsc = rte_get_tsc_cycles();
+	if (refresh_stopped(s))
+		return 1;
 	for (i = 0; i < (size_t)n && !s->closing; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
@@ -501,6 +539,8 @@ lb_cli_poll(void)
 			s->closing = true;
 		}
 		work += session_read(s);
+		if (s->fd >= 0)
+			work += session_refresh(s);
 		if (s->fd >= 0 && (s->out_len > 0 || s->closing))
 			session_flush(s);
 	}

@@ -30,10 +30,14 @@ void lb_cli_term(void);
 /* Accept, read, run commands, flush output. Returns units of work done. */
 unsigned int lb_cli_poll(void);
 
+/* lb_cli_exec's answer for a refreshing view (show top): run it again every second. */
+#define LB_CLI_REPEAT 1
+
 /*
- * Run one command line, writing its output to out. Returns 0, or -EINVAL
- * for an unknown command or bad arguments (message already in out).
- * Control lcore.
+ * Run one command line, writing its output to out. Returns 0, LB_CLI_REPEAT
+ * when the command is a view to refresh every second until the operator
+ * presses a key, or -EINVAL for an unknown command or bad arguments
+ * (message already in out). Control lcore.
  */
 int lb_cli_exec(const char *line, FILE *out);
 

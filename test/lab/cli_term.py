@@ -62,7 +62,8 @@ s.sendall(b"\r\n")                                # Enter as CR LF: one command,
 out, _ = read_for(s, rb"rx_packets[^\n]*\n(.|\n)*> $")
 text = ANSI.sub(b"", out)
 check("Enter runs it again", b"rx_packets" in out, repr(out[-200:]))
-check("... once (CR LF is one Enter)", text.count(b"rx_packets") == 1, repr(text[-200:]))
+check("... once (CR LF is one Enter)", len(re.findall(rb"(?m)^rx_packets ", text)) == 1,
+      repr(text[-200:]))
 
 s.sendall(b"show ?")
 out, _ = read_for(s, rb"show $")
@@ -77,6 +78,13 @@ check("TAB completes ipvsadm options (--per -> --persistent-conn)",
       ANSI.sub(b"", out).endswith(b"--persistent-conn "), repr(out))
 s.sendall(b"\x03")
 read_for(s, rb"> $")
+s.sendall(b"show top\r\x00")
+out, _ = read_for(s, rb"(?s)dplb top.*dplb top.*CPS", timeout=4)
+check("show top refreshes every second on a clean screen",
+      out.count(b"dplb top") >= 2 and b"\x1b[2J" in out, repr(out[-300:]))
+s.sendall(b"q")
+out, _ = read_for(s, rb"> $")
+check("... and any key ends it with the prompt back", ANSI.sub(b"", out).endswith(b"> "), repr(out))
 s.sendall(b"frobnicate\r\x00")
 out, _ = read_for(s, rb"> $")
 check("an unknown command still gets its error", b"unknown command 'frobnicate'" in out, repr(out))

@@ -18,7 +18,7 @@ OUT=$(lab_dplbctl help)
 lab_check_grep "help lists ipvsadm" "^ipvsadm " "$OUT"
 lab_check_grep "help lists show stats" "^show stats " "$OUT"
 OUT=$(lab_dplbctl help show)
-lab_check_eq "help show: only the show commands" "8" "$(grep -c '^show ' <<<"$OUT")"
+lab_check_eq "help show: only the show commands" "9" "$(grep -c '^show ' <<<"$OUT")"
 lab_check_grep "... and nothing else" "^show" "$(head -n 1 <<<"$OUT")"
 OUT=$(lab_dplbctl frobnicate 2>&1); rc=$?
 lab_check_eq "an unknown command exits 1" 1 "$rc"
@@ -54,7 +54,7 @@ while read -r verdict name; do
 	bad) lab_fail "${name%%:*}" "${name#*: }" ;;
 	esac
 done <<<"$TERM_OUT"
-lab_check_eq "every terminal check ran" 15 "$(grep -c '^\(ok\|bad\) ' <<<"$TERM_OUT")"
+lab_check_eq "every terminal check ran" 17 "$(grep -c '^\(ok\|bad\) ' <<<"$TERM_OUT")"
 OUT=$(lab_dplbctl show '?')
 lab_check_grep "a line ending in '?' (nc, scripts) lists what may follow" "^  conn +show conn " "$OUT"
 
