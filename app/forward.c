@@ -334,6 +334,21 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	drop(lc, m, rc == 0 ? LB_DROP_NO_ROUTE : LB_DROP_ICMP_BAD);
 }
 
+/*
+ * Flag sets no TCP stack sends, used by scanners and floods to probe or
+ * confuse state tables: SYN with FIN or RST, and a segment with no flag.
+ */
+static inline bool
+tcp_flags_sane(uint8_t proto, uint8_t flags)
+{
+	if (proto != IPPROTO_TCP)
+		return true;
+	if ((flags & RTE_TCP_SYN_FLAG) && (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))
+		return false;
+	return (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG |
+			 RTE_TCP_FIN_FLAG)) != 0;
+}
+
 bool
 lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
 		   struct lb_fwd_pkt *p, uint64_t now)
@@ -360,12 +375,20 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		drop(lc, m, rc == -ENOENT ? LB_DROP_FRAGMENT : LB_DROP_L4_TRUNC);
 		return false;
 	}
+	if (unlikely(p->key.sport == 0 || p->key.dport == 0)) {
+		drop(lc, m, LB_DROP_ZERO_PORT);
+		return false;
+	}
+	p->flags = tcp_flags(m, info);
+	if (unlikely(!tcp_flags_sane(info->proto, p->flags))) {
+		drop(lc, m, LB_DROP_TCP_FLAGS);
+		return false;
+	}
 	p->m = m;
 	p->info = *info;
 	p->key.proto = info->proto;
 	p->key.saddr = ip->src_addr;
 	p->key.daddr = ip->dst_addr;
-	p->flags = tcp_flags(m, info);
 	return true;
 }
 

@@ -31,6 +31,8 @@
 	X(NO_EXCEPTION,	"no_exception_path")	/* local traffic, no kernel TAP */ \
 	X(NO_MBUF,	"no_mbuf") \
 	X(L4_TRUNC,	"l4_truncated") \
+	X(ZERO_PORT,	"zero_port")		/* TCP/UDP source or destination port 0 */ \
+	X(TCP_FLAGS,	"tcp_bad_flags")	/* SYN+FIN, SYN+RST, no flag at all */ \
 	X(FRAGMENT,	"fragment_dropped")	/* policy: fragments are dropped */ \
 	X(NO_SERVICE,	"no_service")		/* VIP, but no service on that port */ \
 	X(NOT_SYN,	"no_connection")	/* TCP non-SYN with no connection */ \

@@ -37,6 +37,11 @@ KINDS = {
     "arp_other": ("arp_not_for_us", "ARP request for an address dplb does not own"),
     "other_host": ("other_host", "unicast to a MAC that is not dplb's"),
     "icmp_csum": ("icmp_malformed", "ICMP echo request with a bad ICMP checksum"),
+    "tcp_synfin": ("tcp_bad_flags", "TCP SYN+FIN to DSTIP:80"),
+    "tcp_synrst": ("tcp_bad_flags", "TCP SYN+RST to DSTIP:80"),
+    "tcp_null": ("tcp_bad_flags", "TCP segment with no flag to DSTIP:80"),
+    "tcp_port0": ("zero_port", "TCP SYN to DSTIP port 0"),
+    "udp_port0": ("zero_port", "UDP from source port 0 to DSTIP:9999"),
     "arp_req": ("", "ARP request for DSTIP (dplb answers)"),
     "echo": ("", "ICMP echo request to DSTIP (dplb answers)"),
 }
@@ -72,6 +77,21 @@ def icmp_echo(bad_csum=False, ident=0x4C42, seq=1):
     if bad_csum:
         c = (c + 1) & 0xFFFF
     return hdr[:2] + struct.pack("!H", c) + hdr[4:] + body
+
+
+def tcp(src, dst, sport, dport, flags):
+    """A TCP segment with a valid checksum (flags: the flag byte)."""
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, 0x4C420000, 0, 5 << 4, flags, 8192, 0, 0)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(hdr))
+    c = csum(pseudo + hdr)
+    return hdr[:16] + struct.pack("!H", c) + hdr[18:]
+
+
+def udp(src, dst, sport, dport, body=b"dplb"):
+    hdr = struct.pack("!HHHH", sport, dport, 8 + len(body), 0)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, 8 + len(body))
+    c = csum(pseudo + hdr + body) or 0xFFFF
+    return hdr[:6] + struct.pack("!H", c) + body
 
 
 def arp(op, sha, sip, tip, hlen=6):
@@ -120,6 +140,13 @@ def build(kind, src_mac, dst_mac, src_ip, dst_ip):
             ipv4(src_ip, dst_ip, icmp_echo())
     if kind == "icmp_csum":
         return eth(0x0800) + ipv4(src_ip, dst_ip, icmp_echo(bad_csum=True))
+    tcp_kinds = {"tcp_synfin": (80, 0x03), "tcp_synrst": (80, 0x06), "tcp_null": (80, 0x00),
+                 "tcp_port0": (0, 0x02)}
+    if kind in tcp_kinds:
+        dport, flags = tcp_kinds[kind]
+        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, 40000, dport, flags), proto=6)
+    if kind == "udp_port0":
+        return eth(0x0800) + ipv4(src_ip, dst_ip, udp(src_ip, dst_ip, 0, 9999), proto=17)
     if kind == "arp_req":
         return eth(0x0806, bcast) + arp(1, src_mac, src_ip, dst_ip)
     if kind == "echo":

@@ -144,6 +144,20 @@ lab_check_eq "the connection established before the disable carries on: 200" "HT
 lab_check "service enable tcp VIP:80" lab_dplbctl service enable tcp $VIP:80
 lab_check "enabled again: curl through the VIP works" lab_in client curl -sf -m 5 -o /dev/null "http://$VIP/"
 
+# forged segments to the VIP: flag sets no stack sends and port 0, each
+# dropped before any connection is made and counted under its reason
+FORGED="tcp_synfin tcp_synrst tcp_null tcp_port0 udp_port0"
+B_FLAGS=$(lab_stat drop_tcp_bad_flags) B_ZERO=$(lab_stat drop_zero_port)
+SENT=$(lab_in client "$LAB_PY" "$LAB_LIB_DIR/frames.py" send "${LAB_IF[client]}" \
+	"$(lab_dplb_mac lab0)" 198.18.1.10 $VIP $FORGED)
+lab_check_eq "frames.py sent the five forged segments" 5 "$(grep -c ' sent ' <<<"$SENT")"
+forged_counted() { [ $(($(lab_stat drop_tcp_bad_flags) - B_FLAGS)) -eq 3 ] &&
+	[ $(($(lab_stat drop_zero_port) - B_ZERO)) -eq 2 ]; }
+lab_check "SYN+FIN, SYN+RST, no flags: drop_tcp_bad_flags +3; port 0: drop_zero_port +2" \
+	lab_wait_until 3 forged_counted
+lab_check_grep "... and no connection was made for them (show conn client 198.18.1.10:40000)" \
+	"^0 shown of" "$(lab_dplbctl show conn client 198.18.1.10:40000)"
+
 # a VIP answers like a host: ping, RST on a TCP port without a service,
 # ICMP port unreachable on such a UDP port
 lab_check "the VIP answers ping" lab_in client ping -n -c 2 -i 0.2 -W 2 $VIP
