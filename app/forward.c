@@ -199,6 +199,10 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[LB_DROP_SVC_DISABLED]++;
 		return NULL;
 	}
+	if (svc->acl != NULL && !lb_acl_permits(svc->acl, rte_be_to_cpu_32(key->saddr))) {
+		lc->stats.drops[LB_DROP_ACL]++;
+		return NULL;
+	}
 	if (svc->flags & LB_SVC_F_PERSISTENT) {
 		tmpl = lb_conn_template_get(lc->worker_index, svc, key->saddr, now);
 		if (tmpl != NULL) {

@@ -87,6 +87,7 @@ struct lb_service {
 	struct lb_svc_state *state;
 	rte_be32_t laddrs[LB_MAX_LADDRS];	/* FNAT source addresses */
 	unsigned int nb_laddrs;
+	const struct lb_cfg_acl *acl;	/* who may connect; NULL = anyone */
 	unsigned int nb_dests;
 	struct lb_dest dests[];		/* immutable in a published snapshot */
 };

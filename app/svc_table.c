@@ -202,6 +202,7 @@ free_snapshot(struct lb_svc_snapshot *snap)
 			release_dest_state(s->dests[j].state);
 		if (--s->state->refcnt == 0)
 			free(s->state);
+		free((void *)(uintptr_t)s->acl);
 		free(s);
 	}
 	free(snap->slots);
@@ -229,10 +230,21 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 	s->sched_param = c->sched_param;
 	for (i = 0; i < c->nb_laddrs; i++)
 		s->laddrs[s->nb_laddrs++] = rte_cpu_to_be_32(c->laddrs[i]);
+	if (c->acl.nb_allow + c->acl.nb_deny > 0) {
+		struct lb_cfg_acl *acl = malloc(sizeof(*acl));
+
+		if (acl == NULL) {
+			free(s);
+			return NULL;
+		}
+		*acl = c->acl;
+		s->acl = acl;
+	}
 	s->sched = lb_sched_find(c->sched);
 	prev = find_old(old, s);
 	s->state = prev ? prev->state : zalloc_aligned(sizeof(*s->state));
 	if (s->state == NULL || s->sched == NULL) {
+		free((void *)(uintptr_t)s->acl);
 		free(s);
 		return NULL;
 	}

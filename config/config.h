@@ -125,6 +125,25 @@ struct lb_cfg_check {
 };
 
 /* A virtual service, as ipvsadm -A plus its -a lines (host byte order). */
+/* A source prefix of a service ACL (host order; addr already masked). */
+struct lb_acl_entry {
+	uint32_t addr;
+	uint32_t mask;
+};
+
+#define LB_MAX_ACL 64	/* prefixes per list */
+
+/*
+ * Who may open connections to a service (DPVS's blacklist/whitelist):
+ * a source in deny is refused; with allow entries, only sources in one of
+ * them are taken. Checked for new connections only.
+ */
+struct lb_cfg_acl {
+	struct lb_acl_entry allow[LB_MAX_ACL];
+	struct lb_acl_entry deny[LB_MAX_ACL];
+	unsigned int nb_allow, nb_deny;
+};
+
 struct lb_cfg_service {
 	uint8_t proto;				/* IPPROTO_TCP or IPPROTO_UDP */
 	uint32_t vip;
@@ -150,6 +169,7 @@ struct lb_cfg_service {
 	uint32_t passive_backoff_ms;		/* out that long (doubling on repeat); 0 = delay_loop */
 	char quorum_up[LB_CHECK_PATH_LEN];	/* script run when quorum is gained; "" none */
 	char quorum_down[LB_CHECK_PATH_LEN];	/* ... when it is lost */
+	struct lb_cfg_acl acl;			/* acl = { allow = [...]; deny = [...]; } */
 	int line;
 };
 
@@ -428,6 +448,26 @@ int lb_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *prefix_len,
 
 /* The netmask of a prefix length (host order; 0 for /0). Pure. */
 uint32_t lb_ipv4_mask(uint8_t prefix_len);
+
+/*
+ * May host-order source addr open a connection under acl? Not in deny,
+ * and in allow when allow has entries. Pure; worker lcores.
+ */
+static inline bool
+lb_acl_permits(const struct lb_cfg_acl *acl, uint32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < acl->nb_deny; i++)
+		if ((addr & acl->deny[i].mask) == acl->deny[i].addr)
+			return false;
+	if (acl->nb_allow == 0)
+		return true;
+	for (i = 0; i < acl->nb_allow; i++)
+		if ((addr & acl->allow[i].mask) == acl->allow[i].addr)
+			return true;
+	return false;
+}
 
 /* True when addr is inside a (host order, prefix a/prefix_len). Pure. */
 bool lb_ipv4_in_prefix(uint32_t addr, const struct lb_cfg_addr *a);

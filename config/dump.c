@@ -227,6 +227,29 @@ dump_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
 	fprintf(out, "}%s\n", last ? "" : ",");
 }
 
+/* One ACL list: "allow = [ "198.18.0.0/16", ... ];". */
+static void
+dump_acl_list(const char *name, const struct lb_acl_entry *e, unsigned int n, FILE *out)
+{
+	char a[16];
+	unsigned int i;
+
+	fprintf(out, "%s = [", name);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s\"%s/%d\"", i ? ", " : " ", lb_ipv4_str(e[i].addr, a, sizeof(a)),
+			__builtin_popcount(e[i].mask));
+	fputs(" ]; ", out);
+}
+
+static void
+dump_acl(const struct lb_cfg_acl *acl, FILE *out)
+{
+	fputs("acl = { ", out);
+	dump_acl_list("allow", acl->allow, acl->nb_allow, out);
+	dump_acl_list("deny", acl->deny, acl->nb_deny, out);
+	fputs("};\n\t\t", out);
+}
+
 static void
 dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE *out,
 	     bool last)
@@ -255,6 +278,8 @@ dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE
 	fprintf(out, "\t\tmh_table_size = %u;\n\t\t", svc->sched_param);
 	if (svc->flags & LB_SVC_F_DISABLED)
 		fputs("enabled = false;\n\t\t", out);
+	if (svc->acl.nb_allow + svc->acl.nb_deny > 0)
+		dump_acl(&svc->acl, out);
 	put_timing(out, &svc->timing, true);
 	fprintf(out, "\n\t\tquorum = %u; hysteresis = %u; alpha = %s; omega = %s;\n",
 		svc->quorum, svc->hysteresis, svc->alpha ? "true" : "false",

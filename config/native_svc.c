@@ -25,7 +25,7 @@ static const char *const svc_keys[] = { "protocol", "address", "port", "schedule
 	"real_servers", "delay_loop", "connect_timeout", "retry", "nb_get_retry",
 	"delay_before_retry", "warmup", "quorum", "hysteresis", "alpha", "omega",
 	"sorry_server", "quorum_up", "quorum_down", "passive_failures", "passive_backoff",
-	"enabled", NULL };
+	"enabled", "acl", NULL };
 static const char *const rs_keys[] = { "address", "port", "weight", "forward",
 	"upper_threshold", "lower_threshold", "inhibit_on_failure", "delay_loop",
 	"connect_timeout", "retry", "nb_get_retry", "delay_before_retry", "warmup",
@@ -334,6 +334,7 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 				      "(line %d)", where, j, o->line);
 	}
 	parse_laddrs(ctx, grp, svc, where);
+	lb_cfg_parse_acl(ctx, grp, svc, where);
 	lb_cfg_parse_svc_health(ctx, grp, svc, where);
 	list = config_setting_get_member(grp, "real_servers");
 	/* a service with no real servers yet is valid */

@@ -30,6 +30,7 @@ virtual_servers = ( {
 }, {
 	protocol = \"tcp\"; address = \"$PVIP\"; port = 80; scheduler = \"wlc\";
 	persistence = 3;
+	acl = { allow = [ \"198.18.1.0/24\" ]; deny = [ \"198.18.1.66\" ]; };
 	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
 }, {
 	protocol = \"udp\"; address = \"$VIP\"; port = 9999; scheduler = \"rr\";
@@ -99,6 +100,18 @@ for i in $(seq 30 39); do
 done
 lab_check_eq "persistent service: ten fresh client addresses reach both servers" \
 	"rs1 rs2" "$(printf '%s\n' "${!pseen[@]}" | sort | xargs)"
+# the service's acl: 198.18.1.66 is denied, its neighbour .67 is not
+ip -n "${LAB_NS[client]}" addr add 198.18.1.66/24 dev "${LAB_IF[client]}"
+ip -n "${LAB_NS[client]}" addr add 198.18.1.67/24 dev "${LAB_IF[client]}"
+A0=$(lab_stat drop_acl_denied)
+lab_in client curl -s -m 2 -o /dev/null --interface 198.18.1.66 "http://$PVIP/"
+lab_check_eq "acl deny 198.18.1.66: its connection is refused (curl times out, exit 28)" 28 "$?"
+lab_check_ge "... counted as acl_denied" 1 "$(($(lab_stat drop_acl_denied) - A0))"
+lab_check "acl: 198.18.1.67 (allowed by 198.18.1.0/24) gets through" \
+	lab_in client curl -sf -m 5 -o /dev/null --interface 198.18.1.67 "http://$PVIP/"
+lab_check_grep "show config shows the acl" \
+	'acl = \{ allow = \[ "198\.18\.1\.0/24" \]; deny = \[ "198\.18\.1\.66/32" \]; \};' \
+	"$(lab_dplbctl show config)"
 LIST=$(lab_dplbctl ipvsadm -L -n)
 lab_check_grep "ipvsadm -L -n shows the service as persistent 3" "^TCP  $PVIP:80 wlc persistent 3" "$LIST"
 

@@ -408,6 +408,49 @@ test_dump_round_trip(void)
 		   " args = [ \"--x=\\\\y\", \"tab\\there\" ]; };\n");
 }
 
+static const char acl_conf[] =
+	"interfaces = ( { name = \"lab0\"; device = \"net_null0\"; address = \"198.18.2.1/24\"; } );\n"
+	"virtual_servers = ( { address = \"198.18.1.100\"; port = 80; enabled = false;\n"
+	"  acl = { allow = [ \"198.18.0.0/16\", \"198.19.1.1\" ]; deny = [ \"198.18.1.66/32\" ]; };\n"
+	"  real_servers = ( { address = \"198.18.2.11\"; port = 80; } ); } );\n";
+
+static void
+test_acl(void)
+{
+	struct lb_config a, b;
+	const struct lb_cfg_acl *acl;
+	char *dump;
+
+	dump = dump_and_load(acl_conf, &a, &b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
+	acl = &a.services[0].acl;
+	CU_ASSERT_EQUAL(acl->nb_allow, 2);
+	CU_ASSERT_EQUAL(acl->nb_deny, 1);
+	CU_ASSERT(lb_acl_permits(acl, LB_TEST_IPV4(198, 18, 7, 7)));
+	CU_ASSERT(lb_acl_permits(acl, LB_TEST_IPV4(198, 19, 1, 1)));
+	CU_ASSERT(!lb_acl_permits(acl, LB_TEST_IPV4(198, 19, 1, 2)));	/* in no allow */
+	CU_ASSERT(!lb_acl_permits(acl, LB_TEST_IPV4(198, 18, 1, 66)));	/* denied */
+	CU_ASSERT(a.services[0].flags & LB_SVC_F_DISABLED);
+	/* --config-dump writes both lists and `enabled = false`, and they load back */
+	CU_ASSERT(strstr(dump, "acl = { allow = [ \"198.18.0.0/16\", \"198.19.1.1/32\" ]; "
+			 "deny = [ \"198.18.1.66/32\" ]; };") != NULL);
+	CU_ASSERT(memcmp(&a.services[0].acl, &b.services[0].acl, sizeof(*acl)) == 0);
+	CU_ASSERT_EQUAL(a.services[0].flags, b.services[0].flags);
+	lb_config_free(&a);
+	lb_config_free(&b);
+	free(dump);
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  acl = { allow = [ \"198.18.1.0/33\" ]; }; } );\n",
+		     "test.conf:2: virtual_servers[0].acl.allow[0] '198.18.1.0/33' is not A.B.C.D");
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  acl = { deny = [ \"198.18.1.1/24\" ]; }; } );\n",
+		     "deny[0] '198.18.1.1/24' has host bits set past /24");
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  acl = { permit = [ ]; }; } );\n", "permit");
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  acl = [ \"198.18.1.0/24\" ]; } );\n", "acl must be a group");
+}
+
 /*
  * Load config/examples/NAME into cfg: beside this source file as compiled,
  * or from the repo or the build dir.
@@ -993,6 +1036,7 @@ lb_test_register_config(void)
 	CU_add_test(s, "syntax error line", test_syntax_error);
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "dump loads back equal", test_dump_round_trip);
+	CU_add_test(s, "service acl and enabled = false: values, dump, mistakes", test_acl);
 	CU_add_test(s, "examples/lab.conf loads", test_lab_example_loads);
 	CU_add_test(s, "examples: NAT pair, DR pair, TUN, FNAT load", test_use_examples_load);
 	CU_add_test(s, "IPv4 prefix parsing", test_ipv4_prefix);
