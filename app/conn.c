@@ -28,6 +28,8 @@ struct conn_table {
 	struct rte_mempool *pool;
 	struct lb_conn **live;		/* owner only: every entry, densely, for expiry */
 	uint32_t cursor;		/* owner only: next index of live[] to check */
+	uint32_t evict_cursor;		/* owner only: where lb_conn_make_room looks next */
+	uint32_t max;			/* entries allowed (the pool has headroom past it) */
 	uint32_t count;			/* entries in live[]; written by owner, read by all */
 } __rte_cache_aligned;
 
@@ -150,7 +152,10 @@ lb_conn_init(unsigned int nb_workers, unsigned int max_conns,
 		snprintf(name, sizeof(name), "lb_conn_%u", w);
 		tables[w].hash = rte_hash_create(&p);
 		snprintf(name, sizeof(name), "lb_connp_%u", w);
-		tables[w].pool = rte_mempool_create(name, per, sizeof(struct lb_conn), 256, 0,
+		/* headroom past max: evicted entries wait out an RCU grace period */
+		tables[w].max = per;
+		tables[w].pool = rte_mempool_create(name, per + per / 16 + 512,
+						    sizeof(struct lb_conn), 256, 0,
 						    NULL, NULL, NULL, NULL, p.socket_id, 0);
 		tables[w].live = rte_zmalloc_socket("lb_conn_live", sizeof(struct lb_conn *) * per,
 						    RTE_CACHE_LINE_SIZE, p.socket_id);
@@ -275,7 +280,7 @@ conn_alloc(struct conn_table *t, unsigned int worker, const struct lb_service *s
 {
 	struct lb_conn *c;
 
-	if (rte_mempool_get(t->pool, (void **)&c) != 0)
+	if (t->count >= t->max || rte_mempool_get(t->pool, (void **)&c) != 0)
 		return NULL;
 	memset(c, 0, sizeof(*c));
 	c->daddr = d->addr;
@@ -470,6 +475,60 @@ remove_conn(struct conn_table *t, struct lb_conn *c)
 	update_overload(c);
 	untrack(t, c);
 	rte_hash_del_key(t->hash, &c->in);	/* c is freed after a grace period */
+}
+
+/* 2: half-open, taken first; 1: closing or never answered; 0: never evicted. */
+static int
+evict_rank(const struct lb_conn *c)
+{
+	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+
+	if (c->is_template || st == LB_UDP_STATE)
+		return 0;
+	switch (st) {
+	case LB_TCP_SYN_RECV: case LB_TCP_SYN_SENT: case LB_TCP_NONE: case LB_TCP_SYNACK:
+		return 2;
+	case LB_TCP_TIME_WAIT: case LB_TCP_CLOSE: case LB_TCP_FIN_WAIT: case LB_TCP_LAST_ACK:
+	case LB_TCP_CLOSE_WAIT:
+		return 1;
+	default:
+		return 0;	/* ESTABLISHED, LISTEN */
+	}
+}
+
+#define EVICT_SCAN 64	/* entries looked at per new connection when full */
+
+int
+lb_conn_make_room(unsigned int worker)
+{
+	struct conn_table *t = &tables[worker];
+	struct lb_conn *best = NULL;
+	int best_rank = 0;
+	unsigned int k;
+
+	if (worker >= nb_tables)
+		return -ENOSPC;
+	if (t->count < t->max)
+		return 0;
+	for (k = 0; k < EVICT_SCAN && k < t->count; k++) {
+		struct lb_conn *c;
+		int r;
+
+		if (t->evict_cursor >= t->count)
+			t->evict_cursor = 0;
+		c = t->live[t->evict_cursor++];
+		r = evict_rank(c);
+		if (r > best_rank) {
+			best = c;
+			best_rank = r;
+			if (r == 2)
+				break;
+		}
+	}
+	if (best == NULL)
+		return -ENOSPC;
+	remove_conn(t, best);
+	return 1;
 }
 
 bool

@@ -205,6 +205,16 @@ struct lb_conn_info {
 unsigned int lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned int max,
 			  unsigned int rcu_id);
 
+/*
+ * Before creating a connection in worker's table: 0 when there is room;
+ * at the table's maximum, make it by removing one connection that carries
+ * no traffic, half-open ones (a SYN flood's) first, then closing ones,
+ * never an ESTABLISHED or UDP connection or a persistence template, and
+ * return 1. Looks at no more than 64 entries. -ENOSPC: full of connections
+ * that must stay (the caller drops and counts). Worker `worker` only.
+ */
+int lb_conn_make_room(unsigned int worker);
+
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);
 

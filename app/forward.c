@@ -171,6 +171,17 @@ dest_of(struct lb_service *svc, const struct lb_conn *tmpl)
 	return NULL;
 }
 
+/* Room in the worker's table for one more entry, evicting when full (counted). */
+static inline bool
+make_room(struct lb_lcore *lc)
+{
+	int rc = lb_conn_make_room(lc->worker_index);
+
+	if (rc > 0)
+		lc->stats.conn_evicted++;
+	return rc >= 0;
+}
+
 /* A first packet: schedule it if it opens a flow to a virtual service. */
 static struct lb_conn *
 new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint64_t now,
@@ -220,6 +231,10 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 			return NULL;
 		}
 		if (svc->flags & LB_SVC_F_PERSISTENT) {
+			if (!make_room(lc)) {
+				lc->stats.drops[LB_DROP_CONN_FULL]++;
+				return NULL;
+			}
 			tmpl = lb_conn_template_create(lc->worker_index, svc, key->saddr, d, now);
 			if (tmpl == NULL) {
 				lc->stats.drops[LB_DROP_CONN_FULL]++;
@@ -234,7 +249,8 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[LB_DROP_NO_LPORT]++;
 		return NULL;
 	}
-	c = lb_conn_create(lc->worker_index, key, svc, d, laddr, lport, tmpl, now);
+	c = make_room(lc) ? lb_conn_create(lc->worker_index, key, svc, d, laddr, lport, tmpl, now)
+			  : NULL;
 	if (c == NULL) {
 		if (tmpl != NULL)
 			lb_conn_template_put(tmpl);

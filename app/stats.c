@@ -34,6 +34,7 @@ lb_stats_add(struct lb_lcore_stats *dst, const struct lb_lcore_stats *src)
 	dst->from_control += src->from_control;
 	dst->busy_polls += src->busy_polls;
 	dst->busy_cycles += src->busy_cycles;
+	dst->conn_evicted += src->conn_evicted;
 	for (i = 0; i < LB_DROP_MAX; i++)
 		dst->drops[i] += src->drops[i];
 }
@@ -81,6 +82,8 @@ lb_stats_print(FILE *out)
 		"tx_packets %" PRIu64 "\nto_control %" PRIu64 "\n"
 		"from_control %" PRIu64 "\n",
 		t.rx_pkts, t.rx_bytes, t.tx_pkts, t.to_control, t.from_control);
+	if (t.conn_evicted != 0)
+		fprintf(out, "conn_evicted %" PRIu64 "\n", t.conn_evicted);
 	if (t.busy_polls != 0 && t.rx_pkts != 0)
 		fprintf(out, "busy_cycles_per_packet %" PRIu64 "\n",
 			t.busy_cycles / t.rx_pkts);

@@ -65,6 +65,7 @@ struct lb_lcore_stats {
 	uint64_t from_control;
 	uint64_t busy_polls;
 	uint64_t busy_cycles;
+	uint64_t conn_evicted;		/* half-open/closing entries removed for new ones */
 	uint64_t drops[LB_DROP_MAX];
 };
 
