@@ -57,6 +57,13 @@ lb_reload_setup(struct lb_config *cfg, bool keepalived)
 	from_keepalived = keepalived;
 }
 
+struct lb_config *
+lb_reload_running(bool *keepalived)
+{
+	*keepalived = from_keepalived;
+	return running;
+}
+
 /*
  * Whether n elements of a and b (each size bytes) are equal in everything
  * before their line field at line_off (configs are zeroed before they are

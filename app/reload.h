@@ -32,6 +32,12 @@ int lb_config_load_file(const char *path, bool keepalived, const struct lb_confi
 /* Remember what to reload: the running config and how it was read. */
 void lb_reload_setup(struct lb_config *running, bool keepalived);
 
+/*
+ * The running config (NULL before lb_reload_setup) and, in *keepalived,
+ * whether it was read from a keepalived.conf (-k).
+ */
+struct lb_config *lb_reload_running(bool *keepalived);
+
 /* Reload now; messages (each problem, then a summary) to out. 0 or -errno. */
 int lb_reload(FILE *out);
 

@@ -8,6 +8,7 @@
 
 #include <rte_log.h>
 
+#include "app/cfgsave.h"
 #include "app/conn.h"
 #include "app/lcore.h"
 #include "app/reload.h"
@@ -123,6 +124,17 @@ cmd_reload(int argc, char **argv, FILE *out)
 	if (extra_words(argc, argv, out))
 		return -EINVAL;
 	return lb_reload(out) == 0 ? 0 : -EINVAL;
+}
+
+/* config save [FILE]: runtime changes into the -f file (or FILE). */
+static int
+cmd_save(int argc, char **argv, FILE *out)
+{
+	if (argc > 1) {
+		fprintf(out, "error: config save [FILE] (one file name, got %d words)\n", argc);
+		return -EINVAL;
+	}
+	return lb_cfgsave_run(argc == 1 ? argv[0] : NULL, out) == 0 ? 0 : -EINVAL;
 }
 
 static int
@@ -259,6 +271,8 @@ static const struct command commands[] = {
 	  cmd_vrrp_prio },
 	{ "real-server drain", "real-server drain [tcp|udp] VIP:PORT RIP:PORT   weight 0, connections kept",
 	  cmd_drain },
+	{ "config save", "config save [FILE]  write ipvsadm edits, --set, drains, priorities into the -f file (or FILE)",
+	  cmd_save },
 	{ "config reload", "config reload       re-read the config file; apply services, servers, checkers",
 	  cmd_reload },
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",

@@ -702,6 +702,19 @@ lb_vrrp_set_priority(const char *name, unsigned int prio)
 	return -ENOENT;
 }
 
+int
+lb_vrrp_get_priority(const char *name, unsigned int *prio)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_instances; i++)
+		if (strcmp(instances[i].cfg->name, name) == 0) {
+			*prio = instances[i].base_prio;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 void
 lb_vrrp_show(FILE *out)
 {

@@ -71,6 +71,12 @@ const char *lb_vrrp_summary(void);
  */
 int lb_vrrp_set_priority(const char *name, unsigned int prio);
 
+/*
+ * The configured priority of instance name as it runs (the config's, or
+ * the one `vrrp set-priority` gave) into *prio. 0 or -ENOENT.
+ */
+int lb_vrrp_get_priority(const char *name, unsigned int *prio);
+
 /* Print each instance's state and counters, one block each. */
 void lb_vrrp_show(FILE *out);
 
