@@ -97,9 +97,22 @@ fmt_service(const struct lb_cfg_service *s, const char *ind)
 		ind, s->proto == IPPROTO_UDP ? "udp" : "tcp", lb_ipv4_str(s->vip, a, sizeof(a)),
 		s->port, s->sched);
 	if (persist(s) != 0 || s->netmask != 0xffffffff || (s->flags & ~LB_SVC_F_PERSISTENT)) {
-		fmt_flags(s->flags, f, sizeof(f));
-		fprintf(out, "%s\tpersistence = %u; netmask = \"%s\"; flags = %s;\n", ind, persist(s),
-			lb_ipv4_str(s->netmask, a, sizeof(a)), f);
+		const char *sep = "\t";
+
+		fputs(ind, out);
+		if (persist(s) != 0) {
+			fprintf(out, "%spersistence = %u;", sep, persist(s));
+			sep = " ";
+		}
+		if (s->netmask != 0xffffffff) {
+			fprintf(out, "%snetmask = \"%s\";", sep, lb_ipv4_str(s->netmask, a, sizeof(a)));
+			sep = " ";
+		}
+		if (s->flags & ~LB_SVC_F_PERSISTENT) {
+			fmt_flags(s->flags, f, sizeof(f));
+			fprintf(out, "%sflags = %s;", sep, f);
+		}
+		fputc('\n', out);
 	}
 	fprintf(out, "%s\treal_servers = (", ind);
 	for (i = 0; i < s->nb_rs; i++) {
