@@ -10,9 +10,11 @@
  * checkers and their scripts, connection timeouts, vip_unknown_port -- as a
  * difference: services and real servers that stay keep their connections
  * and counters, removed real servers keep their established connections
- * (as LVS), health state carries over for servers that stay. What needs a
- * restart (interfaces, workers, EAL, CLI listener, VRRP instances,
- * connections.max) is named in the messages and left as it runs.
+ * (as LVS), health state carries over for servers that stay. VRRP
+ * instances change in place (vrrp/diff.h, lb_vrrp_reload). What needs a
+ * restart (interfaces, workers, EAL, CLI listener, vrrp_sync_groups,
+ * vrrp_scripts other than weights, connections.max) is named in the
+ * messages and left as it runs.
  * Control lcore only.
  */
 #include <stdbool.h>
