@@ -42,7 +42,8 @@ lb_cfgsave_run(const char *dst, FILE *out)
 		free(want);
 		return -ENOMEM;
 	}
-	memcpy(want->services, run->services, run->nb_services * sizeof(*want->services));
+	if (run->nb_services != 0)
+		memcpy(want->services, run->services, run->nb_services * sizeof(*want->services));
 	lb_health_monitor_configured(want);
 	for (i = 0; i < want->nb_vrrp; i++)
 		if (lb_vrrp_get_priority(want->vrrp[i].name, &prio) == 0)

@@ -67,7 +67,8 @@ lb_ct_apply(const struct lb_ct *t, struct lb_ct_edits *ed, char **out)
 
 	if (ed->err != 0)
 		return ed->err;
-	qsort(ed->e, ed->n, sizeof(ed->e[0]), cmp_edit);
+	if (ed->n > 0)
+		qsort(ed->e, ed->n, sizeof(ed->e[0]), cmp_edit);
 	for (i = 0; i < ed->n; i++) {
 		if (ed->e[i].start < p || ed->e[i].end > t->len)
 			return -EINVAL;		/* overlapping edits: a bug of the planner */
