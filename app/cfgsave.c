@@ -28,8 +28,9 @@ lb_cfgsave_run(const char *dst, FILE *out)
 			"running rules)\n", run->path);
 		return -EINVAL;
 	}
-	if (dst != NULL && dst[0] == '\0') {
-		fprintf(out, "error: config save: empty file name\n");
+	if (dst != NULL && dst[0] != '/') {
+		fprintf(out, "error: config save: '%s' is not an absolute path (dplb's working "
+			"directory is not the caller's)\n", dst);
 		return -EINVAL;
 	}
 	want = malloc(sizeof(*want));

@@ -78,6 +78,9 @@ OUT=$(lab_dplbctl config save 2>&1)
 lab_check_grep "a second save has nothing to write" "already holds the running configuration" "$OUT"
 lab_check "config save FILE writes elsewhere" lab_dplbctl config save "$LAB_TMP/copy.conf"
 lab_check "... the same text" cmp "$CONF" "$LAB_TMP/copy.conf"
+OUT=$(lab_dplbctl config save copy.conf 2>&1); rc=$?
+lab_check_eq "config save with a relative path is refused (exit 1)" "1" "$rc"
+lab_check_grep "... naming it" "'copy.conf' is not an absolute path" "$OUT"
 OUT=$(lab_dplbctl config save a b 2>&1); rc=$?
 lab_check_eq "config save with two names is refused (exit 1)" "1" "$rc"
 lab_check_grep "... saying so" "config save \[FILE\]" "$OUT"
