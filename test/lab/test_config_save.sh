@@ -7,8 +7,9 @@
 #   client 198.18.1.10/24, dplb 198.18.1.1/24 + 198.18.2.1/24 (no traffic:
 #   the table is what is checked)
 #
-# Checks: -E, -e, -d, -a, -A, -D, --set and real-server drain, then
-# `config save`: the diff against the file before touches only the lines of
+# Checks: -E, -e, -d, -a, -A, -D, --set, real-server drain and vrrp
+# set-priority, then `config save`: a real server only its health check
+# holds out stays in the file; the diff against the file before touches only the lines of
 # those entries, every other comment is still there, the file keeps its
 # mode; dplb started again from the saved file lists the same `ipvsadm -L
 # -n` and timeouts; `config save FILE` writes elsewhere; a dplb started
@@ -36,18 +37,29 @@ virtual_servers = (
 		real_servers = (
 			{ address = \"198.18.2.11\"; port = 80; weight = 1; },	# web1
 			{ address = \"198.18.2.12\"; port = 80; weight = 1; },	# web2
-			{ address = \"198.18.2.13\"; port = 80; weight = 1; }	# web3, retired below
+			{ address = \"198.18.2.13\"; port = 80; weight = 1; },	# web3, retired below
+			# web5 has no host: its check fails, it is out of the pool but stays in the file
+			{ address = \"198.18.2.15\"; port = 80; delay_loop = 1; connect_timeout = 1;
+			  retry = 0; checkers = ( { type = \"TCP_CHECK\"; } ); }
 		);
 	},
 	# dns, removed below
 	{ protocol = \"udp\"; address = \"$VIP\"; port = 53; scheduler = \"rr\";
 	  real_servers = ( { address = \"198.18.2.21\"; port = 53; } ); }
 );
+vrrp_instances = ( {
+	name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 51;
+	priority = 100;		# set at runtime below
+	virtual_ipaddress = [ \"$VIP\" ];
+} );
 # end of file" || lab_finish
 CONF=$LAB_TMP/dplb-main.conf
 chmod 640 "$CONF"
 cp -p "$CONF" "$LAB_TMP/before.conf"
 
+listed() { lab_dplbctl ipvsadm -L -n | grep -Eq "^  -> $1:80 "; }
+not_listed() { ! listed "$@"; }
+lab_check "web5's check fails: it leaves the pool" lab_wait_until 10 not_listed 198.18.2.15
 IPVSADM=lab_dplbctl
 lab_check "ipvsadm -E: scheduler rr" $IPVSADM -E -t $VIP:80 -s rr
 lab_check "ipvsadm -e: web2 weight 3" $IPVSADM -e -t $VIP:80 -r 198.18.2.12:80 -m -w 3
@@ -58,6 +70,7 @@ lab_check "ipvsadm -a: :443 web1" $IPVSADM -a -t $VIP:443 -r 198.18.2.11:443 -m
 lab_check "ipvsadm -D: the dns service" $IPVSADM -D -u $VIP:53
 lab_check "ipvsadm --set 7200 0 60" $IPVSADM --set 7200 0 60
 lab_check "real-server drain web1" lab_dplbctl real-server drain $VIP:80 198.18.2.11:80
+lab_check "vrrp set-priority VI_1 80" lab_dplbctl vrrp set-priority VI_1 80
 LIST=$($IPVSADM -L -n)
 TIMEOUTS=$($IPVSADM -L --timeout)
 echo "$LIST"
@@ -67,9 +80,13 @@ echo "$OUT"
 lab_check_grep "config save: the file is written" "config save: .*dplb-main\.conf written" "$OUT"
 DIFF=$(diff "$LAB_TMP/before.conf" "$CONF")
 echo "$DIFF"
-lab_check_eq "the diff removes only the edited lines (scheduler, tcp_timeout, web1, web2, web3, dns)" "" \
-	"$(grep '^<' <<<"$DIFF" | grep -Ev 'scheduler = "wlc"|tcp_timeout = 900|web[123]|dns|port = 53' )"
-lab_check_eq "... 8 lines changed or removed" 8 "$(grep -c '^<' <<<"$DIFF")"
+lab_check_eq "the diff removes only the edited lines (scheduler, tcp_timeout, web1-3, web5's comma, dns, priority)" "" \
+	"$(grep '^<' <<<"$DIFF" | grep -Ev 'scheduler = "wlc"|tcp_timeout = 900|web[123]|dns|port = 53|priority = 100|retry = 0; checkers' )"
+lab_check_eq "... 10 lines changed or removed" 10 "$(grep -c '^<' <<<"$DIFF")"
+lab_check_grep "VI_1's priority is saved as set, its comment kept" \
+	"^> 	priority = 80;		# set at runtime below$" "$DIFF"
+lab_check "web5, out by its health check only, is still in the file" \
+	grep -q '{ address = "198.18.2.15"; port = 80; delay_loop = 1;' "$CONF"
 lab_check_eq "every comment but those of web3 and dns is still there" "" \
 	"$(grep -E '#' "$LAB_TMP/before.conf" | grep -Ev 'web3|dns' |
 	   while IFS= read -r l; do grep -qF -- "#${l#*#}" "$CONF" || echo "lost: $l"; done)"
@@ -86,6 +103,8 @@ lab_check_eq "config save with two names is refused (exit 1)" "1" "$rc"
 lab_check_grep "... saying so" "config save \[FILE\]" "$OUT"
 
 lab_dplb_restart main || lab_finish
+lab_check "restarted: web5 leaves the pool again" lab_wait_until 10 not_listed 198.18.2.15
+lab_check "... VI_1 runs at priority 80" lab_wait_until 5 lab_vrrp_is VI_1 MASTER 80
 lab_check_eq "restarted from the saved file: the same ipvsadm -L -n" "$LIST" "$($IPVSADM -L -n)"
 lab_check_eq "... and the same timeouts" "$TIMEOUTS" "$($IPVSADM -L --timeout)"
 lab_dplb_stop main
