@@ -50,7 +50,7 @@ size_t lb_ct_value_end(const struct lb_ct *t, size_t p);
  */
 int lb_ct_member(const struct lb_ct *t, size_t b, const char *key, struct lb_ct_member *m);
 
-/* The last setting of that group whose value is a scalar, before any list or group. */
+/* The last setting of that group before the first whose value is a list or a group. */
 int lb_ct_last_scalar(const struct lb_ct *t, size_t b, struct lb_ct_member *m);
 
 /* The elements of the list whose '(' is at open into *l. 0 or -EINVAL / -E2BIG. */
@@ -114,7 +114,8 @@ void lb_ct_append_elems(const struct lb_ct *t, const struct lb_ct_list *l, const
 /*
  * Set key = value in the group whose body starts at b: the value is
  * replaced when the setting is there, else a setting is added after the
- * group's last scalar (on a line of its own when that one ends its line).
+ * group's last setting that comes before any list or group (on a line
+ * of its own when that one ends its line).
  */
 void lb_ct_set(const struct lb_ct *t, size_t b, const char *key, const char *value,
 	       struct lb_ct_edits *ed);

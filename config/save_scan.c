@@ -149,8 +149,8 @@ lb_ct_last_scalar(const struct lb_ct *t, size_t b, struct lb_ct_member *m)
 	int rc, found = 0;
 
 	while ((rc = next_member(t, b, &c)) == 1) {
-		if (strchr("([{", t->s[c.value]) != NULL)
-			break;
+		if (t->s[c.value] == '(' || t->s[c.value] == '{')
+			break;		/* arrays [ ... ] count as scalars */
 		*m = c;
 		found = 1;
 		b = c.end;

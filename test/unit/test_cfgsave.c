@@ -281,6 +281,42 @@ test_added_settings(void)
 	free(base);
 }
 
+/* A service without real_servers, an instance without priority: the settings are added. */
+static void
+test_missing_members(void)
+{
+	static const char text[] =
+		"interfaces = ( { name = \"lab0\"; device = \"net_null0\"; "
+		"addresses = [ \"198.18.1.1/24\" ]; } );\n"
+		"virtual_servers = (\n"
+		"\t{\n"
+		"\t\taddress = \"198.18.1.100\"; port = 80;   # no servers yet\n"
+		"\t}\n"
+		");\n"
+		"vrrp_instances = ( { name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 9;\n"
+		"\tvirtual_ipaddress = [ \"198.18.1.100\" ]; } );\n";
+	struct lb_config *want = new_cfg(), *got = new_cfg();
+	unsigned int changes;
+	char *out = NULL;
+
+	CU_ASSERT_FATAL(load(text, want) == 0);
+	add_rs(&want->services[0], IP(198, 18, 1, 11), 80, 4);
+	add_rs(&want->services[0], IP(198, 18, 1, 12), 80, 5);
+	want->vrrp[0].priority = 120;
+	CU_ASSERT_FATAL(save(text, want, &out, &changes) == 0);
+	CU_ASSERT(strstr(out, "port = 80;   # no servers yet\n\t\treal_servers = ( { address = "
+			 "\"198.18.1.11\"; port = 80; weight = 4; forward = \"nat\"; }, {") != NULL);
+	CU_ASSERT(strstr(out, "virtual_ipaddress = [ \"198.18.1.100\" ]; priority = 120; } );") !=
+		  NULL);
+	CU_ASSERT(load(out, got) == 0 && got->services[0].nb_rs == 2 &&
+		  got->vrrp[0].priority == 120);
+	free(out);
+	lb_config_free(got);
+	lb_config_free(want);
+	free(got);
+	free(want);
+}
+
 /* Nothing is produced when the file does not load, or the result would not. */
 static void
 test_refusals(void)
@@ -360,6 +396,7 @@ lb_test_register_cfgsave(void)
 	CU_add_test(s, "ipvsadm edits, drain, --set, priority: comments kept", test_edits);
 	CU_add_test(s, "one-line lists, emptied lists", test_inline_and_empty);
 	CU_add_test(s, "settings the file did not have", test_added_settings);
+	CU_add_test(s, "real_servers, priority missing from their entry", test_missing_members);
 	CU_add_test(s, "refused: file or result does not load", test_refusals);
 	CU_add_test(s, "on disk: atomic, mode kept, save elsewhere", test_file);
 }
