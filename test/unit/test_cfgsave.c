@@ -19,6 +19,8 @@
 #include "test/unit/unit.h"
 
 #define IP LB_TEST_IPV4
+#define LAB0 "interfaces = ( { name = \"lab0\"; device = \"net_null0\"; " \
+	"addresses = [ \"198.18.1.1/24\" ]; } );\n"
 
 static const char commented[] =
 	"# lb-a: the NAT director\n"
@@ -213,8 +215,7 @@ static void
 test_inline_and_empty(void)
 {
 	static const char text[] =
-		"interfaces = ( { name = \"lab0\"; device = \"net_null0\"; "
-		"addresses = [ \"198.18.1.1/24\" ]; } );\n"
+		LAB0
 		"virtual_servers = ( { address = \"198.18.1.100\"; port = 80; "
 		"real_servers = ( { address = \"198.18.1.11\"; port = 80; } ); } );  # one line\n";
 	struct lb_config *want = new_cfg(), *got = new_cfg();
@@ -286,8 +287,7 @@ static void
 test_missing_members(void)
 {
 	static const char text[] =
-		"interfaces = ( { name = \"lab0\"; device = \"net_null0\"; "
-		"addresses = [ \"198.18.1.1/24\" ]; } );\n"
+		LAB0
 		"virtual_servers = (\n"
 		"\t{\n"
 		"\t\taddress = \"198.18.1.100\"; port = 80;   # no servers yet\n"
