@@ -11,6 +11,8 @@
 #include "app/reload.h"
 #include "app/svc_table.h"
 #include "health/monitor.h"
+#include "vrrp/diff.h"
+#include "vrrp/instance.h"
 
 volatile bool lb_reload_requested;
 
@@ -57,6 +59,13 @@ lb_reload_setup(struct lb_config *cfg, bool keepalived)
 	from_keepalived = keepalived;
 }
 
+struct lb_config *
+lb_reload_running(bool *keepalived)
+{
+	*keepalived = from_keepalived;
+	return running;
+}
+
 /*
  * Whether n elements of a and b (each size bytes) are equal in everything
  * before their line field at line_off (configs are zeroed before they are
@@ -77,24 +86,10 @@ same_but_line(const void *a, const void *b, unsigned int n, size_t size, size_t 
 static void
 report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *out)
 {
-	bool vrrp = a->nb_vrrp != b->nb_vrrp || a->nb_vrrp_scripts != b->nb_vrrp_scripts ||
-		    a->nb_vrrp_syncs != b->nb_vrrp_syncs ||
-		    strcmp(a->vrrp_notify_fifo, b->vrrp_notify_fifo) != 0 ||
-		    !same_but_line(a->vrrp, b->vrrp, a->nb_vrrp, sizeof(a->vrrp[0]),
-				   offsetof(struct lb_cfg_vrrp, line)) ||
-		    !same_but_line(a->vrrp_scripts, b->vrrp_scripts, a->nb_vrrp_scripts,
-				   sizeof(a->vrrp_scripts[0]),
-				   offsetof(struct lb_cfg_vrrp_script, line)) ||
-		    !same_but_line(a->vrrp_syncs, b->vrrp_syncs, a->nb_vrrp_syncs,
-				   sizeof(a->vrrp_syncs[0]), offsetof(struct lb_cfg_vrrp_sync, line));
-
 	if (a->nb_ifaces != b->nb_ifaces ||
 	    !same_but_line(a->ifaces, b->ifaces, a->nb_ifaces, sizeof(a->ifaces[0]),
 			   offsetof(struct lb_cfg_iface, line)))
 		fputs("reload: interfaces changed: they apply at the next restart\n", out);
-	if (vrrp)
-		fputs("reload: vrrp_instances, vrrp_scripts or vrrp_sync_groups changed: they "
-		      "apply at the next restart\n", out);
 	if (a->workers != b->workers || strcmp(a->eal.lcores, b->eal.lcores) != 0 ||
 	    a->eal.memory_mb != b->eal.memory_mb || a->eal.huge != b->eal.huge)
 		fputs("reload: workers or eal changed: they apply at the next restart\n", out);
@@ -103,6 +98,33 @@ report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *
 		fputs("reload: cli.listen changed: it applies at the next restart\n", out);
 	if (a->conn_max != b->conn_max)
 		fputs("reload: connections.max changed: it applies at the next restart\n", out);
+}
+
+/*
+ * The VRRP part of a reload: say what changes; when it can apply live,
+ * take n's VRRP settings into run and hand them to the running instances.
+ */
+static void
+reload_vrrp(struct lb_config *run, const struct lb_config *n, FILE *out)
+{
+	struct lb_vrrp_diff d;
+	int rc;
+
+	lb_vrrp_diff(run, n, &d);
+	if (!d.changed)
+		return;
+	lb_vrrp_diff_print(run, n, &d, out);
+	if (d.restart)
+		return;
+	memcpy(run->vrrp, n->vrrp, sizeof(run->vrrp));
+	run->nb_vrrp = n->nb_vrrp;
+	memcpy(run->vrrp_scripts, n->vrrp_scripts, sizeof(run->vrrp_scripts));
+	memcpy(run->vrrp_syncs, n->vrrp_syncs, sizeof(run->vrrp_syncs));
+	memcpy(run->vrrp_notify_fifo, n->vrrp_notify_fifo, sizeof(run->vrrp_notify_fifo));
+	rc = lb_vrrp_reload(run, &d);
+	if (rc != 0)
+		fprintf(out, "reload: some VRRP instances could not take their settings (%s): see "
+			"the log\n", strerror(-rc));
 }
 
 #define SWAP(a, b) do { __typeof__(a) t_ = (a); (a) = (b); (b) = t_; } while (0)
@@ -153,6 +175,7 @@ lb_reload(FILE *out)
 		free(n);
 		return rc;
 	}
+	reload_vrrp(running, n, out);
 	lb_local.vip_reject = running->vip_reject;
 	lb_conn_set_timeouts(running);
 	rc = lb_health_monitor_reload(lb_health_now_us());

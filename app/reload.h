@@ -10,9 +10,11 @@
  * checkers and their scripts, connection timeouts, vip_unknown_port -- as a
  * difference: services and real servers that stay keep their connections
  * and counters, removed real servers keep their established connections
- * (as LVS), health state carries over for servers that stay. What needs a
- * restart (interfaces, workers, EAL, CLI listener, VRRP instances,
- * connections.max) is named in the messages and left as it runs.
+ * (as LVS), health state carries over for servers that stay. VRRP
+ * instances change in place (vrrp/diff.h, lb_vrrp_reload). What needs a
+ * restart (interfaces, workers, EAL, CLI listener, vrrp_sync_groups,
+ * vrrp_scripts other than weights, connections.max) is named in the
+ * messages and left as it runs.
  * Control lcore only.
  */
 #include <stdbool.h>
@@ -31,6 +33,12 @@ int lb_config_load_file(const char *path, bool keepalived, const struct lb_confi
 
 /* Remember what to reload: the running config and how it was read. */
 void lb_reload_setup(struct lb_config *running, bool keepalived);
+
+/*
+ * The running config (NULL before lb_reload_setup) and, in *keepalived,
+ * whether it was read from a keepalived.conf (-k).
+ */
+struct lb_config *lb_reload_running(bool *keepalived);
 
 /* Reload now; messages (each problem, then a summary) to out. 0 or -errno. */
 int lb_reload(FILE *out);

@@ -8,6 +8,7 @@
 
 #include <rte_log.h>
 
+#include "app/cfgsave.h"
 #include "app/conn.h"
 #include "app/lcore.h"
 #include "app/reload.h"
@@ -140,6 +141,17 @@ cmd_reload(int argc, char **argv, FILE *out)
 	return lb_reload(out) == 0 ? 0 : -EINVAL;
 }
 
+/* config save [FILE]: runtime changes into the -f file (or FILE). */
+static int
+cmd_save(int argc, char **argv, FILE *out)
+{
+	if (argc > 1) {
+		fprintf(out, "error: config save [FILE] (one file name, got %d words)\n", argc);
+		return -EINVAL;
+	}
+	return lb_cfgsave_run(argc == 1 ? argv[0] : NULL, out) == 0 ? 0 : -EINVAL;
+}
+
 static int
 cmd_show_config(int argc, char **argv, FILE *out)
 {
@@ -217,6 +229,8 @@ static const struct command commands[] = {
 	  lb_cmd_service_enable },
 	{ "service disable", "service disable [tcp|udp] VIP:PORT   no new connections; established go on",
 	  lb_cmd_service_disable },
+	{ "config save", "config save [FILE]  write ipvsadm edits, --set, drains, priorities into the -f file (or FILE)",
+	  cmd_save },
 	{ "config reload", "config reload       re-read the config file; apply services, servers, checkers",
 	  cmd_reload },
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",

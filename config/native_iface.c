@@ -93,7 +93,7 @@ parse_iface_device(struct parse_ctx *ctx, const config_setting_t *grp,
 {
 	struct lb_cfg_iface *ifc = &ctx->cfg->ifaces[idx];
 	config_setting_t *s = config_setting_get_member(grp, "device");
-	char buf[LB_DEV_LEN];
+	char buf[LB_DEV_LEN] = { 0 };	/* copied whole: reload compares the bytes */
 	size_t n;
 	unsigned int j;
 

@@ -72,6 +72,14 @@ void lb_health_monitor_show(FILE *out, uint64_t now_us);
 int lb_health_monitor_reload(uint64_t now_us);
 
 /*
+ * Undo in cfg (a copy of the running services) what health checks did to
+ * the pool: real servers they hold out are put back (with their configured
+ * weight), inhibited ones get their weight back, an active sorry server
+ * leaves. What `config save` writes. Control lcore.
+ */
+void lb_health_monitor_configured(struct lb_config *cfg);
+
+/*
  * Stop: close every probe's socket. With omega on a service, its alive real
  * servers are reported down in the log and their notify_down scripts run
  * (keepalived's omega). Frees everything; init may be called again.

@@ -40,12 +40,19 @@ lb_vrrp_fsm_master_down_us(const struct lb_vrrp_fsm *fsm)
 	return 3 * fsm->master_adver_cs * US_PER_CS + lb_vrrp_fsm_skew_us(fsm);
 }
 
+static bool
+cfg_valid(const struct lb_vrrp_fsm_cfg *cfg)
+{
+	return (cfg->version == 2 || cfg->version == 3) && cfg->priority != 0 &&
+	       cfg->adver_int_cs != 0 &&
+	       cfg->adver_int_cs <= (cfg->version == 2 ? 25500u : 0x0fffu) &&
+	       (cfg->version == 3 || cfg->adver_int_cs % 100 == 0);
+}
+
 int
 lb_vrrp_fsm_init(struct lb_vrrp_fsm *fsm, const struct lb_vrrp_fsm_cfg *cfg)
 {
-	if ((cfg->version != 2 && cfg->version != 3) || cfg->priority == 0 ||
-	    cfg->adver_int_cs == 0 || cfg->adver_int_cs > (cfg->version == 2 ? 25500u : 0x0fffu) ||
-	    (cfg->version == 2 && cfg->adver_int_cs % 100 != 0))
+	if (!cfg_valid(cfg))
 		return -EINVAL;
 	memset(fsm, 0, sizeof(*fsm));
 	fsm->cfg = *cfg;
@@ -203,6 +210,30 @@ lb_vrrp_fsm_input(struct lb_vrrp_fsm *fsm, const struct lb_vrrp_fsm_input *in, u
 			return 0;
 		to_backup(fsm, now);	/* resign at once: the peer takes the group over */
 		return LB_VRRP_ACT_SEND_PRIO0 | LB_VRRP_ACT_LEAVE_MASTER;
+	}
+	return 0;
+}
+
+int
+lb_vrrp_fsm_reconfig(struct lb_vrrp_fsm *fsm, const struct lb_vrrp_fsm_cfg *cfg, uint64_t now)
+{
+	bool interval = cfg->adver_int_cs != fsm->cfg.adver_int_cs;
+
+	if (!cfg_valid(cfg) || cfg->version != fsm->cfg.version)
+		return -EINVAL;
+	if (cfg->nopreempt != fsm->cfg.nopreempt ||
+	    cfg->preempt_delay_ms != fsm->cfg.preempt_delay_ms)
+		fsm->preempt_at = 0;	/* a running preempt_delay starts over */
+	fsm->cfg = *cfg;
+	if (!interval)
+		return 0;
+	if (fsm->state == LB_VRRP_STATE_MASTER) {
+		fsm->adver_at = now + adver_us(fsm);
+	} else if (fsm->state == LB_VRRP_STATE_BACKUP && fsm->cfg.version == 2) {
+		fsm->master_adver_cs = cfg->adver_int_cs;	/* v3 learns the master's */
+		fsm->master_down_at = now + lb_vrrp_fsm_master_down_us(fsm);
+	} else if (fsm->state != LB_VRRP_STATE_BACKUP) {
+		fsm->master_adver_cs = cfg->adver_int_cs;
 	}
 	return 0;
 }

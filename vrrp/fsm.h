@@ -80,6 +80,17 @@ unsigned int lb_vrrp_fsm_input(struct lb_vrrp_fsm *fsm, const struct lb_vrrp_fsm
 			       uint64_t now);
 
 /*
+ * New settings for a running fsm (config reload), same version: priority
+ * (the effective one changes through LB_VRRP_EV_PRIORITY), interval,
+ * preemption, primary address. A new interval takes effect now: a MASTER's
+ * next advert is one new interval away, a v2 BACKUP's Master_Down_Timer
+ * restarts with it; a changed preemption restarts a running
+ * preempt_delay. No action is due. 0, or -EINVAL (fsm unchanged).
+ */
+int lb_vrrp_fsm_reconfig(struct lb_vrrp_fsm *fsm, const struct lb_vrrp_fsm_cfg *cfg,
+			 uint64_t now);
+
+/*
  * Fire whichever of the instance's timers is due at now (at most one of
  * Adver_Timer and Master_Down_Timer is running). Returns the actions.
  */

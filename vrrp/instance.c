@@ -20,46 +20,27 @@
 #include "pmd-glue/arp.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
+#include "vrrp/instance_priv.h"
 #include "vrrp/track.h"
 #include "vrrp/unicast.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_vrrp_logtype, vrrp, INFO);
-#define LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, lb_vrrp_logtype, "vrrp: " fmt "\n", ##__VA_ARGS__)
 
 #define TRACK_EVERY_US	10000		/* scripts and links looked at every 10 ms */
 
-struct instance {
-	const struct lb_cfg_vrrp *cfg;
-	struct lb_port *port;
-	struct lb_vrrp_wire wire;
-	struct lb_vrrp_fsm fsm;
-	rte_be32_t primary;
-	rte_be32_t vips[LB_VRRP_MAX_VIPS];
-	uint16_t ip_id;
-	uint64_t started_us;
-	uint64_t last_rx_us;		/* last accepted advert */
-	rte_be32_t last_rx_saddr;
-	uint8_t last_rx_prio;
-	uint64_t garp_at;		/* second GARP burst, 0 = none */
-	uint64_t refresh_at;		/* next garp_master_refresh burst, 0 = none */
-	bool own_fault;			/* its own link, interfaces or weight-0 scripts */
-	char fault_why[96];
-	int prio;			/* priority its tracking asks for */
-	uint8_t base_prio;		/* configured, or set by `vrrp set-priority` */
-	struct lb_vrrp_counters cnt;
-	struct lb_vrrp_uc uc;		/* unicast_peer instances */
-};
-
-static struct instance instances[LB_MAX_VRRP];
-static unsigned int nb_instances;
-static const struct lb_config *root;	/* for vrrp_scripts and interfaces */
+struct instance lb_vrrp_instances[LB_MAX_VRRP];
+unsigned int lb_vrrp_nb_instances;
+const struct lb_config *lb_vrrp_root;	/* for vrrp_scripts and interfaces */
 static uint64_t next_track;
 static struct lb_vrrp_counters other;	/* adverts no instance took */
 
-/* Monotonic microseconds, never 0. */
-static uint64_t
-now_us(void)
+/* short names in this file */
+#define instances lb_vrrp_instances
+#define nb_instances lb_vrrp_nb_instances
+#define root lb_vrrp_root
+
+uint64_t
+lb_vrrp_now_us(void)
 {
 	uint64_t c = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
 
@@ -134,23 +115,23 @@ send_advert(struct instance *in, uint8_t prio, bool direct)
 		return;
 	}
 	for (k = 0; k < c->nb_unicast_peers; k++) {
-		if (lb_vrrp_uc_dst_mac(&in->uc, c, k, in->port, now_us(), &mac) != 0)
+		if (lb_vrrp_uc_dst_mac(&in->uc, c, k, in->port, lb_vrrp_now_us(), &mac) != 0)
 			continue;
 		adv.daddr = rte_cpu_to_be_32(c->unicast_peers[k]);
 		send_frame(in, &adv, &mac, direct);
 	}
 }
 
-/* repeat gratuitous ARPs for each VIP. */
-static void
-send_garps(struct instance *in, unsigned int repeat)
+void
+lb_vrrp_send_garps(struct instance *in, const rte_be32_t *vips, unsigned int n,
+		   unsigned int repeat)
 {
 	unsigned int r, i;
 
 	for (r = 0; r < repeat; r++)
-		for (i = 0; i < in->cfg->nb_vips; i++) {
+		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = lb_arp_build_request(in->port->pool, &in->port->mac,
-								  in->vips[i], in->vips[i]);
+								  vips[i], vips[i]);
 
 			if (m == NULL) {
 				lb_count_drop(LB_DROP_NO_MBUF);
@@ -171,8 +152,6 @@ own_vips(struct instance *in, bool owned)
 		lb_svc_gate_set(in->vips[i], owned);
 }
 
-static void act(struct instance *in, unsigned int a, enum lb_vrrp_state before,
-		const char *why, uint64_t now, bool direct);
 
 /* Run a notify script or write the FIFO line for in entering state. */
 static void
@@ -236,14 +215,13 @@ sync_group(struct instance *in, enum lb_vrrp_state before, uint64_t now)
 		enum lb_vrrp_state mb = m->fsm.state;
 
 		if (m != in && m->cfg->sync_group == in->cfg->sync_group)
-			act(m, lb_vrrp_fsm_input(&m->fsm, &ev, now), mb, why, now, false);
+			lb_vrrp_act(m, lb_vrrp_fsm_input(&m->fsm, &ev, now), mb, why, now, false);
 	}
 	syncing = false;
 }
 
-/* Carry out the FSM's actions, in bit order; log the transition. */
-static void
-act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *why,
+void
+lb_vrrp_act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *why,
     uint64_t now, bool direct)
 {
 	if (in->fsm.state != before)
@@ -261,7 +239,7 @@ act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *
 		send_advert(in, in->fsm.priority, direct);
 	if (a & LB_VRRP_ACT_BECOME_MASTER) {
 		own_vips(in, true);
-		send_garps(in, in->cfg->garp_repeat);
+		lb_vrrp_send_garps(in, in->vips, in->cfg->nb_vips, in->cfg->garp_repeat);
 		in->garp_at = in->cfg->garp_delay_ms ? now + in->cfg->garp_delay_ms * 1000ull : 0;
 		in->refresh_at = in->cfg->garp_refresh_ms ?
 				 now + in->cfg->garp_refresh_ms * 1000ull : 0;
@@ -357,20 +335,19 @@ evaluate(struct instance *in, uint64_t now)
 	if (fault != (in->fsm.state == LB_VRRP_STATE_FAULT)) {
 		struct lb_vrrp_fsm_input f = { .ev = fault ? LB_VRRP_EV_IF_DOWN : LB_VRRP_EV_IF_UP };
 
-		act(in, lb_vrrp_fsm_input(&in->fsm, &f, now), before, why, now, false);
+		lb_vrrp_act(in, lb_vrrp_fsm_input(&in->fsm, &f, now), before, why, now, false);
 	}
 	if (in->prio != in->fsm.priority) {
 		LOG(NOTICE, "%s: priority %u -> %d (tracked scripts)", in->cfg->name,
 		    in->fsm.priority, in->prio);
 		ev.priority = (uint8_t)in->prio;
 		before = in->fsm.state;
-		act(in, lb_vrrp_fsm_input(&in->fsm, &ev, now), before, "priority", now, false);
+		lb_vrrp_act(in, lb_vrrp_fsm_input(&in->fsm, &ev, now), before, "priority", now, false);
 	}
 }
 
-/* Track every instance, then apply (group faults need every member's). */
-static void
-evaluate_all(uint64_t now)
+void
+lb_vrrp_evaluate_all(uint64_t now)
 {
 	unsigned int i;
 
@@ -380,11 +357,93 @@ evaluate_all(uint64_t now)
 		evaluate(&instances[i], now);
 }
 
+void
+lb_vrrp_rebind(struct instance *in)
+{
+	in->cfg = &in->own;
+	in->wire.peers = in->own.unicast_peers;
+}
+
+int
+lb_vrrp_settings(struct instance *in, const struct lb_config *cfg, struct lb_vrrp_fsm_cfg *fc)
+{
+	const struct lb_cfg_vrrp *c = in->cfg;
+	int rc;
+
+	in->primary = rte_cpu_to_be_32(c->unicast_src != 0 ? c->unicast_src :
+				       cfg->ifaces[c->iface].addrs[0].addr);
+	in->wire.version = c->version;
+	in->wire.vrid = c->vrid;
+	in->wire.adver_int = c->version == 2 ? c->advert_int_cs / 100 : c->advert_int_cs;
+	in->wire.tx_csum = LB_VRRP_CSUM_RFC;
+	in->wire.csum_accept = LB_VRRP_ACCEPT_MCAST;
+	in->wire.unicast = c->nb_unicast_peers != 0;
+	in->wire.nb_peers = c->nb_unicast_peers;
+	rc = lb_vrrp_set_auth(&in->wire, c->auth_type, c->auth_type != 0 ? c->auth_pass : NULL);
+	if (rc != 0 && rc != -E2BIG)
+		return rc;
+	memset(fc, 0, sizeof(*fc));
+	fc->version = c->version;
+	fc->priority = c->priority;
+	fc->adver_int_cs = c->advert_int_cs;
+	fc->nopreempt = c->nopreempt;
+	fc->preempt_delay_ms = c->preempt_delay_s * 1000;
+	fc->primary = in->primary;
+	return 0;
+}
+
+int
+lb_vrrp_setup(struct instance *in, const struct lb_cfg_vrrp *c, const struct lb_config *cfg,
+	      uint64_t now)
+{
+	struct lb_vrrp_fsm_cfg fc;
+	unsigned int p, k;
+	int rc;
+
+	memset(in, 0, sizeof(*in));
+	in->own = *c;
+	lb_vrrp_rebind(in);
+	for (p = 0; p < lb_nb_ports; p++)
+		if (lb_ports[p].cfg == &cfg->ifaces[c->iface])
+			in->port = &lb_ports[p];
+	if (in->port == NULL) {
+		LOG(ERR, "%s: interface %s is not running", c->name, cfg->ifaces[c->iface].name);
+		return -ENODEV;
+	}
+	for (k = 0; k < c->nb_vips; k++) {
+		in->vips[k] = rte_cpu_to_be_32(c->vips[k]);
+		rc = lb_svc_gate_add(in->vips[k]);
+		if (rc != 0)
+			return rc;
+	}
+	rc = lb_vrrp_settings(in, cfg, &fc);
+	if (rc == 0)
+		rc = lb_vrrp_fsm_init(&in->fsm, &fc);
+	if (rc != 0)
+		return rc;
+	in->started_us = now;
+	in->base_prio = c->priority;
+	lb_vrrp_uc_resolve(&in->uc, c, in->port, now);
+	return 0;
+}
+
+/* Start in (STARTUP); keepalived's state MASTER: take over after one interval of silence. */
+void
+lb_vrrp_start(struct instance *in, uint64_t now)
+{
+	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_STARTUP };
+	unsigned int a = lb_vrrp_fsm_input(&in->fsm, &ev, now);
+
+	if (in->cfg->init_master && in->fsm.state == LB_VRRP_STATE_BACKUP)
+		in->fsm.master_down_at = now + in->cfg->advert_int_cs * 10000ull;
+	lb_vrrp_act(in, a, LB_VRRP_STATE_INIT, "startup", now, false);
+}
+
 int
 lb_vrrp_init(const struct lb_config *cfg)
 {
-	unsigned int i, k;
-	uint64_t now = now_us();
+	uint64_t now = lb_vrrp_now_us();
+	unsigned int i;
 	int rc;
 
 	nb_instances = 0;
@@ -392,67 +451,14 @@ lb_vrrp_init(const struct lb_config *cfg)
 	memset(&other, 0, sizeof(other));
 	lb_vrrp_track_init(cfg, now);
 	for (i = 0; i < cfg->nb_vrrp; i++) {
-		const struct lb_cfg_vrrp *c = &cfg->vrrp[i];
-		struct instance *in = &instances[nb_instances];
-		struct lb_vrrp_fsm_cfg fc;
-		unsigned int p;
-
-		memset(in, 0, sizeof(*in));
-		in->cfg = c;
-		for (p = 0; p < lb_nb_ports; p++)
-			if (lb_ports[p].cfg == &cfg->ifaces[c->iface])
-				in->port = &lb_ports[p];
-		if (in->port == NULL) {
-			LOG(ERR, "%s: interface %s is not running", c->name,
-			    cfg->ifaces[c->iface].name);
-			return -ENODEV;
-		}
-		in->primary = rte_cpu_to_be_32(c->unicast_src != 0 ? c->unicast_src :
-					       cfg->ifaces[c->iface].addrs[0].addr);
-		for (k = 0; k < c->nb_vips; k++) {
-			in->vips[k] = rte_cpu_to_be_32(c->vips[k]);
-			rc = lb_svc_gate_add(in->vips[k]);
-			if (rc != 0)
-				return rc;
-		}
-		in->wire.version = c->version;
-		in->wire.vrid = c->vrid;
-		in->wire.adver_int = c->version == 2 ? c->advert_int_cs / 100 : c->advert_int_cs;
-		in->wire.tx_csum = LB_VRRP_CSUM_RFC;
-		in->wire.csum_accept = LB_VRRP_ACCEPT_MCAST;
-		in->wire.unicast = c->nb_unicast_peers != 0;
-		in->wire.peers = c->unicast_peers;
-		in->wire.nb_peers = c->nb_unicast_peers;
-		rc = lb_vrrp_set_auth(&in->wire, c->auth_type,
-				      c->auth_type != 0 ? c->auth_pass : NULL);
-		if (rc != 0 && rc != -E2BIG)
-			return rc;
-		memset(&fc, 0, sizeof(fc));
-		fc.version = c->version;
-		fc.priority = c->priority;
-		fc.adver_int_cs = c->advert_int_cs;
-		fc.nopreempt = c->nopreempt;
-		fc.preempt_delay_ms = c->preempt_delay_s * 1000;
-		fc.primary = in->primary;
-		rc = lb_vrrp_fsm_init(&in->fsm, &fc);
+		rc = lb_vrrp_setup(&instances[nb_instances], &cfg->vrrp[i], cfg, now);
 		if (rc != 0)
 			return rc;
-		in->started_us = now;
-		in->base_prio = c->priority;
-		lb_vrrp_uc_resolve(&in->uc, c, in->port, now);
 		nb_instances++;
 	}
-	for (i = 0; i < nb_instances; i++) {
-		struct instance *in = &instances[i];
-		struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_STARTUP };
-		unsigned int a = lb_vrrp_fsm_input(&in->fsm, &ev, now);
-
-		/* keepalived's state MASTER: take over after one interval of silence */
-		if (in->cfg->init_master && in->fsm.state == LB_VRRP_STATE_BACKUP)
-			in->fsm.master_down_at = now + in->cfg->advert_int_cs * 10000ull;
-		act(in, a, LB_VRRP_STATE_INIT, "startup", now, false);
-	}
-	evaluate_all(now);	/* a link already down: FAULT at once */
+	for (i = 0; i < nb_instances; i++)
+		lb_vrrp_start(&instances[i], now);
+	lb_vrrp_evaluate_all(now);	/* a link already down: FAULT at once */
 	if (nb_instances > 0)
 		LOG(NOTICE, "%u instance(s) started", nb_instances);
 	return 0;
@@ -462,14 +468,14 @@ void
 lb_vrrp_term(void)
 {
 	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_SHUTDOWN };
-	uint64_t now = now_us();
+	uint64_t now = lb_vrrp_now_us();
 	unsigned int i;
 
 	for (i = 0; i < nb_instances; i++) {
 		struct instance *in = &instances[i];
 		enum lb_vrrp_state before = in->fsm.state;
 
-		act(in, lb_vrrp_fsm_input(&in->fsm, &ev, now), before, "shutdown", now, true);
+		lb_vrrp_act(in, lb_vrrp_fsm_input(&in->fsm, &ev, now), before, "shutdown", now, true);
 	}
 	if (nb_instances > 0)
 		lb_vrrp_show(stderr);
@@ -508,11 +514,11 @@ lb_vrrp_poll(void)
 
 	if (nb_instances == 0)
 		return;
-	now = now_us();
+	now = lb_vrrp_now_us();
 	if (now >= next_track) {
 		next_track = now + TRACK_EVERY_US;
 		lb_vrrp_track_poll(now);
-		evaluate_all(now);
+		lb_vrrp_evaluate_all(now);
 	}
 	for (i = 0; i < nb_instances; i++) {
 		struct instance *in = &instances[i];
@@ -523,12 +529,13 @@ lb_vrrp_poll(void)
 		if (in->garp_at != 0 && now >= in->garp_at) {
 			in->garp_at = 0;
 			if (in->fsm.state == LB_VRRP_STATE_MASTER)
-				send_garps(in, in->cfg->garp_repeat);
+				lb_vrrp_send_garps(in, in->vips, in->cfg->nb_vips, in->cfg->garp_repeat);
 		}
 		if (in->refresh_at != 0 && now >= in->refresh_at &&
 		    in->fsm.state == LB_VRRP_STATE_MASTER) {
 			in->refresh_at = now + in->cfg->garp_refresh_ms * 1000ull;
-			send_garps(in, in->cfg->garp_refresh_repeat);
+			lb_vrrp_send_garps(in, in->vips, in->cfg->nb_vips,
+					   in->cfg->garp_refresh_repeat);
 		}
 		if (due == 0 || now < due)
 			continue;
@@ -537,7 +544,7 @@ lb_vrrp_poll(void)
 		else
 			snprintf(why, sizeof(why), "timer");
 		a = lb_vrrp_fsm_poll(&in->fsm, now);
-		act(in, a, before, why, now, false);
+		lb_vrrp_act(in, a, before, why, now, false);
 	}
 }
 
@@ -582,7 +589,7 @@ rx_advert(struct instance *in, const struct lb_vrrp_advert *adv)
 {
 	struct lb_vrrp_fsm_input ev = { .ev = LB_VRRP_EV_ADVERT };
 	enum lb_vrrp_state before = in->fsm.state;
-	uint64_t now = now_us();
+	uint64_t now = lb_vrrp_now_us();
 	unsigned int a, k;
 	char why[96], s[16];
 	bool same = adv->naddr == in->cfg->nb_vips;
@@ -604,7 +611,7 @@ rx_advert(struct instance *in, const struct lb_vrrp_advert *adv)
 	a = lb_vrrp_fsm_input(&in->fsm, &ev, now);
 	snprintf(why, sizeof(why), "advert from %s with priority %u", ip_str(adv->saddr, s,
 		 sizeof(s)), adv->priority);
-	act(in, a, before, why, now, false);
+	lb_vrrp_act(in, a, before, why, now, false);
 }
 
 bool
@@ -696,7 +703,20 @@ lb_vrrp_set_priority(const char *name, unsigned int prio)
 			LOG(NOTICE, "%s: configured priority %u -> %u (CLI)", name,
 			    instances[i].base_prio, prio);
 			instances[i].base_prio = (uint8_t)prio;
-			evaluate_all(now_us());
+			lb_vrrp_evaluate_all(lb_vrrp_now_us());
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int
+lb_vrrp_get_priority(const char *name, unsigned int *prio)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_instances; i++)
+		if (strcmp(instances[i].cfg->name, name) == 0) {
+			*prio = instances[i].base_prio;
 			return 0;
 		}
 	return -ENOENT;

@@ -71,6 +71,29 @@ const char *lb_vrrp_summary(void);
  */
 int lb_vrrp_set_priority(const char *name, unsigned int prio);
 
+/*
+ * The configured priority of instance name as it runs (the config's, or
+ * the one `vrrp set-priority` gave) into *prio. 0 or -ENOENT.
+ */
+int lb_vrrp_get_priority(const char *name, unsigned int *prio);
+
+struct lb_vrrp_diff;
+
+/*
+ * Config reload: cfg, the running config, now holds the new VRRP settings,
+ * which d (vrrp/diff.h, not restart) says can apply live. Instances that
+ * are gone (or changed interface, vrid or version) stop as on shutdown: a
+ * MASTER sends its priority-0 advert and releases its VIPs (they stay
+ * gated, not owned, until a restart). Instances that stay keep their state
+ * and counters and take their new settings: priority (replacing a `vrrp
+ * set-priority`; tracking on top), interval, preemption, authentication,
+ * unicast peers, tracking, garp and notify settings; a MASTER releases
+ * removed VIPs and takes and announces (gratuitous ARP) added ones. New
+ * instances start as at init. Returns 0, or the first error of an instance
+ * that could not take its settings (logged; it is left out).
+ */
+int lb_vrrp_reload(const struct lb_config *cfg, const struct lb_vrrp_diff *d);
+
 /* Print each instance's state and counters, one block each. */
 void lb_vrrp_show(FILE *out);
 

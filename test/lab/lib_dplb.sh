@@ -70,9 +70,7 @@ lab_dplb_start() {
 	lab_bg "$ns" "$log" "$DPLB" -f "$conf" -- "$@"
 	DPLB_PID[$inst]=$LAB_LAST_PID DPLB_NS[$inst]=$ns
 	DPLB_PORT[$inst]=$port DPLB_LOG[$inst]=$log LAB_DPLB=$inst
-	# up to 30 s; stop waiting as soon as dplb is gone
-	if lab_wait_until 30 eval "lab_dplb_ready $inst || ! kill -0 ${DPLB_PID[$inst]}" &&
-	   lab_dplb_ready "$inst" >/dev/null 2>&1; then
+	if lab_dplb_wait_ready "$inst"; then
 		lab_pass "dplb $inst starts, CLI answers on 127.0.0.1:$port"
 		return 0
 	fi
@@ -84,6 +82,30 @@ lab_dplb_start() {
 	lab_fail "dplb $inst starts, CLI answers on 127.0.0.1:$port" \
 		"$(kill -0 "${DPLB_PID[$inst]}" 2>/dev/null && echo "(still running, CLI silent)" ||
 		   echo "(dplb exited)")" "$(cat "$log")"
+	return 1
+}
+
+# lab_dplb_wait_ready INST: wait (up to 30 s, less when dplb exits) until
+# its CLI answers. Not a check.
+lab_dplb_wait_ready() {
+	lab_wait_until 30 eval "lab_dplb_ready $1 || ! kill -0 ${DPLB_PID[$1]}" &&
+		lab_dplb_ready "$1" >/dev/null 2>&1
+}
+
+# lab_dplb_restart INST: stop instance INST (lab_dplb_stop's check) and
+# start it again from its config file as the file is now (`config save` may
+# have rewritten it), logging to LOG-2; one PASS/FAIL check.
+lab_dplb_restart() {
+	local inst=$1
+	lab_dplb_stop "$inst"
+	DPLB_LOG[$inst]=${DPLB_LOG[$inst]%.log}-2.log
+	lab_bg "${DPLB_NS[$inst]}" "${DPLB_LOG[$inst]}" "$DPLB" -f "$LAB_TMP/dplb-$inst.conf"
+	DPLB_PID[$inst]=$LAB_LAST_PID
+	if lab_dplb_wait_ready "$inst"; then
+		lab_pass "dplb $inst starts again from its file"
+		return 0
+	fi
+	lab_fail "dplb $inst starts again from its file" "$(cat "${DPLB_LOG[$inst]}")"
 	return 1
 }
 
@@ -103,8 +125,7 @@ lab_dplb_start_k() {
 		$([ "$LAB_HUGEPAGES" = no ] && echo --no-huge)
 	DPLB_PID[$inst]=$LAB_LAST_PID DPLB_NS[$inst]=$ns
 	DPLB_PORT[$inst]=2323 DPLB_LOG[$inst]=$log LAB_DPLB=$inst
-	if lab_wait_until 30 eval "lab_dplb_ready $inst || ! kill -0 ${DPLB_PID[$inst]}" &&
-	   lab_dplb_ready "$inst" >/dev/null 2>&1; then
+	if lab_dplb_wait_ready "$inst"; then
 		lab_pass "dplb $inst starts from keepalived.conf, CLI answers"
 		return 0
 	fi

@@ -68,6 +68,8 @@ main(int argc, char **argv)
 	lb_test_register_vrrp();
 	lb_test_register_health();
 	lb_test_register_keepalived();
+	lb_test_register_cfgsave();
+	lb_test_register_vrrp_reload();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
