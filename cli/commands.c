@@ -18,6 +18,7 @@
 #include "cli/ipvsadm.h"
 #include "cli/server.h"
 #include "health/monitor.h"
+#include "pmd-glue/mempool.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "vrrp/instance.h"
@@ -70,6 +71,7 @@ cmd_interfaces(int argc, char **argv, FILE *out)
 	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_ports_show(out);
+	lb_mempool_show(out);
 	return 0;
 }
 

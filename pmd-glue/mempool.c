@@ -32,6 +32,17 @@ lb_mempool_get(int socket, unsigned int nb_mbufs)
 }
 
 void
+lb_mempool_show(FILE *out)
+{
+	unsigned int s;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		if (pools[s] != NULL)
+			fprintf(out, "mbufs %s: in use %u of %u\n", pools[s]->name,
+				rte_mempool_in_use_count(pools[s]), pools[s]->size);
+}
+
+void
 lb_mempool_term(void)
 {
 	unsigned int s;

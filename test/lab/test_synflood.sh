@@ -30,6 +30,8 @@ virtual_servers = ( {
 lab_dplb_wait_neigh 198.18.2.11 198.18.2.12
 lab_requests client 4 "http://$VIP/"
 lab_check_eq "before the flood: requests through the VIP work" 0 "$LAB_FAILS"
+mbufs() { lab_dplbctl show interfaces | awk '$1 == "mbufs" { print $5 }'; }
+MBUFS0=$(mbufs)
 
 # the flood (40,000 SYN/s: as fast as one Python sender gets through the
 # lab's af_packet rings reliably on 2 shared cores; SYN_RATE=0 for flat out,
@@ -58,6 +60,11 @@ lab_check_ge "half-open connections were evicted to make room (conn_evicted)" 10
 echo "$STATS" | sed 's/^/    /'; lab_dplbctl show interfaces | sed 's/^/    /'
 lab_check_eq "no new connection refused for a full table (drop_conn_table_full)" 0 \
 	"$(awk '$1 == "drop_conn_table_full" { print $2 }' <<<"$STATS" | grep . || echo 0)"
+
+# every mbuf of the flood's 10^6 packets is back in the pool once it is over
+settled() { [ "$(mbufs)" = "$MBUFS0" ]; }
+lab_check "no mbuf leaked: in use back to $MBUFS0 after the flood" lab_wait_until 5 settled
+lab_dplbctl show interfaces | grep '^mbufs' | sed 's/^/    /'
 
 lab_dplb_stop main
 lab_finish
