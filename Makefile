@@ -3,7 +3,7 @@ BUILD ?= build
 SAN_BUILD ?= build-san
 MESON_OPTS ?=
 
-.PHONY: all build deps test test-unit test-lab test-san demo bench fuzz clean
+.PHONY: all build deps test test-unit test-lab test-san demo bench fuzz soak clean
 
 all: build
 
@@ -49,6 +49,13 @@ bench: deps
 FUZZ_SECONDS ?= 600
 fuzz: deps
 	test/fuzz/run.sh $(FUZZ_SECONDS)
+
+# A long run under load with real servers restarted and reloads (test/lab/soak.sh).
+SOAK_MINUTES ?= 20
+soak: deps
+	@scripts/hugepages.sh || true
+	$(MAKE) build
+	SOAK_MINUTES=$(SOAK_MINUTES) bash test/lab/soak.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)
