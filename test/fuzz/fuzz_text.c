@@ -3,13 +3,16 @@
  * Fuzz target: the text an operator or a peer sends. The first byte picks
  * the parser: ipvsadm command lines (CLI/dplbctl), the native config file,
  * VRRP adverts (wire format), HTTP responses from real servers (health
- * checks, fed in pieces), keepalived.conf. Any input: no crash, no leak, no UB.
+ * checks, fed in pieces), keepalived.conf, and `config save` editing a
+ * native file that loads (its runtime config changed as a byte of the
+ * input says). Any input: no crash, no leak, no UB.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/ipvsadm.h"
 #include "config/config.h"
+#include "config/save.h"
 #include "health/http.h"
 #include "vrrp/codec.h"
 
@@ -36,6 +39,58 @@ config(const char *text)
 
 	if (lb_config_parse_native("fuzz.conf", text, &cfg, &err) == 0)
 		lb_config_free(&cfg);
+}
+
+/* config save: the text as the file, its config changed as `how` says, edited. */
+static void
+save(const char *text, uint8_t how)
+{
+	struct lb_cfg_errors err = { .out = NULL };
+	struct lb_config cfg;
+	struct lb_cfg_service *svc;
+	unsigned int changes;
+	char *out = NULL;
+	FILE *msgs;
+
+	if (lb_config_parse_native("fuzz.conf", text, &cfg, &err) != 0)
+		return;
+	svc = cfg.nb_services > 0 ? &cfg.services[how % cfg.nb_services] : NULL;
+	switch (how >> 5) {
+	case 0:				/* ipvsadm -E -s / --set */
+		if (svc != NULL)
+			snprintf(svc->sched, sizeof(svc->sched), "%s", how & 1 ? "rr" : "sh");
+		cfg.tcp_timeout = 1 + how;
+		break;
+	case 1:				/* ipvsadm -e -w / drain */
+		if (svc != NULL && svc->nb_rs > 0)
+			svc->rs[how % svc->nb_rs].weight = how & 3;
+		break;
+	case 2:				/* ipvsadm -d */
+		if (svc != NULL && svc->nb_rs > 0)
+			svc->nb_rs--;
+		break;
+	case 3:				/* ipvsadm -D */
+		if (svc != NULL)
+			cfg.nb_services--;
+		break;
+	case 4:				/* service disable, -p */
+		if (svc != NULL) {
+			svc->flags ^= LB_SVC_F_DISABLED | LB_SVC_F_PERSISTENT;
+			svc->persistence = 360;
+		}
+		break;
+	default:			/* vrrp set-priority */
+		if (cfg.nb_vrrp > 0)
+			cfg.vrrp[0].priority = 1 + how % 254;
+		break;
+	}
+	msgs = fopen("/dev/null", "w");
+	if (msgs != NULL) {
+		lb_cfg_save_text("fuzz.conf", text, &cfg, &out, &changes, msgs);
+		fclose(msgs);
+	}
+	free(out);
+	lb_config_free(&cfg);
 }
 
 static void
@@ -96,7 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		ipvsadm(text);
 		break;
@@ -109,8 +164,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3:
 		http(data + 1, size - 1);
 		break;
-	default:
+	case 4:
 		keepalived(text);
+		break;
+	default:
+		save(text, size > 1 ? data[size - 1] : 0);
 		break;
 	}
 	free(text);

@@ -8,7 +8,7 @@
 # and leaves the input in $OUT/. Last line: "N passed, M failed".
 #
 # usage: test/fuzz/run.sh [SECONDS]        (make fuzz FUZZ_SECONDS=600)
-#   FUZZ_TARGETS="text"   run only these targets (default: packet text)
+#   FUZZ_TARGETS="text"   run only these targets (default: packet text cli)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -60,7 +60,7 @@ run() {		# NAME
 	fi
 }
 
-TARGETS=" ${FUZZ_TARGETS:-packet text} "
+TARGETS=" ${FUZZ_TARGETS:-packet text cli} "
 if [[ $TARGETS != *" packet "* ]]; then
 	:
 elif build packet test/fuzz/fuzz_packet.c test/fuzz/fuzz_eal.c test/eal_scratch.c \
@@ -71,6 +71,15 @@ if [[ $TARGETS != *" text "* ]]; then
 elif build text test/fuzz/fuzz_text.c cli/ipvsadm_parse.c cli/password.c config/*.c sched/*.c \
 	vrrp/codec.c vrrp/auth.c vrrp/eth.c health/http.c health/http_req.c; then
 	run text
+else
+	failed=$((failed + 1))
+fi
+if [[ $TARGETS != *" cli "* ]]; then
+	:
+elif build cli test/fuzz/fuzz_cli.c test/fuzz/cli_stubs.c cli/commands.c cli/cmd_conn.c \
+	cli/cmd_service.c cli/term.c cli/ipvsadm_parse.c cli/password.c config/*.c sched/*.c \
+	health/http.c health/http_req.c; then
+	run cli
 else
 	failed=$((failed + 1))
 fi
