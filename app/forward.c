@@ -8,6 +8,7 @@
 
 #include "app/conn.h"
 #include "app/forward.h"
+#include "app/ratelimit.h"
 #include "app/rewrite.h"
 #include "app/svc_table.h"
 #include "pmd-glue/icmp.h"
@@ -212,6 +213,12 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 	}
 	if (svc->acl != NULL && !lb_acl_permits(svc->acl, rte_be_to_cpu_32(key->saddr))) {
 		lc->stats.drops[LB_DROP_ACL]++;
+		return NULL;
+	}
+	if (svc->src_rate != 0 &&
+	    !lb_src_rate_take(svc->state->src_buckets + (size_t)lc->worker_index * LB_SRC_SLOTS,
+			      key->saddr, svc->src_rate, svc->src_burst, now, rte_get_tsc_hz())) {
+		lc->stats.drops[LB_DROP_SRC_RATE]++;
 		return NULL;
 	}
 	if (svc->flags & LB_SVC_F_PERSISTENT) {

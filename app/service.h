@@ -66,10 +66,13 @@ struct lb_dest {
 	rte_be32_t nexthop;		/* itself when on-link, else the gateway */
 };
 
+struct lb_src_bucket;
+
 struct lb_svc_state {
 	uint32_t refcnt;		/* control lcore only */
 	struct lb_rate_est est;		/* control lcore only */
 	struct lb_counters stats[LB_MAX_WORKERS];
+	struct lb_src_bucket *src_buckets; /* rate_limit: LB_SRC_SLOTS per worker, or NULL */
 };
 
 struct lb_sched_ops;
@@ -88,6 +91,7 @@ struct lb_service {
 	rte_be32_t laddrs[LB_MAX_LADDRS];	/* FNAT source addresses */
 	unsigned int nb_laddrs;
 	const struct lb_cfg_acl *acl;	/* who may connect; NULL = anyone */
+	uint32_t src_rate, src_burst;	/* rate_limit per source; 0 = none */
 	unsigned int nb_dests;
 	struct lb_dest dests[];		/* immutable in a published snapshot */
 };

@@ -39,6 +39,7 @@
 	X(NO_DEST,	"no_real_server")	/* scheduler found none usable */ \
 	X(SVC_DISABLED,	"service_disabled")	/* new flow to a `service disable`d service */ \
 	X(ACL,		"acl_denied")		/* source refused by the service's acl */ \
+	X(SRC_RATE,	"source_rate_limited")	/* over the service's rate_limit.per_source */ \
 	X(CONN_FULL,	"conn_table_full") \
 	X(NEIGH_MISS,	"neighbour_unresolved") \
 	X(TOO_BIG,	"too_big")		/* over the MTU with DF */ \

@@ -10,6 +10,7 @@
 #include <rte_log.h>
 
 #include "app/lcore.h"
+#include "app/ratelimit.h"
 #include "app/svc_table.h"
 #include "pmd-glue/route.h"
 #include "sched/sched.h"
@@ -200,8 +201,10 @@ free_snapshot(struct lb_svc_snapshot *snap)
 			s->sched->done_service(s);
 		for (j = 0; j < s->nb_dests; j++)
 			release_dest_state(s->dests[j].state);
-		if (--s->state->refcnt == 0)
+		if (--s->state->refcnt == 0) {
+			free(s->state->src_buckets);
 			free(s->state);
+		}
 		free((void *)(uintptr_t)s->acl);
 		free(s);
 	}
@@ -249,6 +252,18 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 		return NULL;
 	}
 	s->state->refcnt++;
+	s->src_rate = c->src_rate;
+	s->src_burst = c->src_burst;
+	if (c->src_rate != 0 && s->state->src_buckets == NULL) {
+		/* kept with the state: a reload does not refill every bucket */
+		s->state->src_buckets = calloc((size_t)LB_SRC_SLOTS * nb_workers,
+					       sizeof(struct lb_src_bucket));
+		if (s->state->src_buckets == NULL)
+			s->src_rate = 0;	/* logged below; the service still runs */
+		if (s->state->src_buckets == NULL)
+			LOG(ERR, "no memory for the rate_limit of service port %u: not applied",
+			    c->port);
+	}
 	for (i = 0; i < c->nb_rs; i++) {
 		struct lb_dest *d = &s->dests[i];
 		/* IPVS adds each real server at the head of its list: newest first */

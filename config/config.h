@@ -170,6 +170,8 @@ struct lb_cfg_service {
 	char quorum_up[LB_CHECK_PATH_LEN];	/* script run when quorum is gained; "" none */
 	char quorum_down[LB_CHECK_PATH_LEN];	/* ... when it is lost */
 	struct lb_cfg_acl acl;			/* acl = { allow = [...]; deny = [...]; } */
+	uint32_t src_rate;			/* rate_limit.per_source: new conns/s; 0 off */
+	uint32_t src_burst;			/* rate_limit.burst (default per_source) */
 	int line;
 };
 

@@ -280,6 +280,9 @@ dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE
 		fputs("enabled = false;\n\t\t", out);
 	if (svc->acl.nb_allow + svc->acl.nb_deny > 0)
 		dump_acl(&svc->acl, out);
+	if (svc->src_rate != 0)
+		fprintf(out, "rate_limit = { per_source = %u; burst = %u; };\n\t\t", svc->src_rate,
+			svc->src_burst);
 	put_timing(out, &svc->timing, true);
 	fprintf(out, "\n\t\tquorum = %u; hysteresis = %u; alpha = %s; omega = %s;\n",
 		svc->quorum, svc->hysteresis, svc->alpha ? "true" : "false",

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A service's acl = { allow = [ "PREFIX", ... ]; deny = [ ... ]; } (native config). */
+/*
+ * Who may connect to a service, and how fast (native config):
+ * acl = { allow = [ "PREFIX", ... ]; deny = [ ... ]; } and
+ * rate_limit = { per_source = N; burst = M; }.
+ */
 #include <string.h>
 
 #include "config/parse.h"
 
 static const char *const acl_keys[] = { "allow", "deny", NULL };
+static const char *const rate_keys[] = { "per_source", "burst", NULL };
 
 /* One list of "A.B.C.D[/LEN]" into entries; reported with its index. */
 static void
@@ -69,4 +74,27 @@ lb_cfg_parse_acl(struct parse_ctx *ctx, const config_setting_t *grp,
 	l = config_setting_get_member(acl, "deny");
 	if (l != NULL)
 		parse_list(ctx, l, where, "deny", svc->acl.deny, &svc->acl.nb_deny);
+}
+
+void
+lb_cfg_parse_rate_limit(struct parse_ctx *ctx, const config_setting_t *grp,
+			struct lb_cfg_service *svc, const char *where)
+{
+	const config_setting_t *rl = config_setting_get_member(grp, "rate_limit");
+	char rwhere[64];
+
+	if (rl == NULL)
+		return;
+	snprintf(rwhere, sizeof(rwhere), "%s.rate_limit", where);
+	if (!config_setting_is_group(rl)) {
+		lb_cfg_report(ctx, rl, "%s must be a group: rate_limit = { per_source = N; "
+			      "burst = M; }", rwhere);
+		return;
+	}
+	lb_cfg_check_keys(ctx, rl, rwhere, rate_keys);
+	if (!lb_cfg_get_uint(ctx, rl, rwhere, "per_source", 1, 1000000, &svc->src_rate))
+		lb_cfg_report(ctx, rl, "%s needs per_source: new connections a second from one "
+			      "client address", rwhere);
+	svc->src_burst = svc->src_rate;
+	lb_cfg_get_uint(ctx, rl, rwhere, "burst", 1, 10000000, &svc->src_burst);
 }

@@ -25,7 +25,7 @@ static const char *const svc_keys[] = { "protocol", "address", "port", "schedule
 	"real_servers", "delay_loop", "connect_timeout", "retry", "nb_get_retry",
 	"delay_before_retry", "warmup", "quorum", "hysteresis", "alpha", "omega",
 	"sorry_server", "quorum_up", "quorum_down", "passive_failures", "passive_backoff",
-	"enabled", "acl", NULL };
+	"enabled", "acl", "rate_limit", NULL };
 static const char *const rs_keys[] = { "address", "port", "weight", "forward",
 	"upper_threshold", "lower_threshold", "inhibit_on_failure", "delay_loop",
 	"connect_timeout", "retry", "nb_get_retry", "delay_before_retry", "warmup",
@@ -335,6 +335,7 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 	}
 	parse_laddrs(ctx, grp, svc, where);
 	lb_cfg_parse_acl(ctx, grp, svc, where);
+	lb_cfg_parse_rate_limit(ctx, grp, svc, where);
 	lb_cfg_parse_svc_health(ctx, grp, svc, where);
 	list = config_setting_get_member(grp, "real_servers");
 	/* a service with no real servers yet is valid */

@@ -33,6 +33,10 @@ virtual_servers = ( {
 	acl = { allow = [ \"198.18.1.0/24\" ]; deny = [ \"198.18.1.66\" ]; };
 	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
 }, {
+	protocol = \"tcp\"; address = \"$VIP\"; port = 8080; scheduler = \"rr\";
+	rate_limit = { per_source = 1; burst = 5; };
+	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
+}, {
 	protocol = \"udp\"; address = \"$VIP\"; port = 9999; scheduler = \"rr\";
 	$(lab_real_servers nat 9999 198.18.2.11)
 } );" || lab_finish
@@ -114,6 +118,27 @@ lab_check_grep "show config shows the acl" \
 	"$(lab_dplbctl show config)"
 LIST=$(lab_dplbctl ipvsadm -L -n)
 lab_check_grep "ipvsadm -L -n shows the service as persistent 3" "^TCP  $PVIP:80 wlc persistent 3" "$LIST"
+
+# rate_limit per_source 1, burst 5 on VIP:8080: 20 connections opened at
+# once from one address, 5 get through; another address has its own 5
+BURST="import select,socket,sys,time
+socks=[]
+for i in range(20):
+    s=socket.socket(); s.setblocking(False); s.bind((sys.argv[1],0))
+    s.connect_ex((sys.argv[2],8080)); socks.append(s)
+time.sleep(0.6)
+_,w,_=select.select([],socks,[],0)
+print(sum(1 for s in w if s.getsockopt(socket.SOL_SOCKET,socket.SO_ERROR)==0))"
+ip -n "${LAB_NS[client]}" addr add 198.18.1.68/24 dev "${LAB_IF[client]}"
+# dplb resolves .68 on its first reply (that one SYN-ACK waits for the RS's retry)
+lab_in client curl -s -m 5 -o /dev/null --interface 198.18.1.68 "http://$VIP/"
+R0=$(lab_stat drop_source_rate_limited)
+lab_check_eq "rate_limit: 20 connections at once from 198.18.1.10, the burst of 5 connects" 5 \
+	"$(lab_in client "$LAB_PY" -c "$BURST" 198.18.1.10 $VIP)"
+lab_check_eq "... and 5 from 198.18.1.68, its own bucket" 5 "$(lab_in client "$LAB_PY" -c "$BURST" 198.18.1.68 $VIP)"
+lab_check_ge "... the others counted as source_rate_limited" 30 "$(($(lab_stat drop_source_rate_limited) - R0))"
+lab_check "... VIP:80 (no rate_limit) still takes 198.18.1.10 at once" \
+	lab_in client curl -sf -m 2 -o /dev/null "http://$VIP/"
 
 # the connection table: ipvsadm -L -c in ipvsadm's columns, show conn with
 # filters; one connection held open through the VIP (python client: connect,

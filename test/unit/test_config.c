@@ -13,6 +13,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "app/ratelimit.h"
 #include "cli/password.h"
 #include "config/config.h"
 #include "test/unit/unit.h"
@@ -412,6 +413,7 @@ static const char acl_conf[] =
 	"interfaces = ( { name = \"lab0\"; device = \"net_null0\"; address = \"198.18.2.1/24\"; } );\n"
 	"virtual_servers = ( { address = \"198.18.1.100\"; port = 80; enabled = false;\n"
 	"  acl = { allow = [ \"198.18.0.0/16\", \"198.19.1.1\" ]; deny = [ \"198.18.1.66/32\" ]; };\n"
+	"  rate_limit = { per_source = 20; };\n"
 	"  real_servers = ( { address = \"198.18.2.11\"; port = 80; } ); } );\n";
 
 static void
@@ -431,6 +433,10 @@ test_acl(void)
 	CU_ASSERT(!lb_acl_permits(acl, LB_TEST_IPV4(198, 19, 1, 2)));	/* in no allow */
 	CU_ASSERT(!lb_acl_permits(acl, LB_TEST_IPV4(198, 18, 1, 66)));	/* denied */
 	CU_ASSERT(a.services[0].flags & LB_SVC_F_DISABLED);
+	CU_ASSERT_EQUAL(a.services[0].src_rate, 20);
+	CU_ASSERT_EQUAL(a.services[0].src_burst, 20);	/* burst defaults to the rate */
+	CU_ASSERT_EQUAL(b.services[0].src_rate, 20);
+	CU_ASSERT_EQUAL(b.services[0].src_burst, 20);
 	/* --config-dump writes both lists and `enabled = false`, and they load back */
 	CU_ASSERT(strstr(dump, "acl = { allow = [ \"198.18.0.0/16\", \"198.19.1.1/32\" ]; "
 			 "deny = [ \"198.18.1.66/32\" ]; };") != NULL);
@@ -449,6 +455,33 @@ test_acl(void)
 		     "  acl = { permit = [ ]; }; } );\n", "permit");
 	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
 		     "  acl = [ \"198.18.1.0/24\" ]; } );\n", "acl must be a group");
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  rate_limit = { burst = 5; }; } );\n", "rate_limit needs per_source");
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  rate_limit = { per_source = 0; }; } );\n", "per_source");
+}
+
+/* rate_limit's bucket: burst at once, then rate a second, per source. */
+static void
+test_src_rate(void)
+{
+	static struct lb_src_bucket table[LB_SRC_SLOTS];
+	const uint64_t hz = 1000000;	/* a 1 MHz clock: 1 tick = 1 us */
+	rte_be32_t a = rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 10));
+	rte_be32_t b = rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 11));
+	uint64_t t = 5000000;
+	unsigned int i, ok = 0;
+
+	for (i = 0; i < 10; i++)	/* 10 at once: the burst of 5 passes */
+		ok += lb_src_rate_take(table, a, 2, 5, t, hz);
+	CU_ASSERT_EQUAL(ok, 5);
+	CU_ASSERT(lb_src_rate_take(table, b, 2, 5, t, hz));	/* another source: its own */
+	CU_ASSERT(!lb_src_rate_take(table, a, 2, 5, t + 499999, hz));	/* < 1 token back */
+	CU_ASSERT(lb_src_rate_take(table, a, 2, 5, t + 500000, hz));	/* 2/s: one per 0.5 s */
+	CU_ASSERT(!lb_src_rate_take(table, a, 2, 5, t + 500001, hz));
+	for (ok = 0, i = 0; i < 10; i++)	/* an hour idle: a full burst, no more */
+		ok += lb_src_rate_take(table, a, 2, 5, t + 3600 * hz, hz);
+	CU_ASSERT_EQUAL(ok, 5);
 }
 
 /*
@@ -1036,7 +1069,8 @@ lb_test_register_config(void)
 	CU_add_test(s, "syntax error line", test_syntax_error);
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "dump loads back equal", test_dump_round_trip);
-	CU_add_test(s, "service acl and enabled = false: values, dump, mistakes", test_acl);
+	CU_add_test(s, "service acl, rate_limit, enabled = false: values, dump, mistakes", test_acl);
+	CU_add_test(s, "rate_limit bucket: burst, rate, per source", test_src_rate);
 	CU_add_test(s, "examples/lab.conf loads", test_lab_example_loads);
 	CU_add_test(s, "examples: NAT pair, DR pair, TUN, FNAT load", test_use_examples_load);
 	CU_add_test(s, "IPv4 prefix parsing", test_ipv4_prefix);
