@@ -269,7 +269,7 @@ main(int argc, char **argv)
 	if (up == RTE_DIM(modules)) {
 		LOG(NOTICE, "running: %u worker(s), %u interface(s); CLI on %s:%u",
 		    lb_nb_workers, lb_nb_ports, config.cli.listen_addr, config.cli.listen_port);
-		rte_eal_mp_remote_launch(lb_worker_main, NULL, SKIP_MAIN);
+		rte_eal_mp_remote_launch(lb_worker_main, &config.idle_sleep_us, SKIP_MAIN);
 		lb_control_main();
 		rte_eal_mp_wait_lcore();
 		LOG(NOTICE, "stopping on signal; final counters:");

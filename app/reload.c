@@ -90,9 +90,11 @@ report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *
 	    !same_but_line(a->ifaces, b->ifaces, a->nb_ifaces, sizeof(a->ifaces[0]),
 			   offsetof(struct lb_cfg_iface, line)))
 		fputs("reload: interfaces changed: they apply at the next restart\n", out);
-	if (a->workers != b->workers || strcmp(a->eal.lcores, b->eal.lcores) != 0 ||
+	if (a->workers != b->workers || a->idle_sleep_us != b->idle_sleep_us ||
+	    strcmp(a->eal.lcores, b->eal.lcores) != 0 ||
 	    a->eal.memory_mb != b->eal.memory_mb || a->eal.huge != b->eal.huge)
-		fputs("reload: workers or eal changed: they apply at the next restart\n", out);
+		fputs("reload: workers, idle_sleep_us or eal changed: they apply at the next "
+		      "restart\n", out);
 	if (strcmp(a->cli.listen_addr, b->cli.listen_addr) != 0 ||
 	    a->cli.listen_port != b->cli.listen_port)
 		fputs("reload: cli.listen changed: it applies at the next restart\n", out);

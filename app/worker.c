@@ -90,7 +90,7 @@ drain_tx(struct lb_lcore *lc)
 	}
 }
 
-static void
+static unsigned int
 send_from_control(struct lb_lcore *lc)
 {
 	struct rte_mbuf *pkts[LB_BURST];
@@ -109,18 +109,21 @@ send_from_control(struct lb_lcore *lc)
 		lc->stats.tx_pkts += rte_eth_tx_buffer(port, (uint16_t)lc->worker_index,
 						      lc->txbuf[port], pkts[i]);
 	}
+	return n;
 }
+
+#define IDLE_POLLS 256	/* empty polls in a row before an idle_sleep_us rest */
 
 int
 lb_worker_main(void *arg)
 {
 	struct lb_lcore *lc = &lb_lcores[rte_lcore_id()];
 	const uint64_t drain_tsc = (rte_get_tsc_hz() + US_PER_S - 1) / US_PER_S * DRAIN_US;
+	const unsigned int idle_us = arg != NULL ? *(const unsigned int *)arg : 0;
 	struct rte_mbuf *pkts[LB_BURST];
 	uint64_t prev_tsc = 0, cur_tsc;
-	unsigned int i;
+	unsigned int i, got, empty = 0;
 
-	(void)arg;
 	if (lc->role != LB_ROLE_WORKER)
 		return 0;
 	rte_rcu_qsbr_thread_register(lb_rcu, lc->worker_index);
@@ -134,12 +137,13 @@ lb_worker_main(void *arg)
 			drain_tx(lc);
 			prev_tsc = cur_tsc;
 		}
-		send_from_control(lc);
+		got = send_from_control(lc);
 		for (i = 0; i < lc->nb_rxq; i++) {
 			uint16_t n = rte_eth_rx_burst(lc->rxq[i].port_id, lc->rxq[i].queue_id,
 						      pkts, LB_BURST);
 			uint64_t t0;
 
+			got += n;
 			if (n == 0)
 				continue;
 			t0 = rte_rdtsc();
@@ -149,6 +153,11 @@ lb_worker_main(void *arg)
 		}
 		lb_conn_expire(lc->worker_index, cur_tsc, EXPIRE_BUDGET);
 		rte_rcu_qsbr_quiescent(lb_rcu, lc->worker_index);
+		/* idle_sleep_us: opt-in rest after IDLE_POLLS empty polls in a row */
+		if (unlikely(idle_us != 0) && (got != 0 ? (empty = 0) : ++empty) >= IDLE_POLLS) {
+			drain_tx(lc);
+			rte_delay_us_sleep(idle_us);
+		}
 	}
 	drain_tx(lc);
 	rte_rcu_qsbr_thread_offline(lb_rcu, lc->worker_index);

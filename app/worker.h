@@ -14,7 +14,10 @@ void lb_worker_process(struct lb_lcore *lc, uint16_t port_id,
 
 /*
  * Body of a worker lcore (rte_eal_remote_launch): polls its RX queues and
- * its ring from the control lcore until lb_force_quit. Returns 0.
+ * its ring from the control lcore until lb_force_quit. arg: NULL, or an
+ * unsigned int of microseconds to sleep once the queues have stayed empty
+ * for a while (labs and VMs: a worker then leaves its core idle; 0 = poll
+ * without rest, an appliance's choice). Returns 0.
  */
 int lb_worker_main(void *arg);
 

@@ -300,6 +300,7 @@ struct lb_config {
 	char router_id[64];		/* keepalived global_defs router_id; "" = none */
 	struct lb_cfg_eal eal;
 	unsigned int workers;		/* worker lcores (the control lcore is extra) */
+	unsigned int idle_sleep_us;	/* workers rest this long when idle; 0 = always poll */
 	unsigned int mbufs_per_port;	/* mbufs each port adds to its socket pool */
 	unsigned int rx_desc, tx_desc;
 	struct lb_cfg_iface ifaces[LB_MAX_IFACES];

@@ -387,6 +387,8 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 		fputs(";\n", out);
 	}
 	fprintf(out, "workers = %u;\n", cfg->workers);
+	if (cfg->idle_sleep_us != 0)
+		fprintf(out, "idle_sleep_us = %u;\n", cfg->idle_sleep_us);
 	fprintf(out, "mbufs_per_port = %u;\n", cfg->mbufs_per_port);
 	fprintf(out, "rx_desc = %u;\n", cfg->rx_desc);
 	fprintf(out, "tx_desc = %u;\n", cfg->tx_desc);

@@ -18,7 +18,7 @@
 #include "cli/password.h"
 #include "config/parse.h"
 
-static const char *const top_keys[] = { "eal", "workers", "mbufs_per_port",
+static const char *const top_keys[] = { "eal", "workers", "idle_sleep_us", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
 	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", "vrrp_sync_groups", "vrrp_notify_fifo", "router_id",
 	NULL };
@@ -188,6 +188,7 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 	lb_cfg_check_keys(ctx, root, NULL, top_keys);
 	lb_cfg_get_string(ctx, root, "", "router_id", cfg->router_id, sizeof(cfg->router_id));
 	lb_cfg_get_uint(ctx, root, "", "workers", 1, LB_MAX_WORKERS, &cfg->workers);
+	lb_cfg_get_uint(ctx, root, "", "idle_sleep_us", 0, 100000, &cfg->idle_sleep_us);
 	lb_cfg_get_uint(ctx, root, "", "mbufs_per_port", 1023, 1048575,
 		 &cfg->mbufs_per_port);
 	parse_desc(ctx, root, "rx_desc", &cfg->rx_desc);

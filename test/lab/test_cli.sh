@@ -90,4 +90,17 @@ lab_check_eq "without the password no command runs (dplbctl fails)" "2 0" \
 lab_check_grep "dplb logs the wrong password" "CLI: wrong password" "$(cat "${DPLB_LOG[pw]}")"
 lab_dplb_stop pw
 unset DPLB_PASSWORD
+
+# idle_sleep_us: an idle dplb leaves its worker's core alone (labs, VMs),
+# and still answers at once: CPU seconds over 3 s of /proc/PID/stat
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+lab_dplb_start idle "${LAB_NS[lb]}" "idle_sleep_us = 200;
+$(lab_lb_interfaces 198.18.1.1/24)" || lab_finish
+t0=$(cpu_ticks "${DPLB_PID[idle]}")
+sleep 3
+USED=$(( ($(cpu_ticks "${DPLB_PID[idle]}") - t0) * 100 / $(getconf CLK_TCK) / 3 ))
+lab_check "idle_sleep_us 200: the idle dplb uses ${USED} % of a core (< 30; polling takes 100)" \
+	test "$USED" -lt 30
+lab_check "... and answers ping at once" lab_in client ping -n -c 3 -i 0.2 -W 1 198.18.1.1
+lab_dplb_stop idle
 lab_finish
