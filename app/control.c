@@ -7,6 +7,7 @@
 #include <rte_timer.h>
 
 #include "app/control.h"
+#include "app/park.h"
 #include "app/lcore.h"
 #include "app/local.h"
 #include "app/reload.h"
@@ -51,6 +52,7 @@ lb_control_term(void)
 {
 	rte_timer_stop_sync(&housekeeping);
 	rte_timer_subsystem_finalize();
+	lb_park_term();
 }
 
 static unsigned int
@@ -111,7 +113,8 @@ lb_control_main(void)
 	const struct timespec idle = { 0, IDLE_SLEEP_US * 1000 };
 
 	while (!lb_force_quit) {
-		unsigned int work = drain_workers() + drain_kernel() + lb_resolve_drain(resolve);
+		unsigned int work = drain_workers() + drain_kernel() + lb_resolve_drain(resolve) +
+				    lb_park_poll(resolve);
 
 		rte_timer_manage();
 		lb_vrrp_poll();		/* VRRP timers: µs resolution, polled */

@@ -37,7 +37,8 @@ send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t ne
 	}
 	if (unlikely(lb_neigh_lookup(nexthop, &mac, NULL) != 0)) {
 		lb_resolve_request(lc, port_id, nexthop, now);
-		drop(lc, m, LB_DROP_NEIGH_MISS);
+		if (!lb_park(lc, m, port_id, nexthop))	/* held until ARP answers */
+			drop(lc, m, LB_DROP_NEIGH_MISS);
 		return;
 	}
 	lb_rewrite_ether(m, &lb_local.port_mac[port_id], &mac);

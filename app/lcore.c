@@ -54,7 +54,9 @@ lb_lcores_init(const struct lb_config *cfg)
 		lc->to_control = make_ring("to_ctrl", n, socket);
 		lc->from_control = make_ring("from_ctrl", n, socket);
 		lc->resolve = make_ring("resolve", n, socket);
-		if (lc->to_control == NULL || lc->from_control == NULL || lc->resolve == NULL)
+		lc->park = make_ring("park", n, socket);
+		if (lc->to_control == NULL || lc->from_control == NULL || lc->resolve == NULL ||
+		    lc->park == NULL)
 			return -ENOMEM;
 		lb_worker_lcore[n++] = lcore;
 	}
@@ -119,6 +121,10 @@ lb_lcores_term(void)
 			rte_pktmbuf_free(m);
 		rte_ring_free(lc->resolve);
 		lc->resolve = NULL;
+		while (lc->park && rte_ring_dequeue(lc->park, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(lc->park);
+		lc->park = NULL;
 		rte_ring_free(lc->to_control);
 		rte_ring_free(lc->from_control);
 		lc->to_control = lc->from_control = NULL;
@@ -146,6 +152,14 @@ lb_ctrl_tx(struct rte_mbuf *m)
 		lb_count_drop(LB_DROP_RING_FULL);
 		rte_pktmbuf_free(m);
 	}
+}
+
+bool
+lb_park(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop)
+{
+	m->port = port_id;
+	m->hash.usr = nexthop;	/* the RSS hash is spent by now */
+	return rte_ring_sp_enqueue(lc->park, m) == 0;
 }
 
 void

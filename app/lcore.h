@@ -39,6 +39,7 @@ struct lb_lcore {
 	struct rte_ring *to_control;	/* SP (this worker) / SC (control) */
 	struct rte_ring *from_control;	/* SP (control) / SC (this worker) */
 	struct rte_ring *resolve;	/* SP/SC: next hops to ARP for (lb_resolve_request) */
+	struct rte_ring *park;		/* SP/SC: packets waiting for their next hop's MAC */
 	uint64_t last_miss;		/* last next hop posted, and when: no flood */
 	uint64_t last_miss_tsc;
 	struct lb_lcore_stats stats;	/* read by control for `show stats` */
@@ -87,6 +88,13 @@ void lb_ctrl_tx(struct rte_mbuf *m);
  */
 void lb_resolve_request(struct lb_lcore *lc, uint16_t port_id, rte_be32_t nexthop,
 			uint64_t now);
+
+/*
+ * Hand m, bound for nexthop (network order) on port_id whose MAC is not
+ * known yet, to the control lcore to hold until it is (lb_park_poll);
+ * false when the ring is full (the caller drops it). Worker lc only.
+ */
+bool lb_park(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop);
 
 /*
  * Take every worker's pending resolve requests, calling probe for each.

@@ -130,8 +130,11 @@ time.sleep(0.6)
 _,w,_=select.select([],socks,[],0)
 print(sum(1 for s in w if s.getsockopt(socket.SOL_SOCKET,socket.SO_ERROR)==0))"
 ip -n "${LAB_NS[client]}" addr add 198.18.1.68/24 dev "${LAB_IF[client]}"
-# dplb resolves .68 on its first reply (that one SYN-ACK waits for the RS's retry)
-lab_in client curl -s -m 5 -o /dev/null --interface 198.18.1.68 "http://$VIP/"
+# a client dplb has never resolved: its SYN-ACK waits in dplb for the ARP
+# answer (parked), not lost to wait for the real server's retry a second later
+T=$(lab_in client curl -s -m 5 -o /dev/null -w '%{time_total}' --interface 198.18.1.68 "http://$VIP/")
+lab_check "a new client's first request is answered at once (${T} s, < 0.5; no lost SYN-ACK)" \
+	awk -v t="$T" 'BEGIN { exit !(t > 0 && t < 0.5) }'
 R0=$(lab_stat drop_source_rate_limited)
 lab_check_eq "rate_limit: 20 connections at once from 198.18.1.10, the burst of 5 connects" 5 \
 	"$(lab_in client "$LAB_PY" -c "$BURST" 198.18.1.10 $VIP)"
