@@ -70,6 +70,9 @@ struct lb_conn {
 	uint32_t timeout_s;		/* templates: the service's -p timeout */
 	uint32_t slot;			/* owner only: index in its table's dense list */
 	bool is_template;
+	uint8_t sync_state;		/* state last sent to / received from the peer */
+	uint64_t created_tsc;
+	uint64_t sync_tsc;		/* last sent or received (atomics); 0 = never */
 };
 
 #define LB_TMPL_DEAD UINT32_MAX
@@ -179,6 +182,20 @@ void lb_conn_set_timeouts(const struct lb_config *cfg);
  * not such a connection. Worker lcores.
  */
 bool lb_conn_retire_for_reuse(unsigned int worker, struct lb_conn *c);
+
+/*
+ * A sync message says c is in state (enum lb_tcp_state, or LB_UDP_STATE)
+ * with timeout_s seconds left (0: the state's timeout): move it there,
+ * its real server's active/inactive counts with it. Any worker (atomics).
+ */
+void lb_conn_sync_set(struct lb_conn *c, uint8_t state, uint32_t timeout_s, uint64_t now);
+
+/*
+ * Called by the owner as it removes a connection it had synced (sync_tsc
+ * set), so the backups hear of it; NULL = nobody. Set by the control lcore
+ * before the workers start.
+ */
+extern void (*lb_conn_removed_hook)(const struct lb_conn *c);
 
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);

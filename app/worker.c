@@ -7,6 +7,7 @@
 #include "app/conn.h"
 #include "app/forward.h"
 #include "app/worker.h"
+#include "sync/sync.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_worker_logtype, worker, INFO);
 #define LOG(level, fmt, ...) \
@@ -148,6 +149,7 @@ lb_worker_main(void *arg)
 			lc->stats.busy_polls++;
 		}
 		lb_conn_expire(lc->worker_index, cur_tsc, EXPIRE_BUDGET);
+		lb_sync_worker_poll(lc->worker_index, cur_tsc);	/* synced connections in */
 		rte_rcu_qsbr_quiescent(lb_rcu, lc->worker_index);
 	}
 	drain_tx(lc);

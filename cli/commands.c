@@ -18,6 +18,7 @@
 #include "health/monitor.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "sync/sync.h"
 #include "vrrp/instance.h"
 
 #define MAX_ARGS 32
@@ -105,6 +106,15 @@ cmd_vrrp(int argc, char **argv, FILE *out)
 	if (extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_vrrp_show(out);
+	return 0;
+}
+
+static int
+cmd_sync(int argc, char **argv, FILE *out)
+{
+	if (extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_sync_show(out);
 	return 0;
 }
 
@@ -263,8 +273,9 @@ static const struct command commands[] = {
 	  cmd_reload },
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",
 	  cmd_health },
+	{ "show sync", "show sync           connection sync: roles, peers, messages, drops", cmd_sync },
 	{ "show vrrp", "show vrrp           VRRP instances: state, priority, adverts, rejects", cmd_vrrp },
-	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set",
+	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set --start-daemon --stop-daemon --daemon",
 	  cmd_ipvsadm },
 	{ "show connections", "show connections    how many connections are tracked", cmd_conns },
 	{ "show stats", "show stats          packet counters and drops by reason", cmd_stats },

@@ -92,7 +92,7 @@ command_of(const char *a)
 		{ "--add-service", 'A' }, { "--edit-service", 'E' }, { "--delete-service", 'D' },
 		{ "--clear", 'C' }, { "--add-server", 'a' }, { "--edit-server", 'e' },
 		{ "--delete-server", 'd' }, { "--list", 'L' }, { "--save", 'S' }, { "--set", 's' },
-		{ "--zero", 'Z' },
+		{ "--zero", 'Z' }, { "--start-daemon", 'M' }, { "--stop-daemon", 'N' },
 	};
 	unsigned int i;
 
@@ -118,6 +118,8 @@ op_of(int c)
 	case 'S': return LB_IPVS_SAVE;
 	case 's': return LB_IPVS_SET;
 	case 'Z': return LB_IPVS_ZERO;
+	case 'M': return LB_IPVS_START_DAEMON;
+	case 'N': return LB_IPVS_STOP_DAEMON;
 	default: return LB_IPVS_LIST;
 	}
 }
@@ -206,6 +208,10 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 	} else if (!strcmp(o, "--rate")) {
 		cmd->rate = true;
 	} else {
+		int rc = lb_ipvsadm_parse_daemon_opt(argc, argv, i, cmd, err, len);
+
+		if (rc <= 0)
+			return rc;
 		return fail(err, len, "unknown or unsupported option '%s'", o);
 	}
 #undef NEED_VALUE
@@ -234,6 +240,12 @@ lb_ipvsadm_parse(int argc, char **argv, struct lb_ipvs_cmd *cmd, char *err, size
 			if (commands++ > 0)
 				return fail(err, errlen, "only one command at a time ('%s')", argv[i]);
 			cmd->op = op_of(c);
+			if (c == 'M' || c == 'N') {
+				rc = lb_ipvsadm_parse_daemon_role(i + 1 < argc ? argv[++i] : NULL,
+								  cmd, err, errlen);
+				if (rc != 0)
+					return rc;
+			}
 			if (c == 's') {
 				unsigned int k;
 
