@@ -280,9 +280,9 @@ kc_parse_sync(struct kc_ctx *ctx, const struct kc_node *n)
 	for (; i < n->argc; i += 2)
 		if (!kc_sync_option(ctx, n, i, s))
 			return;
+	s->enabled = true;
 	if (lb_cfg_sync_check(ctx->cfg, s, msg, sizeof(msg)) != 0) {
 		kc_err(ctx, n, "'lvs_sync_daemon': %s", msg);
-		return;
+		s->enabled = false;
 	}
-	s->enabled = true;
 }
