@@ -28,6 +28,7 @@ struct conn_table {
 	struct rte_mempool *pool;
 	struct lb_conn **live;		/* owner only: every entry, densely, for expiry */
 	uint32_t cursor;		/* owner only: next index of live[] to check */
+	uint32_t scan_cursor;		/* owner only: next index for lb_conn_scan */
 	uint32_t count;			/* entries in live[]; written by owner, read by all */
 } __rte_cache_aligned;
 
@@ -543,6 +544,24 @@ lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget)
 		removed++;
 	}
 	return removed;
+}
+
+unsigned int
+lb_conn_scan(unsigned int worker, unsigned int budget,
+	     void (*fn)(unsigned int worker, struct lb_conn *c, void *arg), void *arg)
+{
+	struct conn_table *t = &tables[worker];
+	unsigned int seen = 0;
+
+	if (worker >= nb_tables)
+		return 0;
+	while (seen < budget && seen < t->count) {
+		if (t->scan_cursor >= t->count)
+			t->scan_cursor = 0;
+		fn(worker, t->live[t->scan_cursor++], arg);
+		seen++;
+	}
+	return seen;
 }
 
 void

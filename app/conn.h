@@ -169,6 +169,15 @@ void lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_
 unsigned int lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget);
 
 /*
+ * Call fn on the next `budget` connections of worker's table (a cursor of
+ * its own goes round the table; entries moved by removals may be seen
+ * twice or once less in a round). fn must not remove. Worker `worker`
+ * only. Returns how many were visited.
+ */
+unsigned int lb_conn_scan(unsigned int worker, unsigned int budget,
+			  void (*fn)(unsigned int worker, struct lb_conn *c, void *arg), void *arg);
+
+/*
  * Apply cfg's tcp/tcpfin/udp timeouts (ipvsadm --set) to connections from
  * their next packet on. Control lcore; workers read them without locks.
  */

@@ -5,14 +5,17 @@
 /*
  * Connection sync between directors (LVS's sync daemon).
  *
- * Master side: a worker that sees a packet of a connection worth syncing
- * (older than the threshold, state changed, or not sent for `refresh`
- * seconds) copies it into an event on its own ring (lb_sync_conn_seen);
- * a connection it removes after syncing it becomes an expire event. The
- * control lcore drains the rings into LVS version-1 messages of up to
- * maxlen bytes and sends them by UDP to the group or the peers
- * (sync/daemon.c). A full ring drops the event and counts it: the next
- * refresh carries the connection again.
+ * Master side: a connection is due when it is older than the threshold
+ * and was never sent, its state changed since it was, or it was not sent
+ * for `refresh` seconds. A worker finds it due on one of its packets
+ * (lb_sync_conn_seen) or, idle, as it walks its own table a few entries a
+ * loop (lb_sync_worker_poll), and copies it into an event on its own ring;
+ * a connection it removes after syncing it becomes an expire event (state
+ * CLOSE, 1 s). The control lcore drains the rings into LVS version-1
+ * messages of up to maxlen bytes and sends them by UDP to the group or the
+ * peers (sync/daemon.c). A full ring drops the event and counts it; the
+ * walk tries again. A message lost on the wire (version 1 carries no
+ * sequence number to count it by) is made good by the refresh.
  *
  * Backup side: the control lcore decodes each message (lb_sync_input) and
  * hands every connection through a ring to one worker (by client

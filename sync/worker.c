@@ -12,6 +12,7 @@
 #include "sync/sync_priv.h"
 
 #define INSTALL_BURST 32
+#define SCAN_BUDGET 8		/* own connections looked at per loop for refresh */
 
 volatile uint32_t lb_sync_master_on;
 struct lb_sync_wk lb_sync_wk[LB_MAX_WORKERS];
@@ -58,19 +59,22 @@ lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, u
 	e->timeout_s = expire || exp <= now ? 1 : (uint32_t)((exp - now + hz - 1) / hz);
 }
 
-static void
+/* Put c's event on the worker's ring; false (counted) when it is full. */
+static bool
 queue(unsigned int worker, const struct lb_conn *c, uint8_t st, uint64_t now, bool expire)
 {
 	struct lb_sync_wk *w = &lb_sync_wk[worker];
 	struct lb_sync_conn e;
 
 	if (w->events == NULL)
-		return;
+		return false;
 	lb_sync_conn_fill(&e, c, st, now, expire);
-	if (rte_ring_sp_enqueue_elem(w->events, &e, sizeof(e)) == 0)
-		w->ev_queued++;
-	else
-		w->ev_dropped++;	/* the next refresh carries it */
+	if (rte_ring_sp_enqueue_elem(w->events, &e, sizeof(e)) != 0) {
+		w->ev_dropped++;
+		return false;
+	}
+	w->ev_queued++;
+	return true;
 }
 
 void
@@ -93,7 +97,8 @@ lb_sync_conn_note(unsigned int worker, struct lb_conn *c, uint64_t now)
 					 __ATOMIC_RELAXED))
 		return;
 	__atomic_store_n(&c->sync_state, st, __ATOMIC_RELAXED);
-	queue(worker, c, st, now, false);
+	if (!queue(worker, c, st, now, false))	/* the refresh scan tries again */
+		__atomic_store_n(&c->sync_tsc, last, __ATOMIC_RELAXED);
 }
 
 /* lb_conn_removed_hook: the owner removes a synced connection. */
@@ -158,6 +163,13 @@ install(unsigned int worker, const struct lb_sync_conn *e, uint64_t now)
 	w->installed++;
 }
 
+/* lb_conn_scan callback: idle connections are due for sync too. */
+static void
+scan_one(unsigned int worker, struct lb_conn *c, void *now)
+{
+	lb_sync_conn_note(worker, c, *(const uint64_t *)now);
+}
+
 unsigned int
 lb_sync_worker_poll(unsigned int worker, uint64_t now)
 {
@@ -167,6 +179,10 @@ lb_sync_worker_poll(unsigned int worker, uint64_t now)
 
 	if (w->installs == NULL)
 		return 0;
+	/* refresh does not wait for a packet: a lost message is made good
+	 * within `refresh` seconds even for a connection that is idle */
+	if (lb_sync_master_on != 0)
+		lb_conn_scan(worker, SCAN_BUDGET, scan_one, &now);
 	n = rte_ring_sc_dequeue_burst_elem(w->installs, e, sizeof(e[0]), INSTALL_BURST, NULL);
 	for (i = 0; i < n; i++)
 		install(worker, &e[i], now);
