@@ -50,6 +50,10 @@ struct lb_ipvs_cmd {
 	struct lb_ipvs_daemon d;	/* --start-daemon / --stop-daemon */
 };
 
+/* Format a message into err (len bytes); returns -EINVAL. Pure. */
+int __attribute__((format(printf, 3, 4)))
+lb_ipvsadm_fail(char *err, size_t len, const char *fmt, ...);
+
 /*
  * The sync-daemon option at argv[*i] (--mcast-interface, --syncid,
  * --sync-maxlen, --mcast-group, --mcast-port, --mcast-ttl, --daemon) into

@@ -1,22 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ipvsadm(8)'s sync-daemon options -> struct lb_ipvs_cmd. No state, no I/O. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/ipvsadm.h"
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+#define fail lb_ipvsadm_fail
 
 static int
 number(const char *s, unsigned long min, unsigned long max, unsigned int *out)

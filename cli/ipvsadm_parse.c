@@ -11,8 +11,10 @@
 
 #define DEFAULT_PERSISTENCE 300	/* ipvsadm's -p with no value */
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t len, const char *fmt, ...)
+#define fail lb_ipvsadm_fail
+
+int
+lb_ipvsadm_fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
