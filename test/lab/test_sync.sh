@@ -13,34 +13,45 @@
 #      --start/--stop-daemon messages, tshark: the messages are LVS sync
 #      (port 8848, group 224.0.0.81, TTL 1) with good checksums;
 #   2. without sync, the same failover breaks every connection (b drops
-#      their packets as not a SYN: drop_no_connection).
+#      their packets as not a SYN: drop_no_connection);
+#   3. and 4. the same two with LVS-NAT: the real server's gateway is a
+#      second VIP of the instance, so its replies follow the MASTER too.
 #
 #   client 198.18.1.10/24 ──┐
-#   lb     198.18.1.1/24  ──┤ br0   dplb "a" (priority 100)
-#   lb2    198.18.1.3/24  ──┤       dplb "b" (priority 90)
-#   rs1    198.18.1.21/24 ──┘       echo server on VIP:9000 (LVS-DR)
+#   lb     198.18.1.1/24  ──┤ br0   dplb "a" (priority 100), NAT: + 198.18.2.1/24
+#   lb2    198.18.1.3/24  ──┤       dplb "b" (priority 90),  NAT: + 198.18.2.3/24
+#   rs1    198.18.1.21/24 ──┤       echo server on VIP:9000 (LVS-DR)
+#   rs2    198.18.2.11/24 ──┘       echo server on :9000, gateway 198.18.2.254 (LVS-NAT)
 #
 # usage: test/lab/test_sync.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
 lab_init "${1:-}"
 
-VIP=198.18.1.100 PORT=9000 N=${SYNC_CONNS:-8}
+VIP=198.18.1.100 GW=198.18.2.254 PORT=9000 N=${SYNC_CONNS:-8} MODE=dr
 PEER="$LAB_LIB_DIR/tcp_peer.py"
 lab_add_lb lb || lab_finish
 lab_add_lb lb2 || lab_finish
 lab_add_host client 198.18.1.10/24 || lab_finish
 lab_add_dr_realserver rs1 198.18.1.21/24 $VIP || lab_finish
 lab_bg "${LAB_NS[rs1]}" "$LAB_TMP/echo.log" "$LAB_PY" "$PEER" listen $VIP $PORT echo
+lab_add_host rs2 198.18.2.11/24 $GW || lab_finish
+lab_bg "${LAB_NS[rs2]}" "$LAB_TMP/echo2.log" "$LAB_PY" "$PEER" listen 0.0.0.0 $PORT echo
 
-body() {	# ADDR PRIORITY SYNC(yes|no)
-	echo "$(lab_lb_interfaces "$1/24")
-vrrp_instances = ( {
-	name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 54; priority = $2;
-	version = 3; advert_int = 0.1;
-	virtual_ipaddress = [ \"$VIP\" ];
-} );
+body() {	# ADDR PRIORITY SYNC(yes|no); MODE dr|nat
+	if [ $MODE = dr ]; then
+		echo "$(lab_lb_interfaces "$1/24")
 virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\";
 	$(lab_real_servers dr $PORT 198.18.1.21) } );"
+	else
+		echo "$(lab_lb_interfaces "$1/24" "${1/198.18.1./198.18.2.}/24")
+virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\";
+	$(lab_real_servers nat $PORT 198.18.2.11) } );"
+	fi
+	echo "vrrp_instances = ( {
+	name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 54; priority = $2;
+	version = 3; advert_int = 0.1;
+	virtual_ipaddress = [ \"$VIP\"$([ $MODE = nat ] && echo ", \"$GW\"") ];
+} );"
 	[ "$3" = yes ] && echo "sync_daemon = { interface = \"lab0\"; vrrp_instance = \"VI_1\";
 	threshold = 0; refresh = 2; };"
 }
@@ -55,27 +66,28 @@ conns_of() { lab_dplbctl "@$1" show connections | awk '{ print $2 }'; }
 # went to nobody: lost), N/2 more, a killed; sets OK (connections that
 # exchanged both words) and prints what each got.
 round() {
-	local i flag="$LAB_TMP/flag-$1" pids=()
+	local i flag="$LAB_TMP/flag-$MODE-$1" pids=()
 	rm -f "$flag"
 	lab_dplb_start a "${LAB_NS[lb]}" "$(body 198.18.1.1 100 "$1")" || lab_finish
-	lab_check "[sync $1] dplb a is MASTER" lab_wait_until 5 vrrp_is a MASTER
+	lab_check "[$MODE, sync $1] dplb a is MASTER" lab_wait_until 5 vrrp_is a MASTER
 	lab_wait_until 5 lab_in client ping -n -c 1 -W 1 $VIP >/dev/null
 	for ((i = 0; i < N; i++)); do
 		if [ $i -eq $((N / 2)) ]; then
 			lab_wait_until 10 eval "[ \"\$(conns_of a)\" -ge $i ]"
 			lab_dplb_start b "${LAB_NS[lb2]}" \
 				"$(LAB_IF[lb]=${LAB_IF[lb2]}; body 198.18.1.3 90 "$1")" || lab_finish
-			lab_check "[sync $1] dplb b is BACKUP" lab_wait_until 5 vrrp_is b BACKUP
+			lab_check "[$MODE, sync $1] dplb b is BACKUP" lab_wait_until 5 vrrp_is b BACKUP
 		fi
-		lab_bg "${LAB_NS[client]}" "$LAB_TMP/hold-$1-$i.log" "$LAB_PY" "$PEER" hold $VIP $PORT "$flag"
+		lab_bg "${LAB_NS[client]}" "$LAB_TMP/hold-$MODE-$1-$i.log" "$LAB_PY" "$PEER" hold \
+			$VIP $PORT "$flag"
 		pids+=("$LAB_LAST_PID")
 	done
-	lab_check "[sync $1] dplb a tracks the $N connections" \
+	lab_check "[$MODE, sync $1] dplb a tracks the $N connections" \
 		lab_wait_until 10 eval "[ \"\$(conns_of a)\" -ge $N ]"
 	if [ "$1" = yes ]; then
-		lab_check "[sync $1] dplb b installed all $N: the first $((N / 2)) (sent before b ran) from the refresh" \
+		lab_check "[$MODE, sync $1] dplb b installed all $N: the first $((N / 2)) (sent before b ran) from the refresh" \
 			lab_wait_until 10 eval "[ \"\$(sync_field b rx installed)\" -ge $N ]"
-		lab_check "[sync $1] ... and the refresh keeps coming while they are idle (updated)" \
+		lab_check "[$MODE, sync $1] ... and the refresh keeps coming while they are idle (updated)" \
 			lab_wait_until 5 eval "[ \"\$(sync_field b rx updated)\" -ge 1 ]"
 		SHOW_A=$(lab_dplbctl @a show sync) SHOW_B=$(lab_dplbctl @b show sync)
 		DAEMON_A=$(lab_dplbctl @a --daemon) DAEMON_B=$(lab_dplbctl @b -L --daemon)
@@ -85,14 +97,14 @@ round() {
 	KILL_AT=$(date +%s.%N)
 	kill -KILL "${DPLB_PID[a]}"
 	wait "${DPLB_PID[a]}" 2>/dev/null
-	lab_check "[sync $1] dplb a killed: dplb b is MASTER" lab_wait_until 3 vrrp_is b MASTER
+	lab_check "[$MODE, sync $1] dplb a killed: dplb b is MASTER" lab_wait_until 3 vrrp_is b MASTER
 	lab_wait_until 5 lab_in client ping -n -c 1 -W 1 $VIP >/dev/null
 	TAKEN_AT=$(date +%s.%N)
 	touch "$flag"
 	lab_wait_until 20 eval "! kill -0 ${pids[*]} 2>/dev/null"
 	OK=0
 	for ((i = 0; i < N; i++)); do
-		got=$(cat "$LAB_TMP/hold-$1-$i.log")
+		got=$(cat "$LAB_TMP/hold-$MODE-$1-$i.log")
 		echo "  connection $i: $got"
 		[ "$got" = "one two" ] && OK=$((OK + 1))
 	done
@@ -145,5 +157,16 @@ lab_check_eq "tshark: every message (a's, then b's as MASTER) starts 0, SYNCID, 
 round no
 lab_check_eq "without sync: no connection survives the failover" 0 "$OK"
 lab_check_ge "... b drops their packets (drop_no_connection)" 1 "$(lab_stat @b drop_no_connection)"
+lab_dplb_stop b
+
+# ---- 3. and 4. LVS-NAT
+MODE=nat
+round yes
+lab_check_eq "NAT with sync: all $N connections carry on through dplb b (one two)" "$N" "$OK"
+lab_check_grep "... b answers ARP for the real server's gateway now" "$GW" \
+	"$(lab_in rs2 ip neigh show $GW | grep -i "$(lab_dplb_mac @b lab0)")"
+lab_dplb_stop b
+round no
+lab_check_eq "NAT without sync: no connection survives the failover" 0 "$OK"
 lab_dplb_stop b
 lab_finish
