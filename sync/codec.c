@@ -7,6 +7,7 @@
 #include "sync/codec.h"
 
 #define TCP_STATES 11		/* LVS's IP_VS_TCP_S_LAST */
+#define TEMPLATE_STATES 2	/* LVS's IP_VS_CTPL_S_LAST */
 #define FNAT_OPT_LEN 6
 
 static const char *const err_names[LB_SYNC_ERR_MAX] = {
@@ -14,7 +15,7 @@ static const char *const err_names[LB_SYNC_ERR_MAX] = {
 	"bad_conn_version", "bad_option", "trailing_bytes",
 };
 static const char *const skip_names[LB_SYNC_SKIP_MAX] = {
-	"skip_ipv6", "skip_proto", "skip_state", "skip_template", "skip_unknown_option",
+	"skip_ipv6", "skip_proto", "skip_state", "skip_unknown_option",
 };
 
 const char *
@@ -187,12 +188,10 @@ decode_conn(const uint8_t *p, size_t size, struct lb_sync_conn *c, int *skip)
 		return LB_SYNC_ERR_OPTION;
 	if (*skip >= 0)
 		return LB_SYNC_OK;
-	if (c->flags & LB_SYNC_F_TEMPLATE)
-		*skip = LB_SYNC_SKIP_TEMPLATE;
-	else if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP)
+	if (c->proto != IPPROTO_TCP && c->proto != IPPROTO_UDP)
 		*skip = LB_SYNC_SKIP_PROTO;
-	else if ((c->proto == IPPROTO_TCP && c->state >= TCP_STATES) ||
-		 (c->proto == IPPROTO_UDP && c->state != 0))
+	else if (c->flags & LB_SYNC_F_TEMPLATE ? c->state >= TEMPLATE_STATES :
+		 c->proto == IPPROTO_TCP ? c->state >= TCP_STATES : c->state != 0)
 		*skip = LB_SYNC_SKIP_STATE;
 	return LB_SYNC_OK;
 }

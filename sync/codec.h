@@ -33,7 +33,7 @@
 #define LB_SYNC_F_NOOUTPUT	0x0080
 #define LB_SYNC_F_INACTIVE	0x0100	/* not ESTABLISHED */
 #define LB_SYNC_F_SEQ_MASK	0x0600
-#define LB_SYNC_F_TEMPLATE	0x1000
+#define LB_SYNC_F_TEMPLATE	0x1000	/* persistence template: cport 0, state 0 */
 
 /* One connection as it travels, addresses and ports in network order. */
 struct lb_sync_conn {
@@ -65,7 +65,6 @@ enum lb_sync_skip {
 	LB_SYNC_SKIP_IPV6 = 0,		/* an IPv6 or unknown type */
 	LB_SYNC_SKIP_PROTO,		/* neither TCP nor UDP */
 	LB_SYNC_SKIP_STATE,		/* a state out of range */
-	LB_SYNC_SKIP_TEMPLATE,		/* persistence templates: not synced yet */
 	LB_SYNC_SKIP_MANDATORY,		/* an unknown mandatory option */
 	LB_SYNC_SKIP_MAX,
 };

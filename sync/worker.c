@@ -34,6 +34,16 @@ lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, u
 
 	memset(e, 0, sizeof(*e));
 	e->proto = c->in.proto;
+	if (c->is_template) {	/* key: masked client, VIP:port; cport 0 */
+		e->flags = LB_SYNC_F_TEMPLATE;
+		e->caddr = c->in.saddr;
+		e->vaddr = c->in.daddr;
+		e->vport = c->in.dport;
+		e->daddr = c->daddr;
+		e->dport = c->dport;
+		e->timeout_s = expire || exp <= now ? 1 : (uint32_t)((exp - now + hz - 1) / hz);
+		return;
+	}
 	e->caddr = c->in.saddr;
 	e->cport = c->in.sport;
 	e->vaddr = c->in.daddr;
@@ -83,7 +93,8 @@ lb_sync_conn_note(unsigned int worker, struct lb_conn *c, uint64_t now)
 	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	uint64_t last = __atomic_load_n(&c->sync_tsc, __ATOMIC_RELAXED);
 
-	if (c->is_template || !state_synced(st))
+	if (!state_synced(st) ||
+	    (c->is_template && __atomic_load_n(&c->controlled, __ATOMIC_RELAXED) == LB_TMPL_DEAD))
 		return;
 	if (last == 0) {
 		if (now - c->created_tsc < lb_sync_threshold_tsc)
@@ -121,6 +132,42 @@ find_dest(const struct lb_service *svc, rte_be32_t daddr, rte_be16_t dport)
 	return NULL;
 }
 
+/*
+ * A persistence template: the client's real server for the service, so
+ * its new connections after a failover go where its others went.
+ */
+static void
+install_template(struct lb_sync_wk *w, unsigned int worker, const struct lb_service *svc,
+		 const struct lb_sync_conn *e, uint64_t now)
+{
+	const struct lb_dest *d = find_dest(svc, e->daddr, e->dport);
+	struct lb_conn *t;
+
+	if (!(svc->flags & LB_SVC_F_PERSISTENT) || d == NULL) {
+		w->no_dest++;
+		return;
+	}
+	t = lb_conn_template_get(worker, svc, e->caddr, now);	/* a reference */
+	if (t != NULL) {
+		if (t->dest == d->state) {
+			lb_conn_sync_set(t, LB_UDP_STATE, e->timeout_s, now);
+			w->updated++;
+		} else {
+			w->conflict++;
+		}
+		lb_conn_template_put(t);
+		return;
+	}
+	t = lb_conn_template_create(worker, svc, e->caddr, d, now);
+	if (t == NULL) {
+		w->create_failed++;
+		return;
+	}
+	lb_conn_sync_set(t, LB_UDP_STATE, e->timeout_s, now);
+	lb_conn_template_put(t);	/* held by nothing until a connection uses it */
+	w->installed++;
+}
+
 static void
 install(unsigned int worker, const struct lb_sync_conn *e, uint64_t now)
 {
@@ -134,6 +181,14 @@ install(unsigned int worker, const struct lb_sync_conn *e, uint64_t now)
 	struct lb_conn *c;
 	enum lb_dir dir;
 
+	if (e->flags & LB_SYNC_F_TEMPLATE) {
+		svc = snap == NULL ? NULL : lb_svc_lookup(snap, e->proto, e->vaddr, e->vport);
+		if (svc == NULL)
+			w->no_service++;
+		else
+			install_template(w, worker, svc, e, now);
+		return;
+	}
 	c = lb_conn_lookup(worker, &k, &dir);
 	if (c != NULL) {
 		if (dir == LB_DIR_IN && c->daddr == e->daddr && c->dport == e->dport) {

@@ -40,7 +40,7 @@ lab_bg "${LAB_NS[rs2]}" "$LAB_TMP/echo2.log" "$LAB_PY" "$PEER" listen 0.0.0.0 $P
 body() {	# ADDR PRIORITY SYNC(yes|no); MODE dr|nat
 	if [ $MODE = dr ]; then
 		echo "$(lab_lb_interfaces "$1/24")
-virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\";
+virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\"; persistence = 300;
 	$(lab_real_servers dr $PORT 198.18.1.21) } );"
 	else
 		echo "$(lab_lb_interfaces "$1/24" "${1/198.18.1./198.18.2.}/24")
@@ -90,6 +90,8 @@ round() {
 		lab_check "[$MODE, sync $1] ... and the refresh keeps coming while they are idle (updated)" \
 			lab_wait_until 5 eval "[ \"\$(sync_field b rx updated)\" -ge 1 ]"
 		SHOW_A=$(lab_dplbctl @a show sync) SHOW_B=$(lab_dplbctl @b show sync)
+		PERSIST_A=$(lab_dplbctl @a -L -n --persistent-conn | grep -- "->.*:$PORT")
+		PERSIST_B=$(lab_dplbctl @b -L -n --persistent-conn | grep -- "->.*:$PORT")
 		DAEMON_A=$(lab_dplbctl @a --daemon) DAEMON_B=$(lab_dplbctl @b -L --daemon)
 	else
 		sleep 1
@@ -124,11 +126,14 @@ lab_check_eq "ipvsadm -L --daemon on the BACKUP" \
 	"$DAEMON_B"
 echo "$SHOW_A"
 echo "$SHOW_B"
+lab_check_eq "b's real server counts match a's (ipvsadm -L -n --persistent-conn: the persistence template and $N active)" \
+	"$PERSIST_A" "$PERSIST_B"
+lab_check_grep "... which are 1 template and $N ESTABLISHED" "^  -> 198.18.1.21:$PORT +1 +1 +$N +0 *$" "$PERSIST_B"
 lab_check_grep "show sync on a: driven by VI_1 (MASTER), messages sent, no event dropped" \
 	"driven by: vrrp_instance VI_1 \(MASTER\)" "$SHOW_A"
 lab_check_grep "... tx counts messages, no drops" "tx: msgs [1-9][0-9]* conns [1-9].* events_dropped 0 no_mbuf 0" "$SHOW_A"
-lab_check_grep "show sync on b: messages received, nothing refused" \
-	"rx: msgs [1-9][0-9]* conns [1-9][0-9]* installed $N updated [0-9]+ own 0 bad_udp 0 install_ring_full 0 no_service 0 no_dest 0 create_failed 0" \
+lab_check_grep "show sync on b: messages received, $N connections and the template installed, nothing refused" \
+	"rx: msgs [1-9][0-9]* conns [1-9][0-9]* installed $((N + 1)) updated [0-9]+ own 0 bad_udp 0 install_ring_full 0 no_service 0 no_dest 0 create_failed 0" \
 	"$SHOW_B"
 lab_check_grep "... no message dropped as malformed" \
 	"rx_dropped: short 0 bad_size 0 bad_version 0 other_syncid 0 truncated 0 bad_conn_version 0 bad_option 0 trailing_bytes 0" \

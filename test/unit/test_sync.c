@@ -33,6 +33,8 @@ samples(struct lb_sync_conn *c, unsigned int *n)
 		  .timeout_s = 300 },
 		{ .proto = IPPROTO_TCP, .state = 1, .flags = LB_SYNC_F_MASQ, .timeout_s = 7,
 		  .has_fnat = 1 },	/* full NAT: dplb's option */
+		{ .proto = IPPROTO_TCP, .state = 0, .flags = LB_SYNC_F_TEMPLATE | LB_SYNC_F_DROUTE,
+		  .timeout_s = 300 },	/* persistence template */
 	};
 	unsigned int i;
 
@@ -41,7 +43,8 @@ samples(struct lb_sync_conn *c, unsigned int *n)
 		c[i].caddr = BE32(198, 18, 1, 10 + i);
 		c[i].vaddr = BE32(198, 18, 1, 100);
 		c[i].daddr = BE32(198, 18, 2, 11);
-		c[i].cport = rte_cpu_to_be_16((uint16_t)(40000 + i));
+		c[i].cport = c[i].flags & LB_SYNC_F_TEMPLATE ? 0 :
+			     rte_cpu_to_be_16((uint16_t)(40000 + i));
 		c[i].vport = rte_cpu_to_be_16(80);
 		c[i].dport = rte_cpu_to_be_16(8080);
 		if (c[i].has_fnat) {
@@ -76,7 +79,7 @@ test_roundtrip(void)
 
 	samples(in, &n);
 	len = build(buf, 7);
-	CU_ASSERT_EQUAL(len, LB_SYNC_HDR_LEN + 4 * 36 + 44);	/* FNAT: 36 + 8, padded */
+	CU_ASSERT_EQUAL(len, LB_SYNC_HDR_LEN + 5 * 36 + 44);	/* FNAT: 36 + 8, padded */
 	CU_ASSERT_EQUAL(buf[0], 0);
 	CU_ASSERT_EQUAL(buf[1], 7);
 	CU_ASSERT_EQUAL(buf[4], n);
@@ -156,8 +159,8 @@ test_refused(void)
 	CU_ASSERT_EQUAL(forged(5, 2, &got), LB_SYNC_ERR_VERSION);
 	CU_ASSERT_EQUAL(forged(7, 1, &got), LB_SYNC_ERR_VERSION);	/* spare */
 	CU_ASSERT_EQUAL(forged(3, (uint8_t)(len + 4), &got), LB_SYNC_ERR_SIZE);
-	CU_ASSERT_EQUAL(forged(4, 6, &got), LB_SYNC_ERR_TRUNC);	/* one more than there is */
-	CU_ASSERT_EQUAL(forged(4, 4, &got), LB_SYNC_ERR_TRAILING);	/* one less */
+	CU_ASSERT_EQUAL(forged(4, 7, &got), LB_SYNC_ERR_TRUNC);	/* one more than there is */
+	CU_ASSERT_EQUAL(forged(4, 5, &got), LB_SYNC_ERR_TRAILING);	/* one less */
 	CU_ASSERT_EQUAL(forged(8 + 2, 0x10, &got), LB_SYNC_ERR_CONN_VERSION);
 	CU_ASSERT_EQUAL(forged(8 + 3, 20, &got), LB_SYNC_ERR_TRUNC);	/* size under 36 */
 	CU_ASSERT_EQUAL(forged(8 + 2, 0x0f, &got), LB_SYNC_ERR_TRUNC);	/* past the end */
@@ -185,19 +188,25 @@ test_skipped(void)
 	buf[8 + 108 + 9] = 1;		/* UDP in a state */
 	buf[8 + 144 + 36] = 3;		/* FNAT option type -> PE_NAME: mandatory, unknown */
 	CU_ASSERT_EQUAL(lb_sync_msg_decode(buf, len, 1, out, 8, &got, skipped), LB_SYNC_OK);
-	CU_ASSERT_EQUAL(got, 0);
+	CU_ASSERT_EQUAL(got, 1);	/* the template, untouched */
 	CU_ASSERT_EQUAL(skipped[LB_SYNC_SKIP_IPV6], 1);
 	CU_ASSERT_EQUAL(skipped[LB_SYNC_SKIP_PROTO], 1);
 	CU_ASSERT_EQUAL(skipped[LB_SYNC_SKIP_STATE], 2);
 	CU_ASSERT_EQUAL(skipped[LB_SYNC_SKIP_MANDATORY], 1);
-	/* a template; an optional parameter (0x40) is ignored */
+	/* a template (its state: none or assured); an optional parameter (0x40) is ignored */
 	len = build(buf, 1);
 	buf[8 + 6] |= LB_SYNC_F_TEMPLATE >> 8;
 	buf[8 + 144 + 36] = LB_SYNC_OPT_F_PARAM | 9;
 	CU_ASSERT_EQUAL(lb_sync_msg_decode(buf, len, 1, out, 8, &got, skipped), LB_SYNC_OK);
-	CU_ASSERT_EQUAL(got, 4);
-	CU_ASSERT_EQUAL(skipped[LB_SYNC_SKIP_TEMPLATE], 1);
-	CU_ASSERT_EQUAL(out[3].has_fnat, 0);
+	CU_ASSERT_EQUAL(got, 6);
+	CU_ASSERT_EQUAL(out[0].flags & LB_SYNC_F_TEMPLATE, LB_SYNC_F_TEMPLATE);
+	CU_ASSERT_EQUAL(out[4].has_fnat, 0);
+	/* a template in state 2 is out of range */
+	len = build(buf, 1);
+	buf[8 + 4 * 36 + 44 + 9] = 2;	/* the template follows the FNAT one */
+	CU_ASSERT_EQUAL(lb_sync_msg_decode(buf, len, 1, out, 8, &got, skipped), LB_SYNC_OK);
+	CU_ASSERT_EQUAL(got, 5);
+	CU_ASSERT_EQUAL(skipped[LB_SYNC_SKIP_STATE], 3);
 	CU_ASSERT_STRING_EQUAL(lb_sync_err_name(LB_SYNC_ERR_SIZE), "bad_size");
 }
 
