@@ -34,39 +34,36 @@ lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, u
 
 	memset(e, 0, sizeof(*e));
 	e->proto = c->in.proto;
-	if (c->is_template) {	/* key: masked client, VIP:port; cport 0 */
-		e->flags = LB_SYNC_F_TEMPLATE;
-		e->caddr = c->in.saddr;
-		e->vaddr = c->in.daddr;
-		e->vport = c->in.dport;
-		e->daddr = c->daddr;
-		e->dport = c->dport;
-		e->timeout_s = expire || exp <= now ? 1 : (uint32_t)((exp - now + hz - 1) / hz);
-		return;
-	}
-	e->caddr = c->in.saddr;
+	e->caddr = c->in.saddr;		/* a template's: masked, and client port 0 */
 	e->cport = c->in.sport;
 	e->vaddr = c->in.daddr;
 	e->vport = c->in.dport;
 	e->daddr = c->daddr;
 	e->dport = c->dport;
+	/* an expired connection lingers a second on the backups, as CLOSE */
+	e->timeout_s = expire || exp <= now ? 1 : (uint32_t)RTE_MAX((exp - now) / hz, (uint64_t)1);
 	switch (c->fwd) {
 	case LB_FWD_DR: e->flags = LB_SYNC_F_DROUTE; break;
 	case LB_FWD_TUN: e->flags = LB_SYNC_F_TUNNEL; break;
-	case LB_FWD_FNAT:
-		e->has_fnat = 1;
-		e->laddr = c->out.daddr;
-		e->lport = c->out.dport;
-		/* fall through */
 	case LB_FWD_NAT: e->flags = LB_SYNC_F_MASQ; break;
+	case LB_FWD_FNAT:
+		e->flags = LB_SYNC_F_MASQ;
+		if (!c->is_template) {
+			e->has_fnat = 1;
+			e->laddr = c->out.daddr;
+			e->lport = c->out.dport;
+		}
+		break;
+	}
+	if (c->is_template) {
+		e->flags |= LB_SYNC_F_TEMPLATE;	/* state 0 */
+		return;
 	}
 	if (expire && st != LB_UDP_STATE)
 		st = LB_TCP_CLOSE;
 	e->state = st == LB_UDP_STATE ? 0 : st;
 	if (st != LB_TCP_ESTABLISHED)
 		e->flags |= LB_SYNC_F_INACTIVE;
-	/* an expired connection lingers a second on the backups, as CLOSE */
-	e->timeout_s = expire || exp <= now ? 1 : (uint32_t)((exp - now + hz - 1) / hz);
 }
 
 /* Put c's event on the worker's ring; false (counted) when it is full. */
@@ -96,11 +93,12 @@ lb_sync_conn_note(unsigned int worker, struct lb_conn *c, uint64_t now)
 	if (!state_synced(st) ||
 	    (c->is_template && __atomic_load_n(&c->controlled, __ATOMIC_RELAXED) == LB_TMPL_DEAD))
 		return;
+	/* signed: a packet's `now` may be later than the loop's, or the reverse */
 	if (last == 0) {
-		if (now - c->created_tsc < lb_sync_threshold_tsc)
+		if ((int64_t)(now - c->created_tsc) < (int64_t)lb_sync_threshold_tsc)
 			return;
 	} else if (st == __atomic_load_n(&c->sync_state, __ATOMIC_RELAXED) &&
-		   now - last < lb_sync_refresh_tsc) {
+		   (int64_t)(now - last) < (int64_t)lb_sync_refresh_tsc) {
 		return;
 	}
 	/* one worker wins the right to send it (NAT replies run on others) */

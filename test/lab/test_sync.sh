@@ -153,6 +153,10 @@ lab_captures_stop
 MSGS=$(lab_tshark "$PCAP" -Y "ip.src == 198.18.1.1 && ip.dst == 224.0.0.81 && udp.dstport == 8848 && ip.ttl == 1" | wc -l)
 lab_check_ge "tshark: a's sync messages to 224.0.0.81:8848, TTL 1" 1 "$MSGS"
 lab_check_eq "tshark: every sync message has good IP/UDP checksums" 0 "$(lab_bad_checksums "$PCAP")"
+lab_check_eq "tshark's IPVS sync dissector reads them all, nothing malformed" 0 \
+	"$(lab_tshark "$PCAP" -Y "!ipvs || _ws.malformed || _ws.expert.severity >= 6291456" | wc -l)"
+lab_check_eq "... the template carries the template flag and LVS-DR (0x1003), client port 0" 1 \
+	"$(lab_tshark "$PCAP" -Y "ipvs.flags.v1 == 0x1003 && ipvs.cport == 0" | wc -l | awk '{ print ($1 > 0) }')"
 lab_check_eq "tshark: every message (a's, then b's as MASTER) starts 0, SYNCID, SIZE, COUNT, version 1" \
 	"$(lab_tshark "$PCAP" -Y "udp.dstport == 8848" | wc -l)" \
 	"$(lab_tshark "$PCAP" -Y "udp.dstport == 8848" -T fields -e udp.payload |
