@@ -14,8 +14,9 @@
 #      (port 8848, group 224.0.0.81, TTL 1) with good checksums;
 #   2. without sync, the same failover breaks every connection (b drops
 #      their packets as not a SYN: drop_no_connection);
-#   3. and 4. the same two with LVS-NAT: the real server's gateway is a
-#      second VIP of the instance, so its replies follow the MASTER too.
+#   3. and 4. the same two with LVS-NAT, sync messages unicast to the other
+#      director: the real server's gateway is a second VIP of the instance,
+#      so its replies follow the MASTER too.
 #
 #   client 198.18.1.10/24 ──┐
 #   lb     198.18.1.1/24  ──┤ br0   dplb "a" (priority 100), NAT: + 198.18.2.1/24
@@ -52,8 +53,10 @@ virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\";
 	version = 3; advert_int = 0.1;
 	virtual_ipaddress = [ \"$VIP\"$([ $MODE = nat ] && echo ", \"$GW\"") ];
 } );"
+	# DR: to the multicast group; NAT: unicast to the other director
 	[ "$3" = yes ] && echo "sync_daemon = { interface = \"lab0\"; vrrp_instance = \"VI_1\";
-	threshold = 0; refresh = 2; };"
+	threshold = 0; refresh = 2;
+	$([ $MODE = nat ] && echo "peers = [ \"198.18.1.$((4 - ${1##*.}))\" ];") };"
 }
 vrrp_is() { lab_vrrp_is "@$1" VI_1 "$2"; }
 sync_field() {	# INST LINE FIELD: a counter of `show sync`
@@ -172,6 +175,9 @@ lab_dplb_stop b
 MODE=nat
 round yes
 lab_check_eq "NAT with sync: all $N connections carry on through dplb b (one two)" "$N" "$OK"
+lab_check_grep "... a sends unicast to its peer b" "peers: 198.18.1.3" "$SHOW_A"
+lab_check_grep "... which received them" \
+	"rx: msgs [1-9][0-9]* conns [1-9][0-9]* installed $N " "$SHOW_B"
 lab_check_grep "... b answers ARP for the real server's gateway now" "$GW" \
 	"$(lab_in rs2 ip neigh show $GW | grep -i "$(lab_dplb_mac @b lab0)")"
 lab_dplb_stop b
