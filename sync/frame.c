@@ -11,22 +11,22 @@
 #include "pmd-glue/port.h"
 #include "sync/frame.h"
 
-void
-lb_sync_send_frame(const struct lb_sync_run *r, rte_be32_t dst,
-		   const struct rte_ether_addr *mac, const uint8_t *msg, size_t len)
+struct rte_mbuf *
+lb_sync_build_frame(struct rte_mempool *pool, const struct lb_sync_run *r, rte_be32_t dst,
+		    const struct rte_ether_addr *mac, const uint8_t *msg, size_t len)
 {
 	static uint16_t ip_id;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(r->port->pool);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct rte_udp_hdr *udp;
 	uint32_t g = rte_be_to_cpu_32(dst);
 	char *p;
 
-	if (m == NULL || (p = rte_pktmbuf_append(m, (uint16_t)(LB_SYNC_FRAME_HDRS + len))) == NULL) {
+	if (m == NULL || len > UINT16_MAX - LB_SYNC_FRAME_HDRS ||
+	    (p = rte_pktmbuf_append(m, (uint16_t)(LB_SYNC_FRAME_HDRS + len))) == NULL) {
 		rte_pktmbuf_free(m);
-		lb_sync.tx_no_mbuf++;
-		return;
+		return NULL;
 	}
 	eth = (struct rte_ether_hdr *)p;
 	ip = (struct rte_ipv4_hdr *)(eth + 1);
@@ -39,7 +39,7 @@ lb_sync_send_frame(const struct lb_sync_run *r, rte_be32_t dst,
 
 		eth->dst_addr = gm;
 	}
-	eth->src_addr = r->port->mac;
+	eth->src_addr = r->port != NULL ? r->port->mac : (struct rte_ether_addr){ { 0 } };
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
@@ -56,6 +56,21 @@ lb_sync_send_frame(const struct lb_sync_run *r, rte_be32_t dst,
 	memcpy(udp + 1, msg, len);
 	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m->l2_len = sizeof(*eth);
+	m->l3_len = sizeof(*ip);
+	return m;
+}
+
+void
+lb_sync_send_frame(const struct lb_sync_run *r, rte_be32_t dst,
+		   const struct rte_ether_addr *mac, const uint8_t *msg, size_t len)
+{
+	struct rte_mbuf *m = lb_sync_build_frame(r->port->pool, r, dst, mac, msg, len);
+
+	if (m == NULL) {
+		lb_sync.tx_no_mbuf++;
+		return;
+	}
 	m->port = r->port->port_id;
 	lb_sync.tx_msgs++;
 	lb_sync.tx_bytes += len;

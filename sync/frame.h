@@ -11,6 +11,17 @@
 #define LB_SYNC_FRAME_HDRS 42	/* Ethernet 14 + IPv4 20 + UDP 8 */
 
 /*
+ * A frame from pool carrying the len bytes of msg from r's address (and
+ * r's port's MAC; r->port may be NULL) to dst: the multicast group (mac
+ * NULL: its group MAC, r's TTL) or a peer (mac: its next hop's, TTL 64);
+ * UDP and IP checksums filled, l2_len/l3_len set. NULL when no mbuf or
+ * room. Any lcore with its own pool.
+ */
+struct rte_mbuf *lb_sync_build_frame(struct rte_mempool *pool, const struct lb_sync_run *r,
+				     rte_be32_t dst, const struct rte_ether_addr *mac,
+				     const uint8_t *msg, size_t len);
+
+/*
  * Send the len bytes of msg from r's interface to dst: the multicast group
  * (mac NULL: its group MAC, r's TTL) or a peer (mac: its next hop's, TTL
  * 64). Counts tx_msgs/tx_bytes, or tx_no_mbuf. Control lcore.

@@ -10,10 +10,13 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "cli/ipvsadm.h"
 #include "config/config.h"
 #include "sync/codec.h"
+#include "sync/frame.h"
 #include "test/unit/unit.h"
 
 #define IP LB_TEST_IPV4
@@ -231,6 +234,64 @@ test_flips(void)
 		}
 }
 
+/* ---- frames ---- */
+
+/* A frame's IPv4 and UDP headers, for forging. */
+#define IP_OF(m) rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)
+#define UDP_OF(m) rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, 34)
+
+static void
+test_frames(void)
+{
+	const struct lb_sync_run r = { .src = BE32(198, 18, 1, 1), .group = BE32(224, 0, 0, 81),
+				       .udp_port = rte_cpu_to_be_16(8848), .ttl = 1 };
+	struct lb_sync_run other = r;
+	const struct rte_ether_addr peer = { { 2, 0, 0, 0, 0, 3 } };
+	const uint8_t *payload;
+	uint8_t msg[1500];
+	struct rte_mbuf *m;
+	size_t len = build(msg, 3), got;
+	uint8_t *eth;
+
+	/* to the group: its MAC, TTL 1, checksums good; parsed back whole */
+	m = lb_sync_build_frame(lb_test_pool, &r, r.group, NULL, msg, len);
+	CU_ASSERT_FATAL(m != NULL);
+	eth = rte_pktmbuf_mtod(m, uint8_t *);
+	CU_ASSERT(eth[0] == 1 && eth[1] == 0 && eth[2] == 0x5e && eth[3] == 0 && eth[4] == 0 &&
+		  eth[5] == 81);
+	CU_ASSERT_EQUAL(IP_OF(m)->time_to_live, 1);
+	CU_ASSERT_EQUAL(rte_ipv4_cksum(IP_OF(m)), 0);
+	CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(IP_OF(m), UDP_OF(m)), 0);
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &r, &payload, &got), 0);
+	CU_ASSERT_EQUAL(got, len);
+	CU_ASSERT_EQUAL(memcmp(payload, msg, len), 0);
+	/* another port, another group: not for this backup */
+	other.udp_port = rte_cpu_to_be_16(8849);
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &other, &payload, &got), -ENOENT);
+	other = r;
+	other.group = BE32(224, 0, 0, 82);
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &other, &payload, &got), -ENOENT);
+	/* forged UDP length, or a payload byte changed under the checksum */
+	UDP_OF(m)->dgram_len = rte_cpu_to_be_16((uint16_t)(len + 8 + 1));
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &r, &payload, &got), -EINVAL);
+	UDP_OF(m)->dgram_len = rte_cpu_to_be_16(7);
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &r, &payload, &got), -EINVAL);
+	UDP_OF(m)->dgram_len = rte_cpu_to_be_16((uint16_t)(len + 8));
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 42)[9]++;
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &r, &payload, &got), -EINVAL);
+	/* cut short of its UDP header: not read past the frame */
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - 38));
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &r, &payload, &got), -ENOENT);
+	rte_pktmbuf_free(m);
+	/* unicast to a peer: its MAC, TTL 64, to the backup's own address */
+	m = lb_sync_build_frame(lb_test_pool, &r, r.src, &peer, msg, len);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(memcmp(rte_pktmbuf_mtod(m, void *), &peer, 6), 0);
+	CU_ASSERT_EQUAL(IP_OF(m)->time_to_live, 64);
+	CU_ASSERT_EQUAL(lb_sync_parse_frame(m, &r, &payload, &got), 0);
+	rte_pktmbuf_free(m);
+}
+
 /* ---- config and CLI ---- */
 
 static int
@@ -368,6 +429,8 @@ lb_test_register_sync(void)
 	CU_add_test(s, "truncated and forged messages are refused", test_refused);
 	CU_add_test(s, "unusable connections are skipped and counted", test_skipped);
 	CU_add_test(s, "any byte flipped: decoded or refused, never overrun", test_flips);
+	CU_add_test(s, "frames: built to the group or a peer, parsed back, forged ones refused",
+		    test_frames);
 	CU_add_test(s, "sync_daemon and lvs_sync_daemon config", test_config);
 	CU_add_test(s, "ipvsadm --start-daemon / --daemon options", test_ipvsadm);
 }
