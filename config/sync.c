@@ -21,6 +21,7 @@
 #define SYNC_GROUP 0xe0000051u	/* 224.0.0.81, LVS's */
 #define SYNC_PORT 8848
 #define UDP_IP_HDRS 28
+#define DIM(a) (sizeof(a) / sizeof((a)[0]))
 
 void
 lb_cfg_sync_defaults(struct lb_cfg_sync *s)
@@ -218,31 +219,45 @@ static bool
 kc_sync_option(struct kc_ctx *ctx, const struct kc_node *n, unsigned int i,
 	       struct lb_cfg_sync *s)
 {
+	static const struct { const char *name; long long min, max; } nums[] = {
+		{ "id", 0, 255 }, { "maxlen", 72, 65507 }, { "port", 1, 65535 }, { "ttl", 1, 255 },
+	};
 	const char *o = n->argv[i];
-	unsigned int v;
+	unsigned int k, v;
 
 	if (i + 1 >= n->argc) {
 		kc_err(ctx, n, "'lvs_sync_daemon': '%s' needs a value", o);
 		return false;
 	}
-	if (strcmp(o, "id") == 0 && kc_uint_at(ctx, n, i + 1, "id", 0, 255, &v))
-		s->syncid = (uint8_t)v;
-	else if (strcmp(o, "maxlen") == 0 && kc_uint_at(ctx, n, i + 1, "maxlen", 72, 65507, &v))
-		s->maxlen = (uint16_t)v;
-	else if (strcmp(o, "port") == 0 && kc_uint_at(ctx, n, i + 1, "port", 1, 65535, &v))
-		s->port = (uint16_t)v;
-	else if (strcmp(o, "ttl") == 0 && kc_uint_at(ctx, n, i + 1, "ttl", 1, 255, &v))
-		s->ttl = (uint8_t)v;
-	else if (strcmp(o, "group") == 0)
+	if (strcmp(o, "group") == 0)
 		return kc_addr_at(ctx, n, i + 1, &s->group);
-	else if (strcmp(o, "id") && strcmp(o, "maxlen") && strcmp(o, "port") && strcmp(o, "ttl")) {
+	for (k = 0; k < DIM(nums); k++)
+		if (strcmp(o, nums[k].name) == 0)
+			break;
+	if (k == DIM(nums)) {
 		kc_err(ctx, n, "'lvs_sync_daemon': unknown option '%s' (id, maxlen, port, ttl, "
 		       "group)", o);
 		return false;
-	} else {
-		return false;
 	}
+	if (!kc_uint_at(ctx, n, i + 1, o, nums[k].min, nums[k].max, &v))
+		return false;
+	if (k == 0)
+		s->syncid = (uint8_t)v;
+	else if (k == 1)
+		s->maxlen = (uint16_t)v;
+	else if (k == 2)
+		s->port = (uint16_t)v;
+	else
+		s->ttl = (uint8_t)v;
 	return true;
+}
+
+/* True when w is an option name of lvs_sync_daemon, not an instance name. */
+static bool
+is_option(const char *w)
+{
+	return !strcmp(w, "id") || !strcmp(w, "maxlen") || !strcmp(w, "port") ||
+	       !strcmp(w, "ttl") || !strcmp(w, "group");
 }
 
 void
@@ -266,8 +281,7 @@ kc_parse_sync(struct kc_ctx *ctx, const struct kc_node *n)
 	s->line = n->line;
 	i = 2;
 	/* the instance is optional in keepalived; without it, dplb runs both roles */
-	if (n->argc > 2 && strcmp(n->argv[2], "id") && strcmp(n->argv[2], "maxlen") &&
-	    strcmp(n->argv[2], "port") && strcmp(n->argv[2], "ttl") && strcmp(n->argv[2], "group")) {
+	if (n->argc > 2 && !is_option(n->argv[2])) {
 		if (strlen(n->argv[2]) >= sizeof(s->vrrp_instance)) {
 			kc_err(ctx, n, "'lvs_sync_daemon': instance name '%s' is too long", n->argv[2]);
 			return;
