@@ -98,13 +98,17 @@ lb_sync_start(enum lb_sync_role role, const struct lb_sync_params *p, char *msg,
 	return 0;
 }
 
+static void flush(void);
+
 int
 lb_sync_stop(enum lb_sync_role role)
 {
 	if (!lb_sync.run[role].on)
 		return -ESRCH;
-	if (role == LB_SYNC_ROLE_MASTER)
+	if (role == LB_SYNC_ROLE_MASTER) {
 		__atomic_store_n(&lb_sync_master_on, 0, __ATOMIC_RELEASE);
+		flush();	/* what the message holds still goes */
+	}
 	lb_sync.run[role].on = false;
 	LOG(NOTICE, "%s sync daemon stopped", role == LB_SYNC_ROLE_MASTER ? "master" : "backup");
 	return 0;
