@@ -601,6 +601,18 @@ lb_conn_bytes_per_conn(void)
 #define FNAT_PORT_MIN 1024
 #define FNAT_TRIES 64
 
+unsigned int
+lb_conn_fnat_port_owner(rte_be16_t lport)
+{
+	const uint32_t span = (65536 - FNAT_PORT_MIN) / (nb_tables ? nb_tables : 1);
+	uint32_t p = rte_be_to_cpu_16(lport);
+
+	if (nb_tables == 0 || p < FNAT_PORT_MIN)
+		return 0;
+	p = (p - FNAT_PORT_MIN) / span;
+	return p < nb_tables ? p : nb_tables - 1;
+}
+
 int
 lb_conn_fnat_local(unsigned int worker, const struct lb_service *svc,
 		   const struct lb_dest *d, rte_be32_t *laddr, rte_be16_t *lport)

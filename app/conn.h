@@ -150,6 +150,14 @@ struct lb_conn *lb_conn_template_create(unsigned int worker, const struct lb_ser
 int lb_conn_fnat_local(unsigned int worker, const struct lb_service *svc,
 		       const struct lb_dest *d, rte_be32_t *laddr, rte_be16_t *lport);
 
+/*
+ * The worker whose slice of FNAT local ports holds lport (network order):
+ * a full-NAT connection made elsewhere (connection sync) goes into that
+ * worker's table, so lb_conn_fnat_local never hands its port out again.
+ * Any lcore.
+ */
+unsigned int lb_conn_fnat_port_owner(rte_be16_t lport);
+
 /* Drop a reference taken by lb_conn_template_get/create. Any worker. */
 void lb_conn_template_put(struct lb_conn *tmpl);
 

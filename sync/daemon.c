@@ -211,12 +211,16 @@ lb_sync_poll(void)
 	return drain_events(rte_get_tsc_cycles());
 }
 
-/* Hand c to the worker its client address and port hash to. */
+/*
+ * Hand c to a worker: a full-NAT one to the owner of its local port's
+ * slice, any other to the one its client address and port hash to.
+ */
 static void
 hand_over(const struct lb_sync_conn *c)
 {
 	uint32_t h = rte_be_to_cpu_32(c->caddr) * 2654435761u ^ c->cport;
-	struct lb_sync_wk *w = &lb_sync_wk[h % lb_nb_workers];
+	struct lb_sync_wk *w = &lb_sync_wk[c->has_fnat ? lb_conn_fnat_port_owner(c->lport) :
+					   h % lb_nb_workers];
 
 	if (rte_ring_sp_enqueue_elem(w->installs, (void *)(uintptr_t)c, sizeof(*c)) != 0)
 		lb_sync.rx_install_full++;
