@@ -17,6 +17,8 @@
  * walk tries again. A message lost on the wire (version 1 carries no
  * sequence number to count it by) is made good by the refresh.
  *
+ * Persistence templates travel the same way (LVS's template flag).
+ *
  * Backup side: the control lcore decodes each message (lb_sync_input) and
  * hands every connection through a ring to one worker (by client
  * address/port), which installs it in its own table with the master's real
