@@ -226,6 +226,23 @@ hand_over(const struct lb_sync_conn *c)
 		lb_sync.rx_install_full++;
 }
 
+/* With peers configured, only they may send: true when m's source is one. */
+static bool
+from_peer(const struct rte_mbuf *m)
+{
+	const struct lb_cfg_sync *c = &lb_sync.cfg->sync;
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+	unsigned int i;
+
+	if (c->nb_peers == 0)
+		return true;
+	for (i = 0; i < c->nb_peers; i++)
+		if (rte_cpu_to_be_32(c->peers[i]) == ip->src_addr)
+			return true;
+	return false;
+}
+
 bool
 lb_sync_input(struct rte_mbuf *m)
 {
@@ -247,6 +264,8 @@ lb_sync_input(struct rte_mbuf *m)
 		lb_sync.rx_own++;
 	} else if (rc != 0) {
 		lb_sync.rx_bad_udp++;
+	} else if (!from_peer(m)) {	/* parse_frame checked the IP header is there */
+		lb_sync.rx_not_a_peer++;
 	} else {
 		e = lb_sync_msg_decode(payload, len, r->syncid, conns, MAX_CONNS, &n,
 				       lb_sync.rx_skip);

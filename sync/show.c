@@ -95,10 +95,12 @@ lb_sync_show(FILE *out)
 		t.ev_queued, t.ev_dropped, lb_sync.tx_no_mbuf, lb_sync.tx_no_neigh,
 		lb_sync.tx_no_route);
 	fprintf(out, "rx: msgs %" PRIu64 " conns %" PRIu64 " installed %" PRIu64 " updated %"
-		PRIu64 " own %" PRIu64 " bad_udp %" PRIu64 " install_ring_full %" PRIu64
+		PRIu64 " own %" PRIu64 " bad_udp %" PRIu64 " not_a_peer %" PRIu64
+		" install_ring_full %" PRIu64
 		" no_service %" PRIu64 " no_dest %" PRIu64 " create_failed %" PRIu64
 		" conflict %" PRIu64 "\n", lb_sync.rx_msgs, lb_sync.rx_conns, t.installed,
-		t.updated, lb_sync.rx_own, lb_sync.rx_bad_udp, lb_sync.rx_install_full,
+		t.updated, lb_sync.rx_own, lb_sync.rx_bad_udp, lb_sync.rx_not_a_peer,
+		lb_sync.rx_install_full,
 		t.no_service, t.no_dest, t.create_failed, t.conflict);
 	fputs("rx_dropped:", out);
 	for (i = 1; i < LB_SYNC_ERR_MAX; i++)

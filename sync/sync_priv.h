@@ -47,7 +47,7 @@ struct lb_sync_state {
 	uint8_t *msg;			/* the master's message being filled */
 	uint64_t first_tsc;		/* when its first connection went in */
 	uint64_t tx_msgs, tx_conns, tx_bytes, tx_no_mbuf, tx_no_neigh, tx_no_route;
-	uint64_t rx_msgs, rx_conns, rx_own, rx_bad_udp, rx_install_full;
+	uint64_t rx_msgs, rx_conns, rx_own, rx_bad_udp, rx_not_a_peer, rx_install_full;
 	uint64_t rx_err[LB_SYNC_ERR_MAX];	/* [LB_SYNC_OK] = messages decoded */
 	uint64_t rx_skip[LB_SYNC_SKIP_MAX];
 };

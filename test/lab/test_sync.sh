@@ -148,7 +148,7 @@ lab_check_grep "show sync on a: driven by VI_1 (MASTER), messages sent, no event
 	"driven by: vrrp_instance VI_1 \(MASTER\)" "$SHOW_A"
 lab_check_grep "... tx counts messages, no drops" "tx: msgs [1-9][0-9]* conns [1-9].* events_dropped 0 no_mbuf 0" "$SHOW_A"
 lab_check_grep "show sync on b: messages received, $N connections and the template installed, nothing refused" \
-	"rx: msgs [1-9][0-9]* conns [1-9][0-9]* installed $((N + 1)) updated [0-9]+ own 0 bad_udp 0 install_ring_full 0 no_service 0 no_dest 0 create_failed 0" \
+	"rx: msgs [1-9][0-9]* conns [1-9][0-9]* installed $((N + 1)) updated [0-9]+ own 0 bad_udp 0 not_a_peer 0 install_ring_full 0 no_service 0 no_dest 0 create_failed 0" \
 	"$SHOW_B"
 lab_check_grep "... no message dropped as malformed" \
 	"rx_dropped: short 0 bad_size 0 bad_version 0 other_syncid 0 truncated 0 bad_conn_version 0 bad_option 0 trailing_bytes 0" \
