@@ -30,6 +30,7 @@ struct conn_table {
 	uint32_t cursor;		/* owner only: next index of live[] to check */
 	uint32_t evict_cursor;		/* owner only: where lb_conn_make_room looks next */
 	uint32_t max;			/* entries allowed (the pool has headroom past it) */
+	uint32_t scan_cursor;		/* owner only: next index for lb_conn_scan */
 	uint32_t count;			/* entries in live[]; written by owner, read by all */
 } __rte_cache_aligned;
 
@@ -40,6 +41,7 @@ static struct lb_conn_timeouts timeouts;
 static uint64_t tsc_hz;
 static struct rte_rcu_qsbr *conn_rcu;	/* the workers' QSBR variable, for lb_conn_walk */
 static int walker_id = -1;		/* lb_conn_walk's registered RCU thread id */
+void (*lb_conn_removed_hook)(const struct lb_conn *c);
 
 /* LVS's state table: [direction][event][current state] -> next state. */
 #define sNO LB_TCP_NONE
@@ -289,6 +291,7 @@ conn_alloc(struct conn_table *t, unsigned int worker, const struct lb_service *s
 	c->out_port = d->port_id;
 	c->nexthop = d->fwd == LB_FWD_DR ? d->addr : d->nexthop;
 	c->owner = (uint8_t)worker;
+	c->created_tsc = rte_rdtsc();
 	c->dest = d->state;
 	c->svc = svc->state;
 	return c;
@@ -419,6 +422,38 @@ set_expire(struct lb_conn *c, uint64_t t)
 		__atomic_store_n(&c->expire_tsc, t, __ATOMIC_RELAXED);
 }
 
+/* c went from state old to new: move it between its real server's counts. */
+static void
+move_counts(struct lb_conn *c, uint8_t old, uint8_t new)
+{
+	if (new == LB_TCP_ESTABLISHED && old != LB_TCP_ESTABLISHED) {
+		__atomic_fetch_add(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_sub(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
+	} else if (old == LB_TCP_ESTABLISHED && new != LB_TCP_ESTABLISHED) {
+		__atomic_fetch_sub(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
+	}
+}
+
+void
+lb_conn_sync_set(struct lb_conn *c, uint8_t state, uint32_t timeout_s, uint64_t now)
+{
+	uint8_t old = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+
+	if (old != LB_UDP_STATE && state < LB_TCP_STATE_MAX && state != old &&
+	    __atomic_compare_exchange_n(&c->state, &old, state, false, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED))
+		move_counts(c, old, state);
+	else
+		state = old;
+	if (timeout_s == 0)
+		timeout_s = state == LB_UDP_STATE ? timeouts.udp : timeouts.tcp[state];
+	__atomic_store_n(&c->expire_tsc, now + tsc_hz * timeout_s, __ATOMIC_RELAXED);
+	c->sync_state = state;
+	__atomic_store_n(&c->sync_tsc, now, __ATOMIC_RELAXED);
+	update_overload(c);
+}
+
 void
 lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now)
 {
@@ -435,14 +470,7 @@ lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now
 	if (new != old &&
 	    __atomic_compare_exchange_n(&c->state, &old, new, false, __ATOMIC_RELAXED,
 					__ATOMIC_RELAXED)) {
-		/* only the winner of the state change moves the counts */
-		if (new == LB_TCP_ESTABLISHED && old != LB_TCP_ESTABLISHED) {
-			__atomic_fetch_add(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
-			__atomic_fetch_sub(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
-		} else if (old == LB_TCP_ESTABLISHED && new != LB_TCP_ESTABLISHED) {
-			__atomic_fetch_sub(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
-			__atomic_fetch_add(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
-		}
+		move_counts(c, old, new);	/* only the winner of the change */
 		/* the real server answered a SYN with a RST: the passive health check */
 		if (dir == LB_DIR_OUT && old == LB_TCP_SYN_RECV && (tcp_flags & RTE_TCP_RST_FLAG))
 			__atomic_fetch_add(&c->dest->passive_fails, 1, __ATOMIC_RELAXED);
@@ -457,6 +485,9 @@ static void
 remove_conn(struct conn_table *t, struct lb_conn *c)
 {
 	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+
+	if (lb_conn_removed_hook != NULL && __atomic_load_n(&c->sync_tsc, __ATOMIC_RELAXED) != 0)
+		lb_conn_removed_hook(c);
 
 	if (c->is_template) {
 		__atomic_fetch_sub(&c->dest->persistconns, 1, __ATOMIC_RELAXED);
@@ -581,6 +612,24 @@ lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget)
 	return removed;
 }
 
+unsigned int
+lb_conn_scan(unsigned int worker, unsigned int budget,
+	     void (*fn)(unsigned int worker, struct lb_conn *c, void *arg), void *arg)
+{
+	struct conn_table *t = &tables[worker];
+	unsigned int seen = 0;
+
+	if (worker >= nb_tables)
+		return 0;
+	while (seen < budget && seen < t->count) {
+		if (t->scan_cursor >= t->count)
+			t->scan_cursor = 0;
+		fn(worker, t->live[t->scan_cursor++], arg);
+		seen++;
+	}
+	return seen;
+}
+
 void
 lb_conn_set_timeouts(const struct lb_config *cfg)
 {
@@ -672,6 +721,18 @@ lb_conn_bytes_per_conn(void)
 
 #define FNAT_PORT_MIN 1024
 #define FNAT_TRIES 64
+
+unsigned int
+lb_conn_fnat_port_owner(rte_be16_t lport)
+{
+	const uint32_t span = (65536 - FNAT_PORT_MIN) / (nb_tables ? nb_tables : 1);
+	uint32_t p = rte_be_to_cpu_16(lport);
+
+	if (nb_tables == 0 || p < FNAT_PORT_MIN)
+		return 0;
+	p = (p - FNAT_PORT_MIN) / span;
+	return p < nb_tables ? p : nb_tables - 1;
+}
 
 int
 lb_conn_fnat_local(unsigned int worker, const struct lb_service *svc,

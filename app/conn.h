@@ -70,6 +70,9 @@ struct lb_conn {
 	uint32_t timeout_s;		/* templates: the service's -p timeout */
 	uint32_t slot;			/* owner only: index in its table's dense list */
 	bool is_template;
+	uint8_t sync_state;		/* state last sent to / received from the peer */
+	uint64_t created_tsc;
+	uint64_t sync_tsc;		/* last sent or received (atomics); 0 = never */
 };
 
 #define LB_TMPL_DEAD UINT32_MAX
@@ -147,6 +150,14 @@ struct lb_conn *lb_conn_template_create(unsigned int worker, const struct lb_ser
 int lb_conn_fnat_local(unsigned int worker, const struct lb_service *svc,
 		       const struct lb_dest *d, rte_be32_t *laddr, rte_be16_t *lport);
 
+/*
+ * The worker whose slice of FNAT local ports holds lport (network order):
+ * a full-NAT connection made elsewhere (connection sync) goes into that
+ * worker's table, so lb_conn_fnat_local never hands its port out again.
+ * Any lcore.
+ */
+unsigned int lb_conn_fnat_port_owner(rte_be16_t lport);
+
 /* Drop a reference taken by lb_conn_template_get/create. Any worker. */
 void lb_conn_template_put(struct lb_conn *tmpl);
 
@@ -164,6 +175,15 @@ void lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_
  * only. Returns the number removed.
  */
 unsigned int lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget);
+
+/*
+ * Call fn on the next `budget` connections of worker's table (a cursor of
+ * its own goes round the table; entries moved by removals may be seen
+ * twice or once less in a round). fn must not remove. Worker `worker`
+ * only. Returns how many were visited.
+ */
+unsigned int lb_conn_scan(unsigned int worker, unsigned int budget,
+			  void (*fn)(unsigned int worker, struct lb_conn *c, void *arg), void *arg);
 
 /*
  * Apply cfg's tcp/tcpfin/udp timeouts (ipvsadm --set) to connections from
@@ -214,6 +234,20 @@ unsigned int lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned i
  * that must stay (the caller drops and counts). Worker `worker` only.
  */
 int lb_conn_make_room(unsigned int worker);
+
+/*
+ * A sync message says c is in state (enum lb_tcp_state, or LB_UDP_STATE)
+ * with timeout_s seconds left (0: the state's timeout): move it there,
+ * its real server's active/inactive counts with it. Any worker (atomics).
+ */
+void lb_conn_sync_set(struct lb_conn *c, uint8_t state, uint32_t timeout_s, uint64_t now);
+
+/*
+ * Called by the owner as it removes a connection it had synced (sync_tsc
+ * set), so the backups hear of it; NULL = nobody. Set by the control lcore
+ * before the workers start.
+ */
+extern void (*lb_conn_removed_hook)(const struct lb_conn *c);
 
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);

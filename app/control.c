@@ -16,6 +16,7 @@
 #include "health/monitor.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "sync/sync.h"
 #include "vrrp/instance.h"
 
 #define IDLE_SLEEP_US 200
@@ -119,6 +120,7 @@ lb_control_main(void)
 		rte_timer_manage();
 		lb_vrrp_poll();		/* VRRP timers: µs resolution, polled */
 		work += lb_health_monitor_poll(lb_health_now_us());
+		work += lb_sync_poll();		/* connection sync: events out, roles */
 		if (lb_reload_requested) {
 			lb_reload_requested = false;
 			lb_reload(stderr);	/* SIGHUP: messages go to the log */

@@ -16,6 +16,7 @@
 #include "pmd-glue/port.h"
 #include "pmd-glue/route.h"
 #include "sched/sched.h"
+#include "sync/sync.h"
 
 static inline void
 drop(struct lb_lcore *lc, struct rte_mbuf *m, enum lb_drop_reason r)
@@ -449,6 +450,7 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 		dir = LB_DIR_IN;
 	}
 	lb_conn_seen(c, dir, p->flags, now);
+	lb_sync_conn_seen(lc->worker_index, c, now);
 	sc = &c->svc->stats[lc->worker_index];
 	dc = &c->dest->stats[lc->worker_index];
 	if (dir == LB_DIR_IN) {

@@ -12,6 +12,7 @@
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "pmd-glue/route.h"
+#include "sync/sync.h"
 #include "vrrp/instance.h"
 
 static void
@@ -101,8 +102,9 @@ lb_local_input(struct rte_mbuf *m)
 		arp_input(p, m);
 		return;
 	}
-	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && lb_vrrp_input(m))
-		return;		/* VRRP adverts never reach the kernel */
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
+	    (lb_sync_input(m) || lb_vrrp_input(m)))
+		return;		/* sync messages and VRRP adverts never reach the kernel */
 	rc = lb_icmp_echo_reply(m, m->l2_len);
 	if (rc == 0) {
 		struct rte_ether_hdr *e = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);

@@ -29,6 +29,7 @@
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/kernel_addr.h"
 #include "pmd-glue/port.h"
+#include "sync/sync.h"
 #include "vrrp/instance.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_main_logtype, main, INFO);
@@ -117,6 +118,8 @@ static const struct module {
 	{ "services", services_init, lb_svc_term },
 	/* after the ports, so its term sends the priority-0 adverts before they close */
 	{ "vrrp", lb_vrrp_init, lb_vrrp_term },
+	/* after the ports (it sends through them) and VRRP (it may follow an instance) */
+	{ "sync", lb_sync_init, lb_sync_term },
 	{ "control", lb_control_init, lb_control_term },
 	/* after the ports: probes leave through the exception path's TAP */
 	{ "health", health_init, lb_health_monitor_term },

@@ -100,6 +100,9 @@ report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *
 		fputs("reload: cli.listen changed: it applies at the next restart\n", out);
 	if (a->conn_max != b->conn_max)
 		fputs("reload: connections.max changed: it applies at the next restart\n", out);
+	if (!same_but_line(&a->sync, &b->sync, 1, sizeof(a->sync), offsetof(struct lb_cfg_sync, line)))
+		fputs("reload: sync_daemon changed: it applies at the next restart (ipvsadm "
+		      "--start-daemon/--stop-daemon change it now)\n", out);
 }
 
 /*

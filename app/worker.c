@@ -7,6 +7,7 @@
 #include "app/conn.h"
 #include "app/forward.h"
 #include "app/worker.h"
+#include "sync/sync.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_worker_logtype, worker, INFO);
 #define LOG(level, fmt, ...) \
@@ -152,6 +153,7 @@ lb_worker_main(void *arg)
 			lc->stats.busy_polls++;
 		}
 		lb_conn_expire(lc->worker_index, cur_tsc, EXPIRE_BUDGET);
+		lb_sync_worker_poll(lc->worker_index, cur_tsc);	/* synced connections in */
 		rte_rcu_qsbr_quiescent(lb_rcu, lc->worker_index);
 		/* idle_sleep_us: opt-in rest after IDLE_POLLS empty polls in a row */
 		if (unlikely(idle_us != 0) && (got != 0 ? (empty = 0) : ++empty) >= IDLE_POLLS) {

@@ -21,6 +21,7 @@
 #include "pmd-glue/mempool.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "sync/sync.h"
 #include "vrrp/instance.h"
 
 #define MAX_ARGS 32
@@ -123,6 +124,15 @@ cmd_vrrp(int argc, char **argv, FILE *out)
 	if (lb_cli_extra_words(argc, argv, out))
 		return -EINVAL;
 	lb_vrrp_show(out);
+	return 0;
+}
+
+static int
+cmd_sync(int argc, char **argv, FILE *out)
+{
+	if (lb_cli_extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_sync_show(out);
 	return 0;
 }
 
@@ -237,8 +247,9 @@ static const struct command commands[] = {
 	  cmd_reload },
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",
 	  cmd_health },
+	{ "show sync", "show sync           connection sync: roles, peers, messages, drops", cmd_sync },
 	{ "show vrrp", "show vrrp           VRRP instances: state, priority, adverts, rejects", cmd_vrrp },
-	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set",
+	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set --start-daemon --stop-daemon --daemon",
 	  cmd_ipvsadm },
 	{ "show conn", "show conn [tcp|udp] [client|vip|rs A.B.C.D[:P]] [state S] [limit N]   "
 	  "connections (100 by default)", lb_cmd_show_conn },

@@ -10,6 +10,7 @@
 #include "app/lcore.h"
 #include "app/svc_table.h"
 #include "cli/ipvsadm.h"
+#include "sync/sync.h"
 
 /* Index of the service cmd names in cfg, or -1. */
 static int
@@ -209,11 +210,35 @@ usage(FILE *out)
 	      "          --persistent-conn|--timeout] [--exact] [--sort]\n"
 	      "  ipvsadm -Z [-t|u service-address]\n"
 	      "  ipvsadm --set tcp tcpfin udp\n"
+	      "  ipvsadm --start-daemon master|backup [--mcast-interface IF] [--syncid N]\n"
+	      "          [--sync-maxlen N] [--mcast-group A.B.C.D] [--mcast-port N] [--mcast-ttl N]\n"
+	      "  ipvsadm --stop-daemon master|backup\n"
+	      "  ipvsadm -L --daemon\n"
 	      "  ipvsadm -h\n"
 	      "Schedulers: rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh twos (default wlc);\n"
 	      "forwarding: -g direct routing (default), -i tunnel, -m masquerading, --fullnat;\n"
 	      "-p alone: 360 s. Firewall-mark services (-f) do not exist on a DPDK data path.\n",
 	      out);
+}
+
+/* --start-daemon / --stop-daemon, with ipvsadm's messages. */
+static int
+daemon_cmd(const struct lb_ipvs_cmd *cmd, FILE *out)
+{
+	enum lb_sync_role role = cmd->d.role ? LB_SYNC_ROLE_BACKUP : LB_SYNC_ROLE_MASTER;
+	struct lb_sync_params p = { .syncid = (uint8_t)cmd->d.syncid,
+				    .maxlen = (uint16_t)cmd->d.maxlen, .group = cmd->d.group,
+				    .port = (uint16_t)cmd->d.port, .ttl = (uint8_t)cmd->d.ttl };
+	char msg[128];
+	int rc;
+
+	if (cmd->op == LB_IPVS_STOP_DAEMON) {
+		rc = lb_sync_stop(role);
+		return rc == 0 ? 0 : error(out, rc, "No daemon is running");
+	}
+	snprintf(p.iface, sizeof(p.iface), "%s", cmd->d.iface);
+	rc = lb_sync_start(role, &p, msg, sizeof(msg));
+	return rc == 0 ? 0 : error(out, rc, msg);
 }
 
 int
@@ -224,7 +249,14 @@ lb_ipvsadm_exec(struct lb_config *cfg, const struct lb_ipvs_cmd *cmd, FILE *out)
 	int idx, rc;
 
 	switch (cmd->op) {
+	case LB_IPVS_START_DAEMON:
+	case LB_IPVS_STOP_DAEMON:
+		return daemon_cmd(cmd, out);
 	case LB_IPVS_LIST:
+		if (cmd->daemon) {	/* ipvsadm -L --daemon */
+			lb_sync_list(out);
+			return 0;
+		}
 		if (cmd->timeout) {	/* ipvsadm -L --timeout */
 			fprintf(out, "Timeout (tcp tcpfin udp): %u %u %u\n", cfg->tcp_timeout,
 				cfg->tcpfin_timeout, cfg->udp_timeout);

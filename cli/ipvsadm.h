@@ -22,6 +22,19 @@ enum lb_ipvs_op {
 	LB_IPVS_SET,		/* --set tcp tcpfin udp */
 	LB_IPVS_ZERO,		/* -Z [-t|-u service] */
 	LB_IPVS_HELP,		/* -h */
+	LB_IPVS_START_DAEMON,	/* --start-daemon master|backup */
+	LB_IPVS_STOP_DAEMON,	/* --stop-daemon master|backup */
+};
+
+/* The sync-daemon options of --start-daemon (0 / "" = the config's). */
+struct lb_ipvs_daemon {
+	unsigned int role;		/* 0 master, 1 backup */
+	char iface[32];			/* --mcast-interface */
+	unsigned int syncid;		/* --syncid */
+	unsigned int maxlen;		/* --sync-maxlen */
+	uint32_t group;			/* --mcast-group (host order) */
+	unsigned int port;		/* --mcast-port */
+	unsigned int ttl;		/* --mcast-ttl */
 };
 
 struct lb_ipvs_cmd {
@@ -35,7 +48,26 @@ struct lb_ipvs_cmd {
 	bool timeout;			/* -L --timeout */
 	bool thresholds, persist;	/* -L --thresholds, --persistent-conn */
 	unsigned int timeouts[3];	/* --set tcp tcpfin udp (0 = unchanged) */
+	bool daemon;			/* -L --daemon */
+	struct lb_ipvs_daemon d;	/* --start-daemon / --stop-daemon */
 };
+
+/* Format a message into err (len bytes); returns -EINVAL. Pure. */
+int __attribute__((format(printf, 3, 4)))
+lb_ipvsadm_fail(char *err, size_t len, const char *fmt, ...);
+
+/*
+ * The sync-daemon option at argv[*i] (--mcast-interface, --syncid,
+ * --sync-maxlen, --mcast-group, --mcast-port, --mcast-ttl, --daemon) into
+ * cmd, *i moved past its value. Returns 0, 1 when argv[*i] is none of them,
+ * or -EINVAL with a message naming the bad value in err. Pure.
+ */
+int lb_ipvsadm_parse_daemon_opt(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd,
+				char *err, size_t len);
+
+/* "master" / "backup" of --start-daemon / --stop-daemon into cmd. Pure. */
+int lb_ipvsadm_parse_daemon_role(const char *v, struct lb_ipvs_cmd *cmd, char *err,
+				 size_t len);
 
 /*
  * Parse ipvsadm arguments (argv[0] is the first option, not "ipvsadm")

@@ -11,8 +11,10 @@
 
 #define DEFAULT_PERSISTENCE 360	/* -p with no value: libipvs IPVS_SVC_PERSISTENT_TIMEOUT */
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t len, const char *fmt, ...)
+#define fail lb_ipvsadm_fail
+
+int
+lb_ipvsadm_fail(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -93,6 +95,7 @@ command_of(const char *a)
 		{ "--clear", 'C' }, { "--add-server", 'a' }, { "--edit-server", 'e' },
 		{ "--delete-server", 'd' }, { "--list", 'L' }, { "--save", 'S' }, { "--set", 's' },
 		{ "--zero", 'Z' }, { "--help", 'h' },
+		{ "--start-daemon", 'M' }, { "--stop-daemon", 'N' },
 	};
 	unsigned int i;
 
@@ -119,6 +122,8 @@ op_of(int c)
 	case 's': return LB_IPVS_SET;
 	case 'Z': return LB_IPVS_ZERO;
 	case 'h': return LB_IPVS_HELP;
+	case 'M': return LB_IPVS_START_DAEMON;
+	case 'N': return LB_IPVS_STOP_DAEMON;
 	default: return LB_IPVS_LIST;
 	}
 }
@@ -216,6 +221,10 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 	} else if (!strcmp(o, "--sort")) {
 		/* listings are always sorted, as ipvsadm does by default */
 	} else {
+		int rc = lb_ipvsadm_parse_daemon_opt(argc, argv, i, cmd, err, len);
+
+		if (rc <= 0)
+			return rc;
 		return fail(err, len, "unknown or unsupported option '%s'", o);
 	}
 #undef NEED_VALUE
@@ -272,6 +281,12 @@ lb_ipvsadm_parse(int argc, char **argv, struct lb_ipvs_cmd *cmd, char *err, size
 			if (commands++ > 0)
 				return fail(err, errlen, "only one command at a time ('%s')", argv[i]);
 			cmd->op = op_of(c);
+			if (c == 'M' || c == 'N') {
+				rc = lb_ipvsadm_parse_daemon_role(i + 1 < argc ? argv[++i] : NULL,
+								  cmd, err, errlen);
+				if (rc != 0)
+					return rc;
+			}
 			if (c == 's') {
 				unsigned int k;
 

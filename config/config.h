@@ -295,6 +295,33 @@ struct lb_cfg_cli {
 					 * Asked before any command when listen is not loopback. */
 };
 
+#define LB_SYNC_MAX_PEERS 8
+#define LB_SYNC_MASTER	0x1	/* lb_cfg_sync.roles: send this box's connections */
+#define LB_SYNC_BACKUP	0x2	/* install the peer's */
+
+/*
+ * Connection sync between directors (LVS's sync daemon; keepalived's
+ * lvs_sync_daemon), host byte order. With vrrp_instance set, the role
+ * follows that instance: MASTER sends, any other state receives;
+ * otherwise roles is fixed. Defaults are LVS's.
+ */
+struct lb_cfg_sync {
+	bool enabled;
+	unsigned int iface;		/* index in lb_config.ifaces (--mcast-interface) */
+	char vrrp_instance[LB_NAME_LEN];	/* "" = roles fixed */
+	unsigned int roles;		/* LB_SYNC_MASTER | LB_SYNC_BACKUP, without VRRP */
+	uint8_t syncid;			/* 0..255; a backup with 0 takes every syncid */
+	uint16_t maxlen;		/* payload bytes per message; 0 = MTU - 28 */
+	uint32_t group;			/* default 224.0.0.81 */
+	uint16_t port;			/* default 8848 */
+	uint8_t ttl;			/* default 1 */
+	uint32_t peers[LB_SYNC_MAX_PEERS];	/* unicast to these instead of the group */
+	unsigned int nb_peers;
+	uint32_t threshold_s;		/* sync connections older than this (default 3) */
+	uint32_t refresh_s;		/* re-send a synced one after this (default 30) */
+	int line;
+};
+
 struct lb_config {
 	char path[512];			/* file it came from */
 	char router_id[64];		/* keepalived global_defs router_id; "" = none */
@@ -321,6 +348,7 @@ struct lb_config {
 	struct lb_cfg_vrrp_sync vrrp_syncs[LB_MAX_VRRP_SYNCS];
 	unsigned int nb_vrrp_syncs;
 	char vrrp_notify_fifo[LB_CHECK_PATH_LEN];	/* "INSTANCE "VI_1" MASTER 100" lines; "" none */
+	struct lb_cfg_sync sync;		/* connection sync between directors */
 	struct lb_cfg_check *checks;		/* health checkers, owned (nb_checks) */
 	unsigned int nb_checks;
 	struct lb_cfg_notify *notifies;		/* real servers' notify scripts, owned */
@@ -438,6 +466,18 @@ bool lb_cfg_check_of(const struct lb_cfg_check *c, const struct lb_cfg_service *
 const struct lb_cfg_notify *lb_cfg_notify_of(const struct lb_config *cfg,
 					     const struct lb_cfg_service *svc,
 					     const struct lb_cfg_rs *rs);
+
+/* LVS's sync defaults into s (group 224.0.0.81, port 8848, ttl 1, ...). */
+void lb_cfg_sync_defaults(struct lb_cfg_sync *s);
+
+/*
+ * Check s against cfg once everything is read: the VRRP instance it follows
+ * exists, peers are on a subnet of its interface or reachable through the
+ * interface's gateway, maxlen fits the interface MTU. Returns 0, or -EINVAL
+ * with the reason in msg. Pure.
+ */
+int lb_cfg_sync_check(const struct lb_config *cfg, const struct lb_cfg_sync *s,
+		      char *msg, size_t len);
 
 /* Print cfg in native syntax; the output loads back to an equal config. */
 void lb_config_dump(const struct lb_config *cfg, FILE *out);

@@ -372,6 +372,36 @@ dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, b
 		v->nopreempt ? "true" : "false", v->preempt_delay_s, last ? "" : ",");
 }
 
+static void
+dump_sync(const struct lb_config *cfg, FILE *out)
+{
+	static const char *const roles[] = { "", "master", "backup", "both" };
+	const struct lb_cfg_sync *s = &cfg->sync;
+	char a[16];
+	unsigned int i;
+
+	if (!s->enabled)
+		return;
+	fputs("sync_daemon = {\n", out);
+	put_kv(out, 1, "interface", cfg->ifaces[s->iface].name);
+	if (s->vrrp_instance[0] != '\0')
+		put_kv(out, 1, "vrrp_instance", s->vrrp_instance);
+	else
+		put_kv(out, 1, "role", roles[s->roles & 3]);
+	fprintf(out, "\tsyncid = %u;\n", s->syncid);
+	if (s->maxlen != 0)
+		fprintf(out, "\tmaxlen = %u;\n", s->maxlen);
+	fprintf(out, "\tgroup = \"%s\";\n\tport = %u;\n\tttl = %u;\n",
+		lb_ipv4_str(s->group, a, sizeof(a)), s->port, s->ttl);
+	if (s->nb_peers > 0) {
+		fputs("\tpeers = [", out);
+		for (i = 0; i < s->nb_peers; i++)
+			fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(s->peers[i], a, sizeof(a)));
+		fputs(" ];\n", out);
+	}
+	fprintf(out, "\tthreshold = %u;\n\trefresh = %u;\n};\n", s->threshold_s, s->refresh_s);
+}
+
 void
 lb_config_dump(const struct lb_config *cfg, FILE *out)
 {
@@ -432,4 +462,5 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	}
 	fputs(");\n", out);
 	put_script(out, "", "vrrp_notify_fifo", cfg->vrrp_notify_fifo, "\n");
+	dump_sync(cfg, out);
 }

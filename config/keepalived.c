@@ -60,6 +60,8 @@ kc_parse_global(struct kc_ctx *ctx, const struct kc_node *g)
 			kc_uint(ctx, n, 2, 3, &ctx->vrrp_version);
 		} else if (strncmp(kw, "vrrp_", 5) == 0 && kc_garp(ctx, n, kw + 5, &ctx->garp)) {
 			/* vrrp_garp_master_*: defaults of every instance */
+		} else if (strcmp(kw, "lvs_sync_daemon") == 0) {
+			/* read last (kc_parse_sync): it names an interface and an instance */
 		} else if (strcmp(kw, "lvs_timeouts") == 0) {
 			parse_lvs_timeouts(ctx, n);
 		} else if (strcmp(kw, "notify_fifo") == 0 || strcmp(kw, "vrrp_notify_fifo") == 0) {
@@ -108,6 +110,16 @@ parse_root(struct kc_ctx *ctx, const struct kc_node *root)
 	for (i = 0; i < root->nb_kids; i++)
 		if (strcmp(root->kids[i].argv[0], "vrrp_sync_group") == 0)
 			kc_parse_sync_group(ctx, &root->kids[i]);
+	for (i = 0; i < root->nb_kids; i++) {
+		const struct kc_node *g = &root->kids[i];
+		unsigned int k;
+
+		if (strcmp(g->argv[0], "global_defs") != 0 || !g->block)
+			continue;
+		for (k = 0; k < g->nb_kids; k++)
+			if (strcmp(g->kids[k].argv[0], "lvs_sync_daemon") == 0)
+				kc_parse_sync(ctx, &g->kids[k]);
+	}
 }
 
 /*

@@ -170,6 +170,9 @@ void kc_parse_unicast(struct kc_ctx *ctx, const struct kc_node *peers,
 /* global_defs { ... } */
 void kc_parse_global(struct kc_ctx *ctx, const struct kc_node *n);
 
+/* global_defs lvs_sync_daemon: after the interfaces and VRRP instances. */
+void kc_parse_sync(struct kc_ctx *ctx, const struct kc_node *n);
+
 /* vrrp_instance NAME { ... } */
 void kc_parse_vrrp(struct kc_ctx *ctx, const struct kc_node *n);
 

@@ -69,8 +69,6 @@ static const struct kw kws[] = {
 	  "firewall rules", true },
 	{ "global_defs", "vrrp_ipsets", "dplb holds the VIPs itself, no kernel "
 	  "firewall rules", true },
-	{ "global_defs", "lvs_sync_daemon", "synchronise connections with the peer director",
-	  false },
 	{ "global_defs", "vrrp_garp_*", "tune gratuitous ARP bursts", false },
 	{ "global_defs", "vrrp_gna_interval", "tune unsolicited neighbour adverts", false },
 	{ "global_defs", "vrrp_min_garp", "tune gratuitous ARP bursts", false },

@@ -91,6 +91,10 @@ lb_cfg_get_script(struct parse_ctx *ctx, const config_setting_t *grp, const char
 /* keepalived's gratuitous ARP defaults into v. */
 void lb_cfg_vrrp_garp_defaults(struct lb_cfg_vrrp *v);
 
+/* sync_daemon = { ... }: after the interfaces and VRRP instances. */
+void
+lb_cfg_parse_sync(struct parse_ctx *ctx, const config_setting_t *root);
+
 /* vrrp_sync_groups = ( ... ): after the instances they name. */
 void
 lb_cfg_parse_vrrp_syncs(struct parse_ctx *ctx, const config_setting_t *root);

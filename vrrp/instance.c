@@ -692,6 +692,17 @@ lb_vrrp_summary(void)
 }
 
 int
+lb_vrrp_instance_state(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_instances; i++)
+		if (strcmp(instances[i].cfg->name, name) == 0)
+			return (int)instances[i].fsm.state;
+	return -ENOENT;
+}
+
+int
 lb_vrrp_set_priority(const char *name, unsigned int prio)
 {
 	unsigned int i;

@@ -55,6 +55,12 @@ bool lb_vrrp_input(struct rte_mbuf *m);
 /* Run due timers (Adver_Timer, Master_Down_Timer, GARP repeats). */
 void lb_vrrp_poll(void);
 
+/*
+ * The state (enum lb_vrrp_state) of the instance named name, or -ENOENT.
+ * Control lcore.
+ */
+int lb_vrrp_instance_state(const char *name);
+
 /* Number of instances running. */
 unsigned int lb_vrrp_count(void);
 

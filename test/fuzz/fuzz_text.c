@@ -3,9 +3,10 @@
  * Fuzz target: the text an operator or a peer sends. The first byte picks
  * the parser: ipvsadm command lines (CLI/dplbctl), the native config file,
  * VRRP adverts (wire format), HTTP responses from real servers (health
- * checks, fed in pieces), keepalived.conf, and `config save` editing a
- * native file that loads (its runtime config changed as a byte of the
- * input says). Any input: no crash, no leak, no UB.
+ * checks, fed in pieces), keepalived.conf, connection sync messages (LVS
+ * version 1, wire format), and `config save` editing a native file that
+ * loads (its runtime config changed as a byte of the input says). Any
+ * input: no crash, no leak, no UB.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "config/config.h"
 #include "config/save.h"
 #include "health/http.h"
+#include "sync/codec.h"
 #include "vrrp/codec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -139,6 +141,24 @@ http(const uint8_t *data, size_t size)
 	lb_health_http_free(&r);
 }
 
+/* A sync message as a backup decodes it; what it keeps is encoded again. */
+static void
+sync_msg(const uint8_t *data, size_t size)
+{
+	static struct lb_sync_conn out[255];
+	static uint8_t again[65536];
+	uint64_t skipped[LB_SYNC_SKIP_MAX] = { 0 };
+	unsigned int n, i;
+
+	if (lb_sync_msg_decode(data, size, size > 1 ? data[1] : 0, out, 255, &n, skipped) !=
+	    LB_SYNC_OK)
+		return;
+	lb_sync_msg_init(again, 0);
+	for (i = 0; i < n; i++)
+		if (lb_sync_msg_add(again, sizeof(again), &out[i]) != 0)
+			break;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -151,7 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0:
 		ipvsadm(text);
 		break;
@@ -166,6 +186,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 4:
 		keepalived(text);
+		break;
+	case 5:
+		sync_msg(data + 1, size - 1);
 		break;
 	default:
 		save(text, size > 1 ? data[size - 1] : 0);

@@ -68,7 +68,8 @@ elif build packet test/fuzz/fuzz_packet.c test/fuzz/fuzz_eal.c test/eal_scratch.
 	pmd-glue/arp.c pmd-glue/icmp.c; then run packet; else failed=$((failed + 1)); fi
 if [[ $TARGETS != *" text "* ]]; then
 	:
-elif build text test/fuzz/fuzz_text.c cli/ipvsadm_parse.c cli/password.c config/*.c sched/*.c \
+elif build text test/fuzz/fuzz_text.c cli/ipvsadm_parse.c cli/ipvsadm_daemon.c cli/password.c \
+	config/*.c sched/*.c sync/codec.c \
 	vrrp/codec.c vrrp/auth.c vrrp/eth.c health/http.c health/http_req.c; then
 	run text
 else

@@ -18,7 +18,7 @@ OUT=$(lab_dplbctl help)
 lab_check_grep "help lists ipvsadm" "^ipvsadm " "$OUT"
 lab_check_grep "help lists show stats" "^show stats " "$OUT"
 OUT=$(lab_dplbctl help show)
-lab_check_eq "help show: only the show commands" "9" "$(grep -c '^show ' <<<"$OUT")"
+lab_check_eq "help show: only the show commands" "10" "$(grep -c '^show ' <<<"$OUT")"
 lab_check_grep "... and nothing else" "^show" "$(head -n 1 <<<"$OUT")"
 OUT=$(lab_dplbctl frobnicate 2>&1); rc=$?
 lab_check_eq "an unknown command exits 1" 1 "$rc"

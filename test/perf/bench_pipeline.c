@@ -14,13 +14,16 @@
  * frees the mbufs). Not timed: allocating the mbufs and writing the frames.
  *
  * Usage: bench_pipeline [--quick] [--conns-10m] [--mem=auto|huge|nohuge]
- *                       [--lcores=0-1] [--only=NAME]
+ *                       [--lcores=0-1] [--only=NAME] [--sync]
  *   --quick      small tables (smoke test, valgrind: use --mem=nohuge there)
  *   --conns-10m  only the 10-million-connection rows (and a 1M reference row
  *                in the same memory mode); skipped when memory is short
  *   --mem        hugepages when free ones hold the run (auto), or force
  *   --lcores     EAL -l: the control lcore, then the worker lcore
  *   --only       the scenarios whose name contains NAME
+ *   --sync       run as a connection-sync master (threshold 0): the cost of
+ *                lb_sync_conn_seen per packet once every connection was sent
+ *                (rows up to 4096 connections; more fill the undrained ring)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -36,6 +39,7 @@
 #include <rte_tcp.h>
 
 #include "app/conn.h"
+#include "sync/sync.h"
 #include "app/eal_args.h"
 #include "app/lcore.h"
 #include "app/worker.h"
@@ -319,6 +323,8 @@ parse(int argc, char **argv, struct bench_opts *o)
 			o->lcores = argv[i] + 9;
 		else if (strncmp(argv[i], "--only=", 7) == 0)
 			o->only = argv[i] + 7;
+		else if (strcmp(argv[i], "--sync") == 0)
+			o->sync = true;
 		else
 			return -EINVAL;
 	}
@@ -357,7 +363,7 @@ main(int argc, char **argv)
 
 	if (parse(argc, argv, &o) != 0) {
 		fprintf(stderr, "usage: bench_pipeline [--quick] [--conns-10m] "
-			"[--mem=auto|huge|nohuge] [--lcores=0-1] [--only=NAME]\n");
+			"[--mem=auto|huge|nohuge] [--lcores=0-1] [--only=NAME] [--sync]\n");
 		return 2;
 	}
 	if (o.quick) {
@@ -380,6 +386,14 @@ main(int argc, char **argv)
 			argv[0]) != 0)
 		return 2;
 	tsc_hz = rte_get_tsc_hz();
+	if (o.sync) {
+		env.cfg.sync.threshold_s = 0;	/* every connection sent at its first packet */
+		env.cfg.sync.refresh_s = 3600;	/* and not again while timed */
+		if (lb_sync_init(&env.cfg) != 0)
+			return 2;
+		lb_sync_master_on = 1;
+		printf("as a sync master: each packet checks whether its connection is due\n");
+	}
 	print_header();
 	for (i = 0; i < n; i++)
 		if (o.only == NULL || strstr(set[i].name, o.only) != NULL)
@@ -389,6 +403,8 @@ main(int argc, char **argv)
 	if (failed)
 		printf("\nFAILED: packets were dropped for a reason the scenario does not "
 		       "expect (see drops above)\n");
+	if (o.sync)
+		lb_sync_term();
 	bench_teardown(&env);
 	return failed ? 1 : 0;
 }

@@ -42,6 +42,9 @@ struct bench_opts {
 	const char *only;		/* scenarios whose name holds this, NULL = all */
 	bool quick;			/* small tables (smoke tests, valgrind) */
 	bool big;			/* the 10-million-connection rows only */
+	bool sync;			/* as a sync master: every packet checks its
+					 * connection is due (events go to a ring
+					 * nobody drains: 4096 fit) */
 };
 
 /*

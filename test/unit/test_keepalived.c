@@ -913,9 +913,9 @@ test_broken_text(void)
 		     "virtual_server group G {\n}\n",
 		     "k.conf:2: 'fwmark' in virtual_server_group is not supported by dplb yet");
 	CU_ASSERT(has_msg("k.conf:3: virtual_server_group: range end '99' must be 100..255"));
-	expect_error("global_defs {\n lvs_sync_daemon eth0 VI_1\n vrrp_strict\n}\n",
-		     "k.conf:2: 'lvs_sync_daemon' is not supported by dplb yet (it would "
-		     "synchronise connections with the peer director)");
+	expect_error("global_defs {\n vrrp_strict\n}\n",
+		     "k.conf:2: 'vrrp_strict' is not supported by dplb yet (it would "
+		     "enforce strict RFC compliance)");
 	expect_error("global_defs {\n no_such_thing 1\n}\n",
 		     "k.conf:2: unknown keyword 'no_such_thing' in global_defs");
 	expect_error("frobnicate {\n}\n", "k.conf:1: unknown keyword 'frobnicate' in the top "
