@@ -14,13 +14,17 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_pdump.h>
 
 #include "app/conn.h"
 #include "app/control.h"
 #include "app/eal_args.h"
 #include "app/lcore.h"
+#include "app/log.h"
+#include "app/metrics.h"
 #include "app/reload.h"
 #include "app/svc_table.h"
+#include "app/telemetry.h"
 #include "app/worker.h"
 #include "cli/password.h"
 #include "cli/server.h"
@@ -101,6 +105,27 @@ health_init(const struct lb_config *cfg)
 				      lb_health_now_us());
 }
 
+/*
+ * Packet capture: dpdk-dumpcap (a secondary process) asks the primary to
+ * copy its ports' packets into a ring. Needs multi-process: with
+ * --in-memory or --no-shconf EAL has no IPC, so capture is off (logged).
+ */
+static int
+pdump_init(const struct lb_config *cfg)
+{
+	(void)cfg;
+	if (rte_pdump_init() != 0)
+		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s (EAL runs "
+		    "--in-memory or --no-shconf?)", rte_strerror(rte_errno));
+	return 0;
+}
+
+static void
+pdump_term(void)
+{
+	rte_pdump_uninit();
+}
+
 /* Module bring-up order; term runs in reverse. */
 static const struct module {
 	const char *name;
@@ -108,6 +133,7 @@ static const struct module {
 	void (*term)(void);
 } modules[] = {
 	{ "eal", eal_init, eal_term },
+	{ "log", lb_log_init, lb_log_term },
 	{ "lcores", lb_lcores_init, lb_lcores_term },
 	{ "neigh", neigh_init, lb_neigh_term },
 	{ "connections", conn_init, lb_conn_term },
@@ -121,6 +147,10 @@ static const struct module {
 	/* after the ports: probes leave through the exception path's TAP */
 	{ "health", health_init, lb_health_monitor_term },
 	{ "cli", lb_cli_init, lb_cli_term },
+	/* last: they read every module above through the observability snapshot */
+	{ "telemetry", lb_telemetry_init, lb_telemetry_term },
+	{ "metrics", lb_metrics_init, lb_metrics_term },
+	{ "pdump", pdump_init, pdump_term },
 };
 
 static void
@@ -145,6 +175,7 @@ usage(FILE *out)
 		"  -t, --config-test      validate the config and exit (FILE:LINE: messages)\n"
 		"      --hash-password    print a cli.password_hash for the password on stdin\n"
 		"  -d, --config-dump      print the effective config and exit\n"
+		"  -l, --log-target T     where log messages go: stderr (default), syslog, both\n"
 		"  -h, --help             this text\n"
 		"EAL options after `--` override the config's eal defaults.\n");
 }
@@ -178,6 +209,7 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		{ "hash-password", no_argument, NULL, 'P' },
 		{ "config-test", no_argument, NULL, 't' },
 		{ "config-dump", no_argument, NULL, 'd' },
+		{ "log-target", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -186,7 +218,7 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 	bool keepalived = false;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "f:k:i:tdh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:k:i:tdl:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 		case 'k':
@@ -207,6 +239,13 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 			break;
 		case 'd':
 			*dump = true;
+			break;
+		case 'l':
+			if (lb_log_set_target(optarg) != 0) {
+				fprintf(stderr, "dplb: --log-target '%s': give stderr, syslog "
+					"or both\n", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'h':
 			usage(stdout);

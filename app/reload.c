@@ -5,12 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_log.h>
+
 #include "app/conn.h"
 #include "app/lcore.h"
 #include "app/classify.h"
+#include "app/obs.h"
 #include "app/reload.h"
 #include "app/svc_table.h"
 #include "health/monitor.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_reload_logtype, reload, INFO);
 
 volatile bool lb_reload_requested;
 
@@ -123,8 +128,8 @@ swap_reloadable(struct lb_config *run, struct lb_config *n)
 	SWAP(run->vip_reject, n->vip_reject);
 }
 
-int
-lb_reload(FILE *out)
+static int
+reload_into(FILE *out)
 {
 	struct lb_cfg_errors err = { out, 0 };
 	struct lb_config *n;
@@ -162,5 +167,66 @@ lb_reload(FILE *out)
 		running->path, running->nb_services, running->nb_checks);
 	lb_config_free(n);	/* the previous services and checkers */
 	free(n);
+	return rc;
+}
+
+/*
+ * Log every line a reload printed, at NOTICE when it took effect, else ERR,
+ * with why it ran ("SIGHUP", "CLI"), and count it for the metrics.
+ */
+static void
+log_outcome(const char *why, char *text, int rc)
+{
+	char *line, *save = NULL;
+
+	lb_obs_count_reload(rc == 0);
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		rte_log(rc == 0 ? RTE_LOG_NOTICE : RTE_LOG_ERR, lb_reload_logtype,
+			"dplb: config reload (%s): %s\n", why, line);
+	if (rc != 0)
+		rte_log(RTE_LOG_ERR, lb_reload_logtype, "dplb: config reload (%s) failed: %s; "
+			"fix the file and reload again\n", why, strerror(-rc));
+}
+
+/* Reload with the messages in a string (*text, malloc'd; may be NULL). */
+static int
+reload_text(char **text)
+{
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	*text = NULL;
+	mem = open_memstream(text, &len);
+	if (mem == NULL)
+		return -ENOMEM;
+	rc = reload_into(mem);
+	fclose(mem);
+	return rc;
+}
+
+int
+lb_reload(FILE *out)
+{
+	char *text;
+	int rc = reload_text(&text);
+
+	if (text != NULL) {
+		fputs(text, out);
+		log_outcome("CLI", text, rc);
+	} else
+		log_outcome("CLI", (char[]){ "" }, rc);
+	free(text);
+	return rc;
+}
+
+int
+lb_reload_logged(const char *why)
+{
+	char *text;
+	int rc = reload_text(&text);
+
+	log_outcome(why, text != NULL ? text : (char[]){ "" }, rc);
+	free(text);
 	return rc;
 }

@@ -32,8 +32,18 @@ int lb_config_load_file(const char *path, bool keepalived, const struct lb_confi
 /* Remember what to reload: the running config and how it was read. */
 void lb_reload_setup(struct lb_config *running, bool keepalived);
 
-/* Reload now; messages (each problem, then a summary) to out. 0 or -errno. */
+/*
+ * Reload now (the CLI's `config reload`); messages (each problem, then a
+ * summary) to out, and to the log (NOTICE, or ERR when the reload failed,
+ * "config reload (CLI): ..."). 0 or -errno.
+ */
 int lb_reload(FILE *out);
+
+/*
+ * Reload now with the messages only in the log, each as "config reload
+ * (why): ..." at NOTICE (ERR when it failed): SIGHUP. 0 or -errno.
+ */
+int lb_reload_logged(const char *why);
 
 /* Set from a signal handler (SIGHUP): the control loop reloads soon. */
 extern volatile bool lb_reload_requested;
