@@ -52,6 +52,8 @@ route_line(const char *line, size_t len, enum lb_metrics_page *page, bool *head)
 		return 400;
 	plen = (size_t)(sp2 - path);
 	vlen = len - (size_t)(sp2 + 1 - line);
+	if (memchr(sp2 + 1, ' ', vlen) != NULL)
+		return 400;	/* a fourth word */
 	if (vlen != 8 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0)
 		return vlen >= 5 && memcmp(sp2 + 1, "HTTP/", 5) == 0 ? 505 : 400;
 	if (sp2[8] != '0' && sp2[8] != '1')
@@ -97,7 +99,8 @@ lb_metrics_route(const char *buf, size_t len, enum lb_metrics_page *page, bool *
 	for (i = 0; buf + i < end; i++)	/* no NUL or other control bytes in the head */
 		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\r' && buf[i] != '\n' && buf[i] != '\t')
 			return 400;
-	eol = memchr(buf, '\n', (size_t)(end - buf) + 1);
+	/* end is the CR LF CR LF (or LF LF) after the last line: its first LF ends it */
+	eol = memchr(buf, '\n', RTE_MIN(len, (size_t)(end - buf) + 2));
 	if (eol == NULL || eol == buf)
 		return 400;
 	return route_line(buf, (size_t)(eol - buf) - (eol[-1] == '\r'), page, head);

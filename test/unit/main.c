@@ -68,6 +68,7 @@ main(int argc, char **argv)
 	lb_test_register_vrrp();
 	lb_test_register_health();
 	lb_test_register_keepalived();
+	lb_test_register_metrics();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -25,6 +25,7 @@ void lb_test_register_ipvsadm(void);
 void lb_test_register_vrrp(void);
 void lb_test_register_health(void);
 void lb_test_register_keepalived(void);
+void lb_test_register_metrics(void);
 
 /*
  * Parser messages of config tests: lb_test_msgs_begin() forgets the last
