@@ -117,6 +117,12 @@ pdump_init(const struct lb_config *cfg)
 	if (rte_pdump_init() != 0)
 		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s (EAL runs "
 		    "--in-memory or --no-shconf?)", rte_strerror(rte_errno));
+	else if (!rte_eal_has_hugepages())
+		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: EAL runs --no-huge, "
+		    "and a secondary process cannot map its memory (free 2 MB hugepages)");
+	else
+		LOG(INFO, "packet capture: dpdk-dumpcap --file-prefix=%s -i PORT",
+		    strrchr(rte_eal_get_runtime_dir(), '/') + 1);
 	return 0;
 }
 
