@@ -18,7 +18,8 @@ VIP=198.18.1.100
 N=6
 
 lab_add_nat_hosts 198.18.2.1 || lab_finish
-lab_dplb_start main "${LAB_NS[lb]}" "
+# a small connection table: dplb then fits in ~90 free hugepages
+lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
 $(lab_lb_interfaces 198.18.1.1/24 198.18.2.1/24)
 virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 80; scheduler = \"rr\";

@@ -31,6 +31,9 @@ done
 for w in 'metrics = \{ listen' dplb_worker_drops_total 'file_prefix' 'virtual_servers'; do
 	lab_check_grep "dplb.conf(5) documents $w" "$w" "$(tr -s ' \n' ' ' <"$M/dplb.conf.5.txt")"
 done
+lab_check_grep "dplb --log-target with another word is refused with the choices" \
+	"--log-target 'journal': give stderr, syslog or both" \
+	"$("$DPLB" --log-target journal -f /dev/null 2>&1)"
 lab_check_grep "dplbctl(8) documents DPLB_PASSWORD" DPLB_PASSWORD "$(cat "$M/dplbctl.8.txt")"
 
 # meson install into a DESTDIR
