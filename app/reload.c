@@ -106,6 +106,10 @@ report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *
 	if (strcmp(a->cli.listen_addr, b->cli.listen_addr) != 0 ||
 	    a->cli.listen_port != b->cli.listen_port)
 		fputs("reload: cli.listen changed: it applies at the next restart\n", out);
+	if (a->metrics.on != b->metrics.on ||
+	    strcmp(a->metrics.listen_addr, b->metrics.listen_addr) != 0 ||
+	    a->metrics.listen_port != b->metrics.listen_port)
+		fputs("reload: metrics changed: it applies at the next restart\n", out);
 	if (a->conn_max != b->conn_max)
 		fputs("reload: connections.max changed: it applies at the next restart\n", out);
 }

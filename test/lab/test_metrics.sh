@@ -114,6 +114,15 @@ failed() { [ "$(metric 'dplb_config_reloads_total{result="failed"}')" = 1 ]; }
 lab_check "SIGHUP with a broken file: dplb_config_reloads_total{result=\"failed\"} 1" lab_wait_until 5 failed
 lab_check_grep "... logged with the file's error and what dplb keeps running" \
 	"config reload \(SIGHUP\): .*still running the previous configuration" "$(cat "${DPLB_LOG[main]}")"
+sed "s/127.0.0.1:$OBS_METRICS_PORT/127.0.0.1:$((OBS_METRICS_PORT + 1))/" "$LAB_TMP/good.conf" \
+	>"$LAB_TMP/dplb-main.conf"
+kill -HUP "${DPLB_PID[main]}"
+reloaded2() { [ "$(metric 'dplb_config_reloads_total{result="ok"}')" = 2 ]; }
+lab_check "SIGHUP with another metrics.listen: reloaded, the listener stays where it was" \
+	lab_wait_until 5 reloaded2
+lab_check_grep "... and the log says it applies at the next restart" \
+	"config reload \(SIGHUP\): reload: metrics changed: it applies at the next restart" \
+	"$(cat "${DPLB_LOG[main]}")"
 cp "$LAB_TMP/good.conf" "$LAB_TMP/dplb-main.conf"
 
 # HTTP: methods, paths, versions, sizes, session bound
