@@ -99,8 +99,8 @@ traffic_families(FILE *out, const struct lb_obs *o, int kind)
 		for (int rate = 0; rate < 2; rate++) {
 			snprintf(name, sizeof(name), "dplb_%s_%s%s", who, fam[f].suffix,
 				 rate ? "_per_second" : "_total");
-			snprintf(help, sizeof(help), "%s of the %s%s", fam[f].help, what,
-				 rate ? " per second (LVS estimator, 2 s samples)" : "");
+			snprintf(help, sizeof(help), "Per %s: %s%s", what, fam[f].help,
+				 rate ? ", per second (LVS estimator, 2 s samples)" : "");
 			family(out, name, rate ? "gauge" : "counter", help);
 			for (i = 0; i < n; i++) {
 				const struct lb_obs_traffic *t = traffic_of(o, kind, i, labels,
