@@ -5,10 +5,12 @@
  * loop until SIGINT/SIGTERM, then takes the modules down in reverse order.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_launch.h>
@@ -113,10 +115,17 @@ health_init(const struct lb_config *cfg)
 static int
 pdump_init(const struct lb_config *cfg)
 {
+	char mp[PATH_MAX];
+
 	(void)cfg;
+	/* EAL opens its multi-process socket unless --in-memory / --no-shconf */
+	snprintf(mp, sizeof(mp), "%s/mp_socket", rte_eal_get_runtime_dir());
 	if (rte_pdump_init() != 0)
 		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s (EAL runs "
 		    "--in-memory or --no-shconf?)", rte_strerror(rte_errno));
+	else if (access(mp, F_OK) != 0)
+		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: EAL runs --in-memory "
+		    "or --no-shconf, without the multi-process socket dpdk-dumpcap needs");
 	else if (!rte_eal_has_hugepages())
 		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: EAL runs --no-huge, "
 		    "and a secondary process cannot map its memory (free 2 MB hugepages)");
