@@ -62,7 +62,10 @@ run_dplb() {
 		sleep 0.1
 	done
 	kill -HUP "$pid" 2>/dev/null
-	sleep 1
+	for i in $(seq 1 100); do	# until the reload is logged, 10 s at most
+		grep -qs "config reload (SIGHUP)" "$LAB_TMP/stderr-$t.txt" "$LAB_TMP/syslog-$t.txt" && break
+		sleep 0.1
+	done
 	lab_stop_pid "$pid" TERM 15
 	lab_wait_until 6 eval "! kill -0 $sink"
 }
