@@ -72,10 +72,16 @@ struct lb_obs {
 	unsigned int cap_svcs, cap_rs, cap_checks;	/* allocated entries */
 };
 
-/* Allocate the two snapshots; conn_max is the table capacity. Control lcore. */
+/*
+ * Start empty (the snapshots' arrays grow at each refresh as needed);
+ * conn_max is the table capacity shown. Control lcore. Returns 0.
+ */
 int lb_obs_init(unsigned int conn_max);
 
-/* Free both snapshots. No reader may be inside lb_obs_get/put. */
+/*
+ * Free both snapshots. Takes the mutex (waits for a reader between
+ * lb_obs_get and lb_obs_put); readers afterwards get NULL. Control lcore.
+ */
 void lb_obs_term(void);
 
 /*
