@@ -3,11 +3,14 @@
  * Fuzz target: the text an operator or a peer sends. The first byte picks
  * the parser: ipvsadm command lines (CLI/dplbctl), the native config file,
  * VRRP adverts (wire format), HTTP responses from real servers (health
- * checks, fed in pieces), keepalived.conf. Any input: no crash, no leak, no UB.
+ * checks, fed in pieces), keepalived.conf, HTTP request heads to the
+ * metrics listener (every prefix, as they arrive). Any input: no crash, no
+ * leak, no UB.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/metrics.h"
 #include "cli/ipvsadm.h"
 #include "config/config.h"
 #include "health/http.h"
@@ -84,6 +87,21 @@ http(const uint8_t *data, size_t size)
 	lb_health_http_free(&r);
 }
 
+/* The listener routes the head again after each read: every prefix. */
+static void
+metrics_request(const uint8_t *data, size_t size)
+{
+	enum lb_metrics_page page;
+	size_t n;
+	bool head;
+
+	if (size > LB_METRICS_MAX_REQ)
+		size = LB_METRICS_MAX_REQ;
+	for (n = 0; n <= size; n += 1 + n / 8)
+		lb_metrics_route((const char *)data, n, &page, &head);
+	lb_metrics_route((const char *)data, size, &page, &head);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -96,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		ipvsadm(text);
 		break;
@@ -108,6 +126,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3:
 		http(data + 1, size - 1);
+		break;
+	case 5:
+		metrics_request(data + 1, size - 1);
 		break;
 	default:
 		keepalived(text);

@@ -69,7 +69,7 @@ elif build packet test/fuzz/fuzz_packet.c test/fuzz/fuzz_eal.c test/eal_scratch.
 if [[ $TARGETS != *" text "* ]]; then
 	:
 elif build text test/fuzz/fuzz_text.c cli/ipvsadm_parse.c cli/password.c config/*.c sched/*.c \
-	vrrp/codec.c vrrp/auth.c vrrp/eth.c health/http.c health/http_req.c; then
+	vrrp/codec.c vrrp/auth.c vrrp/eth.c health/http.c health/http_req.c app/metrics_http.c; then
 	run text
 else
 	failed=$((failed + 1))
