@@ -91,4 +91,16 @@ lab_check_eq "dpdk-telemetry.py finds the socket by file prefix" "MASTER" \
 		tr -d '\n ' | grep -o '"state":"[A-Z]*"' | cut -d'"' -f4)"
 
 lab_dplb_stop main
+
+# a reply larger than DPDK's 16 KB: 60 real servers (null port, no traffic)
+RS60=$(for i in $(seq 10 69); do printf '{ address = "198.18.9.%d"; port = 8080; forward = "nat"; },' "$i"; done)
+lab_dplb_start big "${LAB_NS[lb]}" "connections = { max = 4096; };
+interfaces = ( { name = \"n0\"; device = \"net_null0,no-rx=1\"; addresses = [ \"198.18.9.1/24\" ];
+	exception = false; } );
+virtual_servers = ( { protocol = \"tcp\"; address = \"198.18.9.100\"; port = 80; scheduler = \"rr\";
+	real_servers = ( ${RS60%,} ); } );" || lab_finish
+BIG=$("$LAB_PY" "$LAB_LIB_DIR/telemetry.py" "/var/run/dpdk/$LAB_ID-big/dpdk_telemetry.v2" /dplb/realservers)
+lab_check_eq "/dplb/realservers with 60: valid JSON, 32 entries, \"truncated\": 1, the total 60" "32 1 60" \
+	"$(jq -r '."/dplb/realservers" | "\([.[] | objects] | length) \(.truncated) \(.realservers)"' <<<"$BIG")"
+lab_dplb_stop big
 lab_finish
