@@ -31,40 +31,71 @@ static const char *const val_names[LB_OBS_NVAL] = {
 static const char *const rate_names[LB_OBS_NVAL] = {
 	"cps", "inpps", "outpps", "inbps", "outbps" };
 
-/* A service filter parsed from "[TCP:|UDP:]VIP:PORT"; proto 0 = any. */
+/*
+ * What a parameter "[TCP:|UDP:]VIP:PORT", "[...],SKIP" or "SKIP" asks for:
+ * one service (proto 0 = either), and the matching entries to pass over
+ * (the "next" of a truncated reply).
+ */
 struct filter {
 	bool on;
 	uint8_t proto;
 	uint32_t vip;
 	uint16_t port;
+	unsigned int skip;
+	unsigned int seen;		/* matching entries so far */
 };
+
+#define PARAM_HELP "parameter must be [TCP:|UDP:]VIP:PORT, [TCP:|UDP:]VIP:PORT,SKIP or SKIP"
+
+/* "SKIP": a count of entries, 0..1000000. */
+static int
+parse_skip(const char *p, unsigned int *skip)
+{
+	char *end;
+	unsigned long v;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	v = strtoul(p, &end, 10);
+	if (*end != '\0' || v > 1000000)
+		return -EINVAL;
+	*skip = (unsigned int)v;
+	return 0;
+}
 
 static int
 parse_filter(const char *params, struct filter *f)
 {
-	char buf[64], *colon, *end;
+	char buf[64], *colon, *end, *comma;
 	struct in_addr a;
 	unsigned long port;
-	const char *p = params;
+	const char *p;
 
 	memset(f, 0, sizeof(*f));
-	if (p == NULL || *p == '\0')
+	if (params == NULL || *params == '\0')
 		return 0;
+	if (strlen(params) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, params);
+	comma = strchr(buf, ',');
+	if (comma != NULL) {
+		*comma = '\0';
+		if (parse_skip(comma + 1, &f->skip) != 0)
+			return -EINVAL;
+	} else if (strchr(buf, ':') == NULL)
+		return parse_skip(buf, &f->skip);
+	p = buf;
 	if (strncasecmp(p, "tcp:", 4) == 0 || strncasecmp(p, "udp:", 4) == 0) {
 		f->proto = strncasecmp(p, "udp", 3) == 0 ? IPPROTO_UDP : IPPROTO_TCP;
 		p += 4;
 	}
-	if (strlen(p) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, p);
-	colon = strrchr(buf, ':');
+	colon = strrchr(p, ':');
 	if (colon == NULL)
 		return -EINVAL;
 	*colon = '\0';
-	errno = 0;
 	port = strtoul(colon + 1, &end, 10);
 	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || port == 0 || port > 65535 ||
-	    inet_pton(AF_INET, buf, &a) != 1)
+	    inet_pton(AF_INET, p, &a) != 1)
 		return -EINVAL;
 	f->on = true;
 	f->vip = ntohl(a.s_addr);
@@ -72,11 +103,14 @@ parse_filter(const char *params, struct filter *f)
 	return 0;
 }
 
+/* s matches and is not among the entries to pass over. */
 static bool
-filter_match(const struct filter *f, const struct lb_obs_svc *s)
+filter_match(struct filter *f, const struct lb_obs_svc *s)
 {
-	return !f->on || ((f->proto == 0 || f->proto == s->proto) && f->vip == s->vip &&
-			  f->port == s->port);
+	if (f->on && ((f->proto != 0 && f->proto != s->proto) || f->vip != s->vip ||
+		      f->port != s->port))
+		return false;
+	return f->seen++ >= f->skip;
 }
 
 static int
@@ -145,24 +179,24 @@ static const struct lb_obs *
 begin_filtered(struct rte_tel_data *d, const char *params, struct filter *f)
 {
 	if (parse_filter(params, f) != 0) {
-		error_reply(d, "parameter must be [TCP:|UDP:]VIP:PORT");
+		error_reply(d, PARAM_HELP);
 		return NULL;
 	}
 	return begin(d);
 }
 
 /*
- * A new entry dict, or NULL past MAX_ENTRIES (then "truncated": 1 is
- * added once, *n counting on) or without memory.
+ * A new entry dict, or NULL past MAX_ENTRIES (then "truncated": 1 and
+ * "next": the SKIP that asks for the rest are added) or without memory.
  */
 static struct rte_tel_data *
-entry_new(struct rte_tel_data *d, unsigned int *n)
+entry_new(struct rte_tel_data *d, unsigned int *n, unsigned int skip)
 {
 	struct rte_tel_data *c;
 
 	if ((*n)++ >= MAX_ENTRIES) {
-		if (*n == MAX_ENTRIES + 1)
-			rte_tel_data_add_dict_int(d, "truncated", 1);
+		rte_tel_data_add_dict_int(d, "truncated", 1);
+		rte_tel_data_add_dict_int(d, "next", (int)(skip + MAX_ENTRIES));
 		return NULL;
 	}
 	c = rte_tel_data_alloc();
@@ -189,7 +223,7 @@ tel_services(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		if (!filter_match(&f, s))
 			continue;
-		c = entry_new(d, &n);
+		c = entry_new(d, &n, f.skip);
 		if (c == NULL)
 			break;
 		svc_name(name, sizeof(name), s);
@@ -224,7 +258,7 @@ tel_realservers(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		if (!filter_match(&f, &o->svcs[r->svc]))
 			continue;
-		c = entry_new(d, &n);
+		c = entry_new(d, &n, f.skip);
 		if (c == NULL)
 			break;
 		svc_name(sn, sizeof(sn), &o->svcs[r->svc]);
@@ -294,20 +328,23 @@ static int
 tel_health(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct lb_obs *o;
+	struct filter f;
 	unsigned int i, n = 0;
 	char name[128], vip[INET_ADDRSTRLEN], rs[INET_ADDRSTRLEN];
 
 	(void)cmd;
-	(void)params;
-	o = begin(d);
+	o = begin_filtered(d, params, &f);
 	if (o == NULL)
 		return 0;
 	for (i = 0; i < o->nb_checks; i++) {
 		const struct lb_health_info *h = &o->checks[i];
+		const struct lb_obs_svc svc = { .proto = h->proto, .vip = h->vip, .port = h->vport };
 		struct in_addr va = { .s_addr = htonl(h->vip) }, ra = { .s_addr = htonl(h->addr) };
 		struct rte_tel_data *c;
 
-		c = entry_new(d, &n);
+		if (!filter_match(&f, &svc))
+			continue;
+		c = entry_new(d, &n, f.skip);
 		if (c == NULL)
 			break;
 		inet_ntop(AF_INET, &va, vip, sizeof(vip));
@@ -388,11 +425,13 @@ static const struct {
 	const char *help;
 } endpoints[] = {
 	{ "/dplb/services", tel_services,
-	  "dplb virtual services: counters and rates. Parameter: [TCP:|UDP:]VIP:PORT" },
+	  "dplb virtual services: counters and rates. Parameter: [TCP:|UDP:]VIP:PORT[,SKIP] or SKIP" },
 	{ "/dplb/realservers", tel_realservers,
-	  "dplb real servers: weight, connections, counters, rates. Parameter: [TCP:|UDP:]VIP:PORT" },
+	  "dplb real servers: weight, connections, counters, rates. Parameter: "
+	  "[TCP:|UDP:]VIP:PORT[,SKIP] or SKIP" },
 	{ "/dplb/vrrp", tel_vrrp, "dplb VRRP instances: state, priority, transitions, adverts" },
-	{ "/dplb/health", tel_health, "dplb health checkers: state, checks, last latency, last error" },
+	{ "/dplb/health", tel_health, "dplb health checkers: state, checks, last latency, last error. "
+	  "Parameter: [TCP:|UDP:]VIP:PORT[,SKIP] or SKIP" },
 	{ "/dplb/workers", tel_workers,
 	  "dplb lcores: packets, busy cycles per packet, drops by reason; connection table fill" },
 };

@@ -100,7 +100,18 @@ interfaces = ( { name = \"n0\"; device = \"net_null0,no-rx=1\"; addresses = [ \"
 virtual_servers = ( { protocol = \"tcp\"; address = \"198.18.9.100\"; port = 80; scheduler = \"rr\";
 	real_servers = ( ${RS60%,} ); } );" || lab_finish
 BIG=$("$LAB_PY" "$LAB_LIB_DIR/telemetry.py" "/var/run/dpdk/$LAB_ID-big/dpdk_telemetry.v2" /dplb/realservers)
-lab_check_eq "/dplb/realservers with 60: valid JSON, 32 entries, \"truncated\": 1, the total 60" "32 1 60" \
-	"$(jq -r '."/dplb/realservers" | "\([.[] | objects] | length) \(.truncated) \(.realservers)"' <<<"$BIG")"
+lab_check_eq "/dplb/realservers with 60: valid JSON, 32 entries, truncated, next 32, the total 60" \
+	"32 1 32 60" "$(jq -r '."/dplb/realservers" |
+		"\([.[] | objects] | length) \(.truncated) \(.next) \(.realservers)"' <<<"$BIG")"
+BIG2=$("$LAB_PY" "$LAB_LIB_DIR/telemetry.py" "/var/run/dpdk/$LAB_ID-big/dpdk_telemetry.v2" \
+	/dplb/realservers,32 /dplb/realservers,TCP:198.18.9.100:80,32 /dplb/realservers,x,1)
+servers() { jq -r '."/dplb/realservers" | .[] | objects | .server'; }
+lab_check_eq "... ,32 gives the other 28, not truncated: with the first page, all 60 once" \
+	"28 null 60" "$(sed -n 1p <<<"$BIG2" | jq -r '."/dplb/realservers" | "\([.[] | objects] | length) \(.truncated)"') $( 
+		{ servers <<<"$BIG"; sed -n 1p <<<"$BIG2" | servers; } | sort -u | wc -l)"
+lab_check_eq "... ,TCP:VIP:PORT,32 gives the same page" "$(sed -n 1p <<<"$BIG2" | servers | sort | xargs)" \
+	"$(sed -n 2p <<<"$BIG2" | servers | sort | xargs)"
+lab_check_grep "... a bad SKIP answers an error with the syntax" '"error": "parameter must be' \
+	"$(tail -n 1 <<<"$BIG2")"
 lab_dplb_stop big
 lab_finish
