@@ -56,6 +56,9 @@ lab_check_eq "/dplb/realservers: Masq, weight 1" "Masq 1 Masq 1" \
 	"$(jq -r '."/dplb/realservers" | [.[] | objects | "\(.forward) \(.weight)"] | join(" ")' <<<"$RS")"
 
 obs_vrrp_master
+# the snapshot is up to a second behind the CLI
+tel_master() { tel /dplb/vrrp | jq -e '."/dplb/vrrp".VI_OBS.state == "MASTER"' >/dev/null; }
+lab_wait_until 5 tel_master
 V=$(tel /dplb/vrrp)
 echo "$V"
 lab_check_eq "/dplb/vrrp: VI_OBS, vrid 61 on lab0, MASTER, priority 100" "61 lab0 MASTER 100" \
