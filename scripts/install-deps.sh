@@ -13,7 +13,9 @@ set -euo pipefail
 # tshark (wire checks), dpdk-testpmd (in dpdk-dev, memif peer), iproute2,
 # ping, ethtool, procps (sysctl, nstat is in iproute2), psmisc (fuser),
 # python3 (test/lab/frames.py: raw and malformed frames, pcap files), jq
-# (telemetry JSON), prometheus (promtool check metrics).
+# (telemetry JSON), prometheus (for promtool check metrics; on a box run by
+# systemd its package starts a Prometheus server on :9090:
+# `systemctl disable --now prometheus` when that is not wanted).
 PACKAGES=(
 	gcc libc6-dev make pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev
