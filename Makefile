@@ -3,7 +3,7 @@ BUILD ?= build
 SAN_BUILD ?= build-san
 MESON_OPTS ?=
 
-.PHONY: all build deps test test-unit test-lab test-san demo bench fuzz soak clean
+.PHONY: all build deps test test-unit test-lab test-san demo bench fuzz soak man clean
 
 all: build
 
@@ -27,6 +27,11 @@ test: deps
 	$(MAKE) $(SAN_BUILD)/build.ninja
 	ninja -C $(SAN_BUILD)
 	test/run-all.sh $(BUILD) $(SAN_BUILD)
+
+# Man pages: render man/*.[58] (the single source) to $(BUILD)/man/*.txt,
+# failing on any groff warning; `ninja -C $(BUILD) install` installs them.
+man: build
+	scripts/man.sh $(BUILD)/man
 
 test-unit: build
 	$(BUILD)/test/dplb_unit_tests

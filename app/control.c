@@ -10,6 +10,8 @@
 #include "app/park.h"
 #include "app/lcore.h"
 #include "app/local.h"
+#include "app/metrics.h"
+#include "app/obs.h"
 #include "app/reload.h"
 #include "app/svc_table.h"
 #include "cli/server.h"
@@ -32,6 +34,7 @@ housekeeping_cb(struct rte_timer *t, void *arg)
 	lb_neigh_age(rte_get_tsc_cycles(), lb_local_arp_probe);
 	lb_local_resolve_dests();
 	lb_svc_estimate();
+	lb_obs_refresh();	/* what telemetry reads; busy readers: next second */
 }
 
 int
@@ -123,9 +126,10 @@ lb_control_main(void)
 		work += lb_sync_poll();		/* connection sync: events out, roles */
 		if (lb_reload_requested) {
 			lb_reload_requested = false;
-			lb_reload(stderr);	/* SIGHUP: messages go to the log */
+			lb_reload_logged("SIGHUP");	/* messages go to the log */
 		}
 		work += lb_cli_poll();
+		work += lb_metrics_poll();
 		if (work == 0)
 			nanosleep(&idle, NULL);
 	}

@@ -5,22 +5,28 @@
  * loop until SIGINT/SIGTERM, then takes the modules down in reverse order.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_pdump.h>
 
 #include "app/conn.h"
 #include "app/control.h"
 #include "app/eal_args.h"
 #include "app/lcore.h"
+#include "app/log.h"
+#include "app/metrics.h"
 #include "app/reload.h"
 #include "app/svc_table.h"
+#include "app/telemetry.h"
 #include "app/worker.h"
 #include "cli/password.h"
 #include "cli/server.h"
@@ -102,6 +108,40 @@ health_init(const struct lb_config *cfg)
 				      lb_health_now_us());
 }
 
+/*
+ * Packet capture: dpdk-dumpcap (a secondary process) asks the primary to
+ * copy its ports' packets into a ring. Needs multi-process: with
+ * --in-memory or --no-shconf EAL has no IPC, so capture is off (logged).
+ */
+static int
+pdump_init(const struct lb_config *cfg)
+{
+	char mp[PATH_MAX];
+
+	(void)cfg;
+	/* EAL opens its multi-process socket unless --in-memory / --no-shconf */
+	snprintf(mp, sizeof(mp), "%s/mp_socket", rte_eal_get_runtime_dir());
+	if (rte_pdump_init() != 0)
+		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s (EAL runs "
+		    "--in-memory or --no-shconf?)", rte_strerror(rte_errno));
+	else if (access(mp, F_OK) != 0)
+		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: EAL runs --in-memory "
+		    "or --no-shconf, without the multi-process socket dpdk-dumpcap needs");
+	else if (!rte_eal_has_hugepages())
+		LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: EAL runs --no-huge, "
+		    "and a secondary process cannot map its memory (free 2 MB hugepages)");
+	else
+		LOG(INFO, "packet capture: dpdk-dumpcap --file-prefix=%s -i PORT",
+		    strrchr(rte_eal_get_runtime_dir(), '/') + 1);
+	return 0;
+}
+
+static void
+pdump_term(void)
+{
+	rte_pdump_uninit();
+}
+
 /* Module bring-up order; term runs in reverse. */
 static const struct module {
 	const char *name;
@@ -109,6 +149,7 @@ static const struct module {
 	void (*term)(void);
 } modules[] = {
 	{ "eal", eal_init, eal_term },
+	{ "log", lb_log_init, lb_log_term },
 	{ "lcores", lb_lcores_init, lb_lcores_term },
 	{ "neigh", neigh_init, lb_neigh_term },
 	{ "connections", conn_init, lb_conn_term },
@@ -124,6 +165,10 @@ static const struct module {
 	/* after the ports: probes leave through the exception path's TAP */
 	{ "health", health_init, lb_health_monitor_term },
 	{ "cli", lb_cli_init, lb_cli_term },
+	/* last: they read every module above through the observability snapshot */
+	{ "telemetry", lb_telemetry_init, lb_telemetry_term },
+	{ "metrics", lb_metrics_init, lb_metrics_term },
+	{ "pdump", pdump_init, pdump_term },
 };
 
 static void
@@ -148,6 +193,7 @@ usage(FILE *out)
 		"  -t, --config-test      validate the config and exit (FILE:LINE: messages)\n"
 		"      --hash-password    print a cli.password_hash for the password on stdin\n"
 		"  -d, --config-dump      print the effective config and exit\n"
+		"  -l, --log-target T     where log messages go: stderr (default), syslog, both\n"
 		"  -h, --help             this text\n"
 		"EAL options after `--` override the config's eal defaults.\n");
 }
@@ -181,6 +227,7 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 		{ "hash-password", no_argument, NULL, 'P' },
 		{ "config-test", no_argument, NULL, 't' },
 		{ "config-dump", no_argument, NULL, 'd' },
+		{ "log-target", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -189,7 +236,7 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 	bool keepalived = false;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "f:k:i:tdh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:k:i:tdl:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 		case 'k':
@@ -210,6 +257,13 @@ load_config(int argc, char **argv, bool *test_only, bool *dump)
 			break;
 		case 'd':
 			*dump = true;
+			break;
+		case 'l':
+			if (lb_log_set_target(optarg) != 0) {
+				fprintf(stderr, "dplb: --log-target '%s': give stderr, syslog "
+					"or both\n", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'h':
 			usage(stdout);

@@ -5,14 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_log.h>
+
 #include "app/conn.h"
 #include "app/lcore.h"
 #include "app/classify.h"
+#include "app/obs.h"
 #include "app/reload.h"
 #include "app/svc_table.h"
 #include "health/monitor.h"
 #include "vrrp/diff.h"
 #include "vrrp/instance.h"
+
+RTE_LOG_REGISTER_SUFFIX(lb_reload_logtype, reload, INFO);
 
 volatile bool lb_reload_requested;
 
@@ -98,6 +103,10 @@ report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *
 	if (strcmp(a->cli.listen_addr, b->cli.listen_addr) != 0 ||
 	    a->cli.listen_port != b->cli.listen_port)
 		fputs("reload: cli.listen changed: it applies at the next restart\n", out);
+	if (a->metrics.on != b->metrics.on ||
+	    strcmp(a->metrics.listen_addr, b->metrics.listen_addr) != 0 ||
+	    a->metrics.listen_port != b->metrics.listen_port)
+		fputs("reload: metrics changed: it applies at the next restart\n", out);
 	if (a->conn_max != b->conn_max)
 		fputs("reload: connections.max changed: it applies at the next restart\n", out);
 	if (!same_but_line(&a->sync, &b->sync, 1, sizeof(a->sync), offsetof(struct lb_cfg_sync, line)))
@@ -150,8 +159,8 @@ swap_reloadable(struct lb_config *run, struct lb_config *n)
 	SWAP(run->vip_reject, n->vip_reject);
 }
 
-int
-lb_reload(FILE *out)
+static int
+reload_into(FILE *out)
 {
 	struct lb_cfg_errors err = { out, 0 };
 	struct lb_config *n;
@@ -190,5 +199,66 @@ lb_reload(FILE *out)
 		running->path, running->nb_services, running->nb_checks);
 	lb_config_free(n);	/* the previous services and checkers */
 	free(n);
+	return rc;
+}
+
+/*
+ * Log every line a reload printed, at NOTICE when it took effect, else ERR,
+ * with why it ran ("SIGHUP", "CLI"), and count it for the metrics.
+ */
+static void
+log_outcome(const char *why, char *text, int rc)
+{
+	char *line, *save = NULL;
+
+	lb_obs_count_reload(rc == 0);
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		rte_log(rc == 0 ? RTE_LOG_NOTICE : RTE_LOG_ERR, lb_reload_logtype,
+			"dplb: config reload (%s): %s\n", why, line);
+	if (rc != 0)
+		rte_log(RTE_LOG_ERR, lb_reload_logtype, "dplb: config reload (%s) failed: %s; "
+			"fix the file and reload again\n", why, strerror(-rc));
+}
+
+/* Reload with the messages in a string (*text, malloc'd; may be NULL). */
+static int
+reload_text(char **text)
+{
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	*text = NULL;
+	mem = open_memstream(text, &len);
+	if (mem == NULL)
+		return -ENOMEM;
+	rc = reload_into(mem);
+	fclose(mem);
+	return rc;
+}
+
+int
+lb_reload(FILE *out)
+{
+	char *text;
+	int rc = reload_text(&text);
+
+	if (text != NULL) {
+		fputs(text, out);
+		log_outcome("CLI", text, rc);
+	} else
+		log_outcome("CLI", (char[]){ "" }, rc);
+	free(text);
+	return rc;
+}
+
+int
+lb_reload_logged(const char *why)
+{
+	char *text;
+	int rc = reload_text(&text);
+
+	log_outcome(why, text != NULL ? text : (char[]){ "" }, rc);
+	free(text);
 	return rc;
 }

@@ -40,8 +40,18 @@ void lb_reload_setup(struct lb_config *running, bool keepalived);
  */
 struct lb_config *lb_reload_running(bool *keepalived);
 
-/* Reload now; messages (each problem, then a summary) to out. 0 or -errno. */
+/*
+ * Reload now (the CLI's `config reload`); messages (each problem, then a
+ * summary) to out, and to the log (NOTICE, or ERR when the reload failed,
+ * "config reload (CLI): ..."). 0 or -errno.
+ */
 int lb_reload(FILE *out);
+
+/*
+ * Reload now with the messages only in the log, each as "config reload
+ * (why): ..." at NOTICE (ERR when it failed): SIGHUP. 0 or -errno.
+ */
+int lb_reload_logged(const char *why);
 
 /* Set from a signal handler (SIGHUP): the control loop reloads soon. */
 extern volatile bool lb_reload_requested;

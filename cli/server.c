@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Non-blocking line-oriented CLI sessions over TCP, polled by the control lcore. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <rte_cycles.h>
 #include <rte_log.h>
 
+#include "app/listen.h"
 #include "cli/password.h"
 #include "cli/server.h"
 #include "cli/term.h"
@@ -70,8 +70,7 @@ static char password_hash[112];	/* "" = no password asked */
 int
 lb_cli_init(const struct lb_config *cfg)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int one = 1, i;
+	int i, rc;
 
 	for (i = 0; i < LB_CLI_MAX_SESSIONS; i++)
 		sessions[i].fd = -1;
@@ -85,23 +84,13 @@ lb_cli_init(const struct lb_config *cfg)
 			    "(cli.password_hash, from dplb --hash-password)",
 			    cfg->cli.listen_addr, cfg->cli.listen_port);
 	}
-	sa.sin_port = htons(cfg->cli.listen_port);
-	if (inet_pton(AF_INET, cfg->cli.listen_addr, &sa.sin_addr) != 1)
-		return -EINVAL;
-	listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (listen_fd < 0)
-		return -errno;
-	setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    listen(listen_fd, 16) != 0) {
-		int rc = -errno;
-
+	rc = lb_tcp_listen(cfg->cli.listen_addr, cfg->cli.listen_port);
+	if (rc < 0) {
 		LOG(ERR, "cannot listen on %s:%u: %s (another dplb running? set cli.listen)",
 		    cfg->cli.listen_addr, cfg->cli.listen_port, strerror(-rc));
-		close(listen_fd);
-		listen_fd = -1;
 		return rc;
 	}
+	listen_fd = rc;
 	LOG(INFO, "listening on %s:%u", cfg->cli.listen_addr, cfg->cli.listen_port);
 	return 0;
 }

@@ -322,6 +322,13 @@ struct lb_cfg_sync {
 	int line;
 };
 
+/* metrics = { listen = "127.0.0.1:9100"; }: the Prometheus listener (loopback only). */
+struct lb_cfg_metrics {
+	bool on;			/* off unless the group has a listen */
+	char listen_addr[64];		/* dotted quad in 127.0.0.0/8 */
+	uint16_t listen_port;
+};
+
 struct lb_config {
 	char path[512];			/* file it came from */
 	char router_id[64];		/* keepalived global_defs router_id; "" = none */
@@ -333,6 +340,7 @@ struct lb_config {
 	struct lb_cfg_iface ifaces[LB_MAX_IFACES];
 	unsigned int nb_ifaces;
 	struct lb_cfg_cli cli;
+	struct lb_cfg_metrics metrics;
 	unsigned int neigh_timeout_s;	/* ARP entries are refreshed after this */
 	unsigned int conn_max;		/* connection-table capacity */
 	unsigned int tcp_timeout;	/* ESTABLISHED, seconds (ipvsadm --set tcp) */

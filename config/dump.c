@@ -432,6 +432,9 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 		cfg->cli.listen_port);
 	put_script(out, "\t", "password_hash", cfg->cli.password_hash, "\n");
 	fputs("};\n", out);
+	if (cfg->metrics.on)
+		fprintf(out, "metrics = {\n\tlisten = \"%s:%u\";\n};\n", cfg->metrics.listen_addr,
+			cfg->metrics.listen_port);
 	fprintf(out, "connections = {\n\tmax = %u;\n\ttcp_timeout = %u;\n"
 		"\ttcpfin_timeout = %u;\n\tudp_timeout = %u;\n};\n", cfg->conn_max,
 		cfg->tcp_timeout, cfg->tcpfin_timeout, cfg->udp_timeout);

@@ -21,10 +21,11 @@
 static const char *const top_keys[] = { "eal", "workers", "idle_sleep_us", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
 	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", "vrrp_sync_groups", "vrrp_notify_fifo", "router_id", "sync_daemon",
-	NULL };
+	"metrics", NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", "password_hash", NULL };
+static const char *const metrics_keys[] = { "listen", NULL };
 
 static void
 parse_desc(struct parse_ctx *ctx, const config_setting_t *root,
@@ -122,15 +123,46 @@ parse_eal(struct parse_ctx *ctx, const config_setting_t *grp)
 		parse_eal_args(ctx, s);
 }
 
-/* The cli { } group: listen = "ADDR:PORT". */
+/*
+ * GROUP.listen = "ADDR:PORT" into addr (dotted quad) and *port. Returns
+ * true when present and valid; a bad value is reported with example.
+ */
+static bool
+parse_listen(struct parse_ctx *ctx, const config_setting_t *grp, const char *group,
+	     const char *example, char *addr_out, size_t addr_len, uint16_t *port_out)
+{
+	char buf[64], prefix[24], *colon, *end;
+	uint32_t addr;
+	uint8_t plen;
+	long port;
+
+	snprintf(prefix, sizeof(prefix), "%s.", group);
+	if (lb_cfg_get_string(ctx, grp, prefix, "listen", buf, sizeof(buf)) == NULL)
+		return false;
+	colon = strrchr(buf, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		port = strtol(colon + 1, &end, 10);
+		if (colon[1] >= '0' && colon[1] <= '9' && *end == '\0' &&
+		    port >= 1 && port <= 65535 && strchr(buf, '/') == NULL &&
+		    lb_parse_ipv4_prefix(buf, &addr, &plen, false) == 0) {
+			lb_ipv4_str(addr, addr_out, addr_len);
+			*port_out = (uint16_t)port;
+			return true;
+		}
+		*colon = ':';
+	}
+	lb_cfg_report(ctx, config_setting_get_member(grp, "listen"),
+	       "%s.listen '%s' must be ADDR:PORT, like \"%s\" (port 1..65535)",
+	       group, buf, example);
+	return false;
+}
+
+/* The cli { } group: listen = "ADDR:PORT", password_hash. */
 static void
 parse_cli(struct parse_ctx *ctx, const config_setting_t *grp)
 {
 	struct lb_cfg_cli *cli = &ctx->cfg->cli;
-	char buf[64], *colon, *end;
-	uint32_t addr;
-	uint8_t plen;
-	long port;
 
 	lb_cfg_check_keys(ctx, grp, "cli", cli_keys);
 	if (lb_cfg_get_string(ctx, grp, "cli.", "password_hash", cli->password_hash,
@@ -139,25 +171,43 @@ parse_cli(struct parse_ctx *ctx, const config_setting_t *grp)
 		lb_cfg_report(ctx, config_setting_get_member(grp, "password_hash"),
 			      "cli.password_hash is not sha256$SALT$DIGEST (make one with "
 			      "dplb --hash-password)");
-	if (lb_cfg_get_string(ctx, grp, "cli.", "listen", buf, sizeof(buf)) == NULL)
+	parse_listen(ctx, grp, "cli", "127.0.0.1:2323", cli->listen_addr,
+		     sizeof(cli->listen_addr), &cli->listen_port);
+}
+
+/*
+ * The metrics { } group: listen = "127.x.y.z:PORT" turns the Prometheus
+ * listener on; it has no authentication, so only loopback is accepted.
+ */
+static void
+parse_metrics(struct parse_ctx *ctx, const config_setting_t *grp)
+{
+	struct lb_cfg_metrics *m = &ctx->cfg->metrics;
+
+	lb_cfg_check_keys(ctx, grp, "metrics", metrics_keys);
+	if (config_setting_get_member(grp, "listen") == NULL) {
+		lb_cfg_report(ctx, grp, "metrics needs listen = \"127.0.0.1:PORT\" "
+			      "(leave the metrics group out to keep the listener off)");
 		return;
-	colon = strrchr(buf, ':');
-	if (colon != NULL) {
-		*colon = '\0';
-		port = strtol(colon + 1, &end, 10);
-		if (colon[1] >= '0' && colon[1] <= '9' && *end == '\0' &&
-		    port >= 1 && port <= 65535 && strchr(buf, '/') == NULL &&
-		    lb_parse_ipv4_prefix(buf, &addr, &plen, false) == 0) {
-			lb_ipv4_str(addr, cli->listen_addr,
-				    sizeof(cli->listen_addr));
-			cli->listen_port = (uint16_t)port;
-			return;
-		}
-		*colon = ':';
 	}
-	lb_cfg_report(ctx, config_setting_get_member(grp, "listen"),
-	       "cli.listen '%s' must be ADDR:PORT, like \"127.0.0.1:2323\" (port 1..65535)",
-	       buf);
+	if (!parse_listen(ctx, grp, "metrics", "127.0.0.1:9100", m->listen_addr,
+			  sizeof(m->listen_addr), &m->listen_port))
+		return;
+	if (strncmp(m->listen_addr, "127.", 4) != 0) {
+		lb_cfg_report(ctx, config_setting_get_member(grp, "listen"),
+			      "metrics.listen '%s' is not a loopback address: the metrics "
+			      "listener has no authentication; use 127.0.0.1 and a local "
+			      "proxy or Prometheus agent", m->listen_addr);
+		return;
+	}
+	if (strcmp(m->listen_addr, ctx->cfg->cli.listen_addr) == 0 &&
+	    m->listen_port == ctx->cfg->cli.listen_port) {
+		lb_cfg_report(ctx, config_setting_get_member(grp, "listen"),
+			      "metrics.listen %s:%u is the CLI's address: give it another port",
+			      m->listen_addr, m->listen_port);
+		return;
+	}
+	m->on = true;
 }
 
 /* ---- interfaces ---- */
@@ -201,6 +251,9 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 	grp = lb_cfg_get_group(ctx, root, "cli");
 	if (grp != NULL)
 		parse_cli(ctx, grp);
+	grp = lb_cfg_get_group(ctx, root, "metrics");
+	if (grp != NULL)
+		parse_metrics(ctx, grp);
 	lb_cfg_parse_ifaces(ctx, root);
 	grp = lb_cfg_get_group(ctx, root, "connections");
 	if (grp != NULL)

@@ -62,6 +62,32 @@ unsigned int lb_health_monitor_poll(uint64_t now_us);
  */
 void lb_health_monitor_show(FILE *out, uint64_t now_us);
 
+/* One checker as monitoring sees it: a copy (host-order addresses). */
+struct lb_health_info {
+	uint8_t proto;			/* its service: IPPROTO_TCP/UDP, vip, vport */
+	uint32_t vip;
+	uint16_t vport;
+	uint32_t addr;			/* the real server */
+	uint16_t port;
+	const char *type;		/* "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK" */
+	char target[96];		/* url path, script, or "" */
+	bool rs_alive;			/* the real server is in service */
+	bool up;			/* this checker passes (or starts up, never run) */
+	bool has_run;
+	uint64_t nb_ok, nb_fail;
+	uint64_t last_duration_us;	/* time the last attempt took */
+	char last_error[96];		/* "" after a success */
+};
+
+/* Number of checkers (one per url of an HTTP_GET). Control lcore. */
+unsigned int lb_health_count(void);
+
+/*
+ * Copy checker i (0..lb_health_count()-1) into *out. Returns 0, or -ENOENT
+ * past the last one. Control lcore.
+ */
+int lb_health_info(unsigned int i, struct lb_health_info *out);
+
 /*
  * After the running config's services and checkers were replaced (config
  * reload): start over with the same running config and functions. Real

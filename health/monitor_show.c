@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* `show health`: the monitor's services, real servers and checkers. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "health/monitor_priv.h"
 
@@ -74,4 +76,48 @@ lb_health_monitor_show(FILE *out, uint64_t now_us)
 				show_probe(out, &lb_hm.probes[p], now_us);
 		}
 	}
+}
+
+unsigned int
+lb_health_count(void)
+{
+	return lb_hm.nb_probes;
+}
+
+int
+lb_health_info(unsigned int i, struct lb_health_info *out)
+{
+	const struct hprobe *hp;
+	const struct target *t;
+	const struct hsvc *s;
+
+	if (i >= lb_hm.nb_probes)
+		return -ENOENT;
+	hp = &lb_hm.probes[i];
+	t = &lb_hm.targets[hp->target];
+	s = &lb_hm.svcs[t->svc];
+	memset(out, 0, sizeof(*out));
+	out->proto = s->proto;
+	out->vip = s->vip;
+	out->vport = s->port;
+	out->addr = t->rs.addr;
+	out->port = t->rs.port;
+	if (hp->cfg->type == LB_CHECK_HTTP) {
+		out->type = hp->cfg->tls ? "SSL_GET" : "HTTP_GET";
+		snprintf(out->target, sizeof(out->target), "%.*s", (int)sizeof(out->target) - 1,
+			 hp->cfg->urls[hp->url].path);
+	} else if (hp->cfg->type == LB_CHECK_MISC) {
+		out->type = "MISC_CHECK";
+		snprintf(out->target, sizeof(out->target), "%.*s", (int)sizeof(out->target) - 1,
+			 hp->cfg->misc_path);
+	} else
+		out->type = "TCP_CHECK";
+	out->rs_alive = lb_hm_alive(t);
+	out->up = hp->p.chk.is_up;
+	out->has_run = hp->p.chk.has_run;
+	out->nb_ok = hp->p.chk.nb_ok;
+	out->nb_fail = hp->p.chk.nb_fail;
+	out->last_duration_us = hp->p.chk.last_duration;
+	snprintf(out->last_error, sizeof(out->last_error), "%s", hp->p.chk.last_error);
+	return 0;
 }

@@ -12,12 +12,15 @@ set -euo pipefail
 # Lab: nginx (real servers), curl/wrk (clients), keepalived (VRRP peer),
 # tshark (wire checks), dpdk-testpmd (in dpdk-dev, memif peer), iproute2,
 # ping, ethtool, procps (sysctl, nstat is in iproute2), psmisc (fuser),
-# python3 (test/lab/frames.py: raw and malformed frames, pcap files).
+# python3 (test/lab/frames.py: raw and malformed frames, pcap files), jq
+# (telemetry JSON), prometheus (for promtool check metrics; on a box run by
+# systemd its package starts a Prometheus server on :9090:
+# `systemctl disable --now prometheus` when that is not wanted).
 PACKAGES=(
 	gcc libc6-dev make pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev
 	libconfig-dev libssl-dev libcunit1-dev
-	nginx-light curl wrk keepalived tshark
+	nginx-light curl wrk keepalived tshark jq prometheus
 	iproute2 iputils-ping ethtool procps psmisc python3 openssl
 	clang libclang-rt-14-dev
 )

@@ -224,9 +224,11 @@ void
 lb_vrrp_act(struct instance *in, unsigned int a, enum lb_vrrp_state before, const char *why,
     uint64_t now, bool direct)
 {
-	if (in->fsm.state != before)
+	if (in->fsm.state != before) {
 		LOG(NOTICE, "%s: %s -> %s (%s)", in->cfg->name, lb_vrrp_state_name(before),
 		    lb_vrrp_state_name(in->fsm.state), why);
+		in->cnt.transitions++;
+	}
 	if (a & LB_VRRP_ACT_SEND_PRIO0)
 		send_advert(in, 0, direct);
 	if (a & LB_VRRP_ACT_LEAVE_MASTER) {
@@ -731,6 +733,25 @@ lb_vrrp_get_priority(const char *name, unsigned int *prio)
 			return 0;
 		}
 	return -ENOENT;
+}
+
+int
+lb_vrrp_info(unsigned int i, struct lb_vrrp_info *out)
+{
+	const struct instance *in;
+
+	if (i >= nb_instances)
+		return -ENOENT;
+	in = &instances[i];
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", in->cfg->name);
+	snprintf(out->iface, sizeof(out->iface), "%s", in->port->cfg->name);
+	out->vrid = in->cfg->vrid;
+	out->state = in->fsm.state;
+	out->priority = in->fsm.priority;
+	out->base_priority = in->base_prio;
+	out->cnt = in->cnt;
+	return 0;
 }
 
 void

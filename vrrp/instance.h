@@ -29,6 +29,18 @@ struct lb_vrrp_counters {
 	uint64_t tx_garp;
 	uint64_t become_master;
 	uint64_t leave_master;
+	uint64_t transitions;		/* state changes of any kind */
+};
+
+/* One instance as monitoring sees it: a copy, no pointer into the module. */
+struct lb_vrrp_info {
+	char name[LB_NAME_LEN];
+	char iface[LB_NAME_LEN];
+	unsigned int vrid;
+	enum lb_vrrp_state state;
+	unsigned int priority;		/* effective (tracking applied) */
+	unsigned int base_priority;	/* configured or `vrrp set-priority` */
+	struct lb_vrrp_counters cnt;
 };
 
 /*
@@ -99,6 +111,12 @@ struct lb_vrrp_diff;
  * that could not take its settings (logged; it is left out).
  */
 int lb_vrrp_reload(const struct lb_config *cfg, const struct lb_vrrp_diff *d);
+
+/*
+ * Copy instance i (0..lb_vrrp_count()-1) into *out. Returns 0, or -ENOENT
+ * past the last one. Control lcore.
+ */
+int lb_vrrp_info(unsigned int i, struct lb_vrrp_info *out);
 
 /* Print each instance's state and counters, one block each. */
 void lb_vrrp_show(FILE *out);

@@ -18,6 +18,7 @@
 #include "pmd-glue/mempool.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
+#include "sync/sync.h"
 #include "vrrp/instance.h"
 
 unsigned int lb_nb_workers = 1;
@@ -27,6 +28,7 @@ void lb_ports_show(FILE *out) { fputs("lab0: port 0\n", out); }
 void lb_mempool_show(FILE *out) { fputs("mbufs: in use 0 of 0\n", out); }
 void lb_neigh_show(FILE *out) { fputs("neigh\n", out); }
 void lb_vrrp_show(FILE *out) { fputs("vrrp\n", out); }
+void lb_sync_show(FILE *out) { fputs("sync\n", out); }
 const char *lb_vrrp_summary(void) { return NULL; }
 int lb_vrrp_set_priority(const char *name, unsigned int prio)
 {

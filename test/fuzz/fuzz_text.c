@@ -4,13 +4,15 @@
  * the parser: ipvsadm command lines (CLI/dplbctl), the native config file,
  * VRRP adverts (wire format), HTTP responses from real servers (health
  * checks, fed in pieces), keepalived.conf, connection sync messages (LVS
- * version 1, wire format), and `config save` editing a native file that
- * loads (its runtime config changed as a byte of the input says). Any
- * input: no crash, no leak, no UB.
+ * version 1, wire format), HTTP request heads to the metrics listener
+ * (every prefix, as they arrive), and `config save` editing a native file
+ * that loads (its runtime config changed as a byte of the input says).
+ * Any input: no crash, no leak, no UB.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/metrics.h"
 #include "cli/ipvsadm.h"
 #include "config/config.h"
 #include "config/save.h"
@@ -159,6 +161,21 @@ sync_msg(const uint8_t *data, size_t size)
 			break;
 }
 
+/* The listener routes the head again after each read: every prefix. */
+static void
+metrics_request(const uint8_t *data, size_t size)
+{
+	enum lb_metrics_page page;
+	size_t n;
+	bool head;
+
+	if (size > LB_METRICS_MAX_REQ)
+		size = LB_METRICS_MAX_REQ;
+	for (n = 0; n <= size; n += 1 + n / 8)
+		lb_metrics_route((const char *)data, n, &page, &head);
+	lb_metrics_route((const char *)data, size, &page, &head);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -171,7 +188,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 7) {
+	switch (data[0] % 8) {
 	case 0:
 		ipvsadm(text);
 		break;
@@ -189,6 +206,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		sync_msg(data + 1, size - 1);
+		break;
+	case 6:
+		metrics_request(data + 1, size - 1);
 		break;
 	default:
 		save(text, size > 1 ? data[size - 1] : 0);

@@ -70,7 +70,7 @@ if [[ $TARGETS != *" text "* ]]; then
 	:
 elif build text test/fuzz/fuzz_text.c cli/ipvsadm_parse.c cli/ipvsadm_daemon.c cli/password.c \
 	config/*.c sched/*.c sync/codec.c \
-	vrrp/codec.c vrrp/auth.c vrrp/eth.c health/http.c health/http_req.c; then
+	vrrp/codec.c vrrp/auth.c vrrp/eth.c health/http.c health/http_req.c app/metrics_http.c; then
 	run text
 else
 	failed=$((failed + 1))
@@ -78,7 +78,8 @@ fi
 if [[ $TARGETS != *" cli "* ]]; then
 	:
 elif build cli test/fuzz/fuzz_cli.c test/fuzz/cli_stubs.c cli/commands.c cli/cmd_conn.c \
-	cli/cmd_service.c cli/term.c cli/ipvsadm_parse.c cli/password.c config/*.c sched/*.c \
+	cli/cmd_service.c cli/term.c cli/ipvsadm_parse.c cli/ipvsadm_daemon.c cli/password.c \
+	config/*.c sched/*.c \
 	health/http.c health/http_req.c; then
 	run cli
 else

@@ -106,3 +106,17 @@ lab_vrrp_gap() {
 lab_gap_within() {
 	lab_check "$1 ($2 s)" awk -v g="$2" -v m="$3" 'BEGIN { exit !(g != "none" && g + 0 > 0 && g + 0 <= m + 0) }'
 }
+
+# lab_vip_counts PCAP VIP PORT: "IN_PKTS OUT_PKTS IN_BYTES OUT_BYTES" that a
+# capture at the client holds for VIP:PORT (TCP; bytes are IP total
+# lengths, as LVS counts them): what dplb's per-service counters must say.
+lab_vip_counts() {
+	local in out
+	in=$(lab_tshark "$1" -Y "ip.dst == $2 && tcp.dstport == $3" -T fields -e ip.len)
+	out=$(lab_tshark "$1" -Y "ip.src == $2 && tcp.srcport == $3" -T fields -e ip.len)
+	awk -v i="$in" -v o="$out" 'BEGIN {
+		ni = split(i, a, "\n"); no = split(o, b, "\n")
+		for (k = 1; k <= ni; k++) ti += a[k]
+		for (k = 1; k <= no; k++) to += b[k]
+		print ni, no, ti, to }'
+}
