@@ -23,7 +23,7 @@ filter_endpoint(const char *w, rte_be32_t *addr, rte_be16_t *port)
 	uint32_t a;
 	uint16_t p;
 
-	if (!lb_cli_endpoint(w, &a, &p, true))
+	if (lb_parse_ipv4_endpoint(w, &a, &p, true) != 0)
 		return false;
 	*addr = rte_cpu_to_be_32(a);
 	*port = rte_cpu_to_be_16(p);

@@ -9,31 +9,6 @@
 #include "app/svc_table.h"
 #include "cli/commands.h"
 
-bool
-lb_cli_endpoint(const char *w, uint32_t *addr, uint16_t *port, bool port_optional)
-{
-	char ip[20];
-	const char *colon = strchr(w, ':');
-	size_t iplen = colon != NULL ? (size_t)(colon - w) : strlen(w);
-	char *end;
-	long p = 0;
-	uint8_t len;
-
-	if ((colon == NULL && !port_optional) || iplen >= sizeof(ip))
-		return false;
-	memcpy(ip, w, iplen);
-	ip[iplen] = '\0';
-	if (colon != NULL) {
-		p = strtol(colon + 1, &end, 10);
-		if (*end != '\0' || p < 1 || p > 65535)
-			return false;
-	}
-	if (lb_parse_ipv4_prefix(ip, addr, &len, false) != 0)
-		return false;
-	*port = (uint16_t)p;
-	return true;
-}
-
 /*
  * [tcp|udp] VIP:PORT at the front of argv: the service, or NULL with an
  * error in out (usage when the words are wrong). *used: words taken.
@@ -51,7 +26,7 @@ service_arg(int argc, char **argv, int *used, const char *usage, FILE *out)
 		proto = argv[0][0] == 'u' ? IPPROTO_UDP : IPPROTO_TCP;
 		k++;
 	}
-	if (k >= argc || !lb_cli_endpoint(argv[k], &vip, &vport, false)) {
+	if (k >= argc || lb_parse_ipv4_endpoint(argv[k], &vip, &vport, false) != 0) {
 		fprintf(out, "error: %s\n", usage);
 		return NULL;
 	}
@@ -83,7 +58,7 @@ lb_cmd_drain(int argc, char **argv, FILE *out)
 	uint16_t rport;
 	int used = 0, k;
 
-	if (argc < 2 || argc > 3 || !lb_cli_endpoint(argv[argc - 1], &rip, &rport, false)) {
+	if (argc < 2 || argc > 3 || lb_parse_ipv4_endpoint(argv[argc - 1], &rip, &rport, false) != 0) {
 		fprintf(out, "error: %s\n", usage);
 		return -EINVAL;
 	}

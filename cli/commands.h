@@ -13,12 +13,6 @@
 /* The running config that CLI edits change (set by lb_cli_set_config). */
 struct lb_config *lb_cli_running_config(void);
 
-/*
- * "A.B.C.D:PORT" (port_optional: the port may be left out, *port = 0)
- * into host-order address and port; false when w is not one.
- */
-bool lb_cli_endpoint(const char *w, uint32_t *addr, uint16_t *port, bool port_optional);
-
 /* Commands without arguments: true (and an error in out) when argc > 0. */
 bool lb_cli_extra_words(int argc, char **argv, FILE *out);
 

@@ -24,32 +24,6 @@ lb_ipvsadm_fail(char *err, size_t len, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* "a.b.c.d:port" (port optional when port_optional). */
-static int
-parse_addr_port(const char *s, uint32_t *addr, uint16_t *port, bool port_optional)
-{
-	char buf[32], *colon, *end;
-	uint8_t len;
-	long p;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	colon = strchr(buf, ':');
-	if (colon == NULL) {
-		if (!port_optional)
-			return -EINVAL;
-		*port = 0;
-	} else {
-		*colon = '\0';
-		p = strtol(colon + 1, &end, 10);
-		if (*end != '\0' || colon[1] == '\0' || p < 1 || p > 65535)
-			return -EINVAL;
-		*port = (uint16_t)p;
-	}
-	return lb_parse_ipv4_prefix(buf, addr, &len, false) == 0 && *addr != 0 ? 0 : -EINVAL;
-}
-
 static int
 parse_uint(const char *s, unsigned long max, unsigned int *out)
 {
@@ -144,7 +118,7 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 	    !strcmp(o, "--udp-service")) {
 		NEED_VALUE();
 		cmd->svc.proto = o[1] == 't' || o[2] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-		if (parse_addr_port(v, &cmd->svc.vip, &cmd->svc.port, false) != 0)
+		if (lb_parse_ipv4_endpoint(v, &cmd->svc.vip, &cmd->svc.port, false) != 0)
 			return fail(err, len, "illegal virtual server address[:port] '%s'", v);
 		cmd->has_svc = true;
 	} else if (!strcmp(o, "-s") || !strcmp(o, "--scheduler")) {
@@ -176,7 +150,7 @@ parse_option(int argc, char **argv, int *i, struct lb_ipvs_cmd *cmd, char *err, 
 				    "mh-fallback, mh-port)", v);
 	} else if (!strcmp(o, "-r") || !strcmp(o, "--real-server")) {
 		NEED_VALUE();
-		if (parse_addr_port(v, &cmd->rs.addr, &cmd->rs.port, true) != 0)
+		if (lb_parse_ipv4_endpoint(v, &cmd->rs.addr, &cmd->rs.port, true) != 0)
 			return fail(err, len, "illegal real server address[:port] '%s'", v);
 		cmd->has_rs = true;
 	} else if (!strcmp(o, "-g") || !strcmp(o, "--gatewaying")) {

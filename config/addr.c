@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "config/config.h"
 
@@ -97,4 +99,29 @@ lb_ipv4_in_prefix(uint32_t addr, const struct lb_cfg_addr *a)
 	uint32_t mask = lb_ipv4_mask(a->prefix_len);
 
 	return (addr & mask) == (a->addr & mask);
+}
+
+int
+lb_parse_ipv4_endpoint(const char *s, uint32_t *addr, uint16_t *port, bool port_optional)
+{
+	char buf[32], *colon, *end;
+	uint8_t len;
+	long p;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	colon = strchr(buf, ':');
+	if (colon == NULL) {
+		if (!port_optional)
+			return -EINVAL;
+		*port = 0;
+	} else {
+		*colon = '\0';
+		p = strtol(colon + 1, &end, 10);
+		if (*end != '\0' || colon[1] == '\0' || p < 1 || p > 65535)
+			return -EINVAL;
+		*port = (uint16_t)p;
+	}
+	return lb_parse_ipv4_prefix(buf, addr, &len, false) == 0 && *addr != 0 ? 0 : -EINVAL;
 }

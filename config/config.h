@@ -497,6 +497,13 @@ void lb_config_free(struct lb_config *cfg);
 int lb_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *prefix_len,
 			 bool prefix_required);
 
+/*
+ * "A.B.C.D:PORT" (the port may be left out when port_optional: *port = 0)
+ * into host-order address and port; 0.0.0.0 and port 0 are refused. Pure.
+ * Returns 0 or -EINVAL.
+ */
+int lb_parse_ipv4_endpoint(const char *s, uint32_t *addr, uint16_t *port, bool port_optional);
+
 /* The netmask of a prefix length (host order; 0 for /0). Pure. */
 uint32_t lb_ipv4_mask(uint8_t prefix_len);
 
