@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include "app/conn.h"
+#include "app/synproxy.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_conn_logtype, conn, INFO);
 #define LOG(level, fmt, ...) \
@@ -485,6 +486,9 @@ static void
 remove_conn(struct conn_table *t, struct lb_conn *c)
 {
 	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+
+	if (unlikely(c->proxy != LB_PROXY_NONE))
+		lb_synproxy_release(c);	/* a segment still held: freed */
 
 	if (lb_conn_removed_hook != NULL && __atomic_load_n(&c->sync_tsc, __ATOMIC_RELAXED) != 0)
 		lb_conn_removed_hook(c);

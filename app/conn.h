@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <rte_byteorder.h>
+#include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
 #include "app/service.h"
@@ -73,6 +74,14 @@ struct lb_conn {
 	uint8_t sync_state;		/* state last sent to / received from the peer */
 	uint64_t created_tsc;
 	uint64_t sync_tsc;		/* last sent or received (atomics); 0 = never */
+	/* SYN proxy (app/synproxy.h); all 0 on other connections */
+	uint8_t proxy;			/* enum lb_proxy_state; atomics */
+	uint16_t proxy_mss;		/* the MSS the cookie carried */
+	uint16_t proxy_win;		/* the client's last window, for our ACK to the RS */
+	uint32_t proxy_cisn;		/* the client's initial sequence number */
+	uint32_t proxy_isn;		/* ours towards the client: the cookie */
+	uint32_t seq_delta;		/* RS's ISN - ours; valid once LB_PROXY_OPEN */
+	struct rte_mbuf *held;		/* a client segment waiting for the RS (atomics) */
 };
 
 #define LB_TMPL_DEAD UINT32_MAX

@@ -8,9 +8,11 @@
 
 #include "app/conn.h"
 #include "app/forward.h"
+#include "app/forward_priv.h"
 #include "app/ratelimit.h"
 #include "app/rewrite.h"
 #include "app/svc_table.h"
+#include "app/synproxy.h"
 #include "pmd-glue/icmp.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
@@ -18,28 +20,20 @@
 #include "sched/sched.h"
 #include "sync/sync.h"
 
-static inline void
-drop(struct lb_lcore *lc, struct rte_mbuf *m, enum lb_drop_reason r)
-{
-	lc->stats.drops[r]++;
-	rte_pktmbuf_free(m);
-}
-
-/* Set MACs for nexthop on port_id and queue m there. */
-static void
-send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop,
+void
+lb_fwd_send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop,
 	uint64_t now)
 {
 	struct rte_ether_addr mac;
 
 	if (unlikely(port_id >= RTE_MAX_ETHPORTS || lc->txbuf[port_id] == NULL)) {
-		drop(lc, m, LB_DROP_NO_ROUTE);
+		lb_fwd_drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
 	}
 	if (unlikely(lb_neigh_lookup(nexthop, &mac, NULL) != 0)) {
 		lb_resolve_request(lc, port_id, nexthop, now);
 		if (!lb_park(lc, m, port_id, nexthop))	/* held until ARP answers */
-			drop(lc, m, LB_DROP_NEIGH_MISS);
+			lb_fwd_drop(lc, m, LB_DROP_NEIGH_MISS);
 		return;
 	}
 	lb_rewrite_ether(m, &lb_local.port_mac[port_id], &mac);
@@ -55,15 +49,14 @@ port_mtu(uint16_t port_id)
 	return p && p->cfg->mtu ? p->cfg->mtu : RTE_ETHER_MTU;
 }
 
-/* Queue m back out of the port it came in on; its MACs are already swapped. */
-static void
-send_back(struct lb_lcore *lc, struct rte_mbuf *m)
+void
+lb_fwd_send_back(struct lb_lcore *lc, struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint16_t port = m->port;
 
 	if (unlikely(port >= RTE_MAX_ETHPORTS || lc->txbuf[port] == NULL)) {
-		drop(lc, m, LB_DROP_NO_ROUTE);
+		lb_fwd_drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
 	}
 	eth->src_addr = lb_local.port_mac[port];
@@ -84,9 +77,9 @@ too_big(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
 	struct rte_mbuf *err = p == NULL ? NULL :
 		lb_icmp_frag_needed(p->pool, m, info->l3_off, c->in.daddr, mtu);
 
-	drop(lc, m, LB_DROP_TOO_BIG);
+	lb_fwd_drop(lc, m, LB_DROP_TOO_BIG);
 	if (err != NULL)
-		send_back(lc, err);
+		lb_fwd_send_back(lc, err);
 }
 
 /* Client -> real server. */
@@ -114,7 +107,7 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 			return;
 		}
 		if (rc == -EFBIG) {
-			drop(lc, m, LB_DROP_TOO_BIG);	/* DF clear: fragmenting is to do */
+			lb_fwd_drop(lc, m, LB_DROP_TOO_BIG);	/* DF clear: fragmenting is to do */
 			return;
 		}
 		break;
@@ -122,10 +115,10 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		break;	/* the RS holds the VIP: only the MAC changes */
 	}
 	if (rc != 0) {
-		drop(lc, m, LB_DROP_L4_TRUNC);
+		lb_fwd_drop(lc, m, LB_DROP_L4_TRUNC);
 		return;
 	}
-	send_to(lc, m, port_id, c->nexthop, now);
+	lb_fwd_send_to(lc, m, port_id, c->nexthop, now);
 }
 
 /* Real server -> client (NAT/FNAT replies). */
@@ -143,14 +136,14 @@ forward_out(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 	else
 		rc = lb_rewrite_snat(m, info->l3_off, c->in.daddr, c->in.dport);
 	if (rc != 0) {
-		drop(lc, m, LB_DROP_L4_TRUNC);
+		lb_fwd_drop(lc, m, LB_DROP_L4_TRUNC);
 		return;
 	}
 	if (lb_route_lookup(c->in.saddr, &port_id, &nexthop) != 0) {
-		drop(lc, m, LB_DROP_NO_ROUTE);
+		lb_fwd_drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
 	}
-	send_to(lc, m, port_id, nexthop, now);
+	lb_fwd_send_to(lc, m, port_id, nexthop, now);
 }
 
 static uint8_t
@@ -185,11 +178,17 @@ make_room(struct lb_lcore *lc)
 	return rc >= 0;
 }
 
-/* A first packet: schedule it if it opens a flow to a virtual service. */
+/*
+ * A first packet: schedule it if it opens a flow to a virtual service.
+ * NULL when it opens none: *consumed says the SYN proxy took the packet,
+ * a non-zero *cookie_mss that it proved a cookie but got no connection.
+ */
 static struct lb_conn *
-new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint64_t now,
-	 bool *vip_miss)
+new_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, uint64_t now, bool *vip_miss,
+	 bool *consumed, uint16_t *cookie_mss)
 {
+	const struct lb_conn_key *key = &p->key;
+	const uint8_t flags = p->flags;
 	const struct lb_svc_snapshot *snap = lb_svc_snapshot_get();
 	struct lb_service *svc = lb_svc_lookup(snap, key->proto, key->daddr, key->dport);
 	struct lb_sched_input in = { key->saddr, key->daddr, key->sport, key->dport,
@@ -204,7 +203,11 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[*vip_miss ? LB_DROP_NO_SERVICE : LB_DROP_NOT_LOCAL]++;
 		return NULL;
 	}
-	if (key->proto == IPPROTO_TCP &&
+	/* with a SYN proxy, an ACK may complete a handshake dplb made */
+	const bool cookie_ack = svc->syn_proxy && key->proto == IPPROTO_TCP &&
+		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
+		RTE_TCP_ACK_FLAG;
+	if (key->proto == IPPROTO_TCP && !cookie_ack &&
 	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG) {
 		lc->stats.drops[LB_DROP_NOT_SYN]++;
 		return NULL;
@@ -217,10 +220,22 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[LB_DROP_ACL]++;
 		return NULL;
 	}
-	if (svc->src_rate != 0 &&
-	    !lb_src_rate_take(svc->state->src_buckets + (size_t)lc->worker_index * LB_SRC_SLOTS,
-			      key->saddr, svc->src_rate, svc->src_burst, now, rte_get_tsc_hz())) {
+	if (cookie_ack) {	/* its SYN passed the rate limit already */
+		*cookie_mss = lb_synproxy_check_ack(p, now);
+		if (*cookie_mss == 0) {
+			lc->stats.drops[LB_DROP_SYN_COOKIE]++;
+			return NULL;
+		}
+	} else if (svc->src_rate != 0 &&
+		   !lb_src_rate_take(svc->state->src_buckets +
+				     (size_t)lc->worker_index * LB_SRC_SLOTS, key->saddr,
+				     svc->src_rate, svc->src_burst, now, rte_get_tsc_hz())) {
 		lc->stats.drops[LB_DROP_SRC_RATE]++;
+		return NULL;
+	} else if (svc->syn_proxy && key->proto == IPPROTO_TCP &&
+		   lb_synproxy_take_syn(lc, svc, now)) {
+		lb_synproxy_answer(lc, p, now);
+		*consumed = true;
 		return NULL;
 	}
 	if (svc->flags & LB_SVC_F_PERSISTENT) {
@@ -283,7 +298,7 @@ reject(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info)
 
 	if (info->proto == IPPROTO_TCP) {
 		if (lb_rewrite_tcp_rst(m, info->l3_off) == 0)
-			send_back(lc, m);
+			lb_fwd_send_back(lc, m);
 		else
 			rte_pktmbuf_free(m);	/* never answer a RST */
 		return;
@@ -292,7 +307,7 @@ reject(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info)
 					       3, 3, 0);	/* port unreachable */
 	rte_pktmbuf_free(m);
 	if (err != NULL)
-		send_back(lc, err);
+		lb_fwd_send_back(lc, err);
 }
 
 /*
@@ -317,12 +332,12 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	if ((lb_svc_is_vip(lb_svc_snapshot_get(), ip->dst_addr) ||
 	     lb_svc_gate_state(ip->dst_addr) == 1) &&
 	    lb_icmp_echo_reply(m, info->l3_off) == 0) {
-		send_back(lc, m);	/* the VIP answers ping, as on an LVS director */
+		lb_fwd_send_back(lc, m);	/* the VIP answers ping, as on an LVS director */
 		return;
 	}
 	rc = lb_pkt_icmp_inner(m, info->l3_off, &q);
 	if (rc != 0) {
-		drop(lc, m, rc == -EINVAL ? LB_DROP_ICMP_BAD : LB_DROP_NOT_LOCAL);
+		lb_fwd_drop(lc, m, rc == -EINVAL ? LB_DROP_ICMP_BAD : LB_DROP_NOT_LOCAL);
 		return;
 	}
 	/* the quoted packet went the other way: its reverse is our key */
@@ -333,7 +348,7 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	key.proto = q.proto;
 	c = lb_conn_lookup(lc->worker_index, &key, &dir);
 	if (c == NULL) {
-		drop(lc, m, LB_DROP_ICMP_NO_CONN);
+		lb_fwd_drop(lc, m, LB_DROP_ICMP_NO_CONN);
 		return;
 	}
 	if (dir == LB_DIR_OUT) {	/* from the real server's side, to the client */
@@ -342,7 +357,7 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		rc = lb_rewrite_icmp_error_inner(m, info->l3_off, c->in.daddr, c->in.saddr,
 						 &inner);
 		if (rc == 0 && lb_route_lookup(c->in.saddr, &port_id, &nexthop) == 0) {
-			send_to(lc, m, port_id, nexthop, now);
+			lb_fwd_send_to(lc, m, port_id, nexthop, now);
 			return;
 		}
 	} else if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT) {	/* to the RS */
@@ -353,14 +368,14 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 								       : ip->src_addr,
 						 c->daddr, &inner);
 		if (rc == 0 && lb_route_lookup(c->daddr, &port_id, &nexthop) == 0) {
-			send_to(lc, m, port_id, nexthop, now);
+			lb_fwd_send_to(lc, m, port_id, nexthop, now);
 			return;
 		}
 	} else {
 		forward_in(lc, m, info, c, now);	/* DR/TUN: the RS sees it as sent */
 		return;
 	}
-	drop(lc, m, rc == 0 ? LB_DROP_NO_ROUTE : LB_DROP_ICMP_BAD);
+	lb_fwd_drop(lc, m, rc == 0 ? LB_DROP_NO_ROUTE : LB_DROP_ICMP_BAD);
 }
 
 /*
@@ -387,7 +402,7 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	int rc;
 
 	if (unlikely(lb_svc_nb_gates != 0) && lb_svc_gate_state(ip->dst_addr) == 0) {
-		drop(lc, m, LB_DROP_VIP_BACKUP);	/* VRRP: not MASTER for it */
+		lb_fwd_drop(lc, m, LB_DROP_VIP_BACKUP);	/* VRRP: not MASTER for it */
 		return false;
 	}
 	if (info->proto == IPPROTO_ICMP) {
@@ -395,22 +410,22 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		return false;
 	}
 	if (info->proto != IPPROTO_TCP && info->proto != IPPROTO_UDP) {
-		drop(lc, m, LB_DROP_NOT_LOCAL);
+		lb_fwd_drop(lc, m, LB_DROP_NOT_LOCAL);
 		return false;
 	}
 	memset(&p->key, 0, sizeof(p->key));
 	rc = lb_pkt_ports(m, info->l3_off, &p->key.sport, &p->key.dport);
 	if (rc != 0) {
-		drop(lc, m, rc == -ENOENT ? LB_DROP_FRAGMENT : LB_DROP_L4_TRUNC);
+		lb_fwd_drop(lc, m, rc == -ENOENT ? LB_DROP_FRAGMENT : LB_DROP_L4_TRUNC);
 		return false;
 	}
 	if (unlikely(p->key.sport == 0 || p->key.dport == 0)) {
-		drop(lc, m, LB_DROP_ZERO_PORT);
+		lb_fwd_drop(lc, m, LB_DROP_ZERO_PORT);
 		return false;
 	}
 	p->flags = tcp_flags(m, info);
 	if (unlikely(!tcp_flags_sane(info->proto, p->flags))) {
-		drop(lc, m, LB_DROP_TCP_FLAGS);
+		lb_fwd_drop(lc, m, LB_DROP_TCP_FLAGS);
 		return false;
 	}
 	p->m = m;
@@ -422,34 +437,16 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 }
 
 void
-lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
-		enum lb_dir dir, uint64_t now)
+lb_fwd_conn_packet(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+		   struct lb_conn *c, enum lb_dir dir, uint8_t flags, uint64_t now)
 {
-	const struct lb_pkt_info *info = &p->info;
-	struct rte_mbuf *m = p->m;
+	const uint8_t before = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	struct lb_counters *sc, *dc;
 
-	if (c == NULL)	/* maybe created by an earlier packet of this burst */
-		c = lb_conn_lookup(lc->worker_index, &p->key, &dir);
-	/* a client reusing its port after TIME_WAIT opens a new connection */
-	if (c != NULL && dir == LB_DIR_IN &&
-	    (p->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG &&
-	    lb_conn_retire_for_reuse(lc->worker_index, c))
-		c = NULL;
-	if (c == NULL) {
-		bool vip_miss = false;
-
-		c = new_conn(lc, &p->key, p->flags, now, &vip_miss);
-		if (c == NULL) {
-			if (vip_miss && lb_local.vip_reject)
-				reject(lc, m, info);
-			else
-				rte_pktmbuf_free(m);
-			return;
-		}
-		dir = LB_DIR_IN;
-	}
-	lb_conn_seen(c, dir, p->flags, now);
+	lb_conn_seen(c, dir, flags, now);
+	if (unlikely(before == LB_TCP_SYN_RECV) && dir == LB_DIR_IN &&
+	    __atomic_load_n(&c->state, __ATOMIC_RELAXED) == LB_TCP_ESTABLISHED)
+		lb_synproxy_done(lc, c);	/* the half-open rate a SYN proxy watches */
 	lb_sync_conn_seen(lc->worker_index, c, now);
 	sc = &c->svc->stats[lc->worker_index];
 	dc = &c->dest->stats[lc->worker_index];
@@ -466,6 +463,46 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 		dc->outbytes += info->l3_len;
 		forward_out(lc, m, info, c, now);
 	}
+}
+
+void
+lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
+		enum lb_dir dir, uint64_t now)
+{
+	const struct lb_pkt_info *info = &p->info;
+	struct rte_mbuf *m = p->m;
+
+	if (c == NULL)	/* maybe created by an earlier packet of this burst */
+		c = lb_conn_lookup(lc->worker_index, &p->key, &dir);
+	/* a client reusing its port after TIME_WAIT opens a new connection */
+	if (c != NULL && dir == LB_DIR_IN &&
+	    (p->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG &&
+	    lb_conn_retire_for_reuse(lc->worker_index, c))
+		c = NULL;
+	if (c == NULL) {
+		bool vip_miss = false, consumed = false;
+		uint16_t cookie_mss = 0;
+
+		c = new_conn(lc, p, now, &vip_miss, &consumed, &cookie_mss);
+		if (c == NULL) {
+			/* a proven handshake with nowhere to go is reset, not left hanging */
+			if (consumed)
+				return;
+			if ((vip_miss && lb_local.vip_reject) || cookie_mss != 0)
+				reject(lc, m, info);
+			else
+				rte_pktmbuf_free(m);
+			return;
+		}
+		if (cookie_mss != 0) {
+			lb_synproxy_open(lc, p, c, cookie_mss, now);
+			return;
+		}
+		dir = LB_DIR_IN;
+	} else if (unlikely(c->proxy != LB_PROXY_NONE) && !lb_synproxy_packet(lc, p, c, dir, now)) {
+		return;
+	}
+	lb_fwd_conn_packet(lc, m, info, c, dir, p->flags, now);
 }
 
 void

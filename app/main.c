@@ -26,6 +26,7 @@
 #include "app/metrics.h"
 #include "app/reload.h"
 #include "app/svc_table.h"
+#include "app/syncookie.h"
 #include "app/telemetry.h"
 #include "app/worker.h"
 #include "cli/password.h"
@@ -79,10 +80,13 @@ ports_init(const struct lb_config *cfg)
 	return rc == 0 ? lb_lcores_attach_ports() : rc;
 }
 
+/* The connection tables, and the secret of the SYN proxy's cookies. */
 static int
 conn_init(const struct lb_config *cfg)
 {
-	return lb_conn_init(lb_nb_workers, cfg->conn_max, lb_rcu, cfg);
+	int rc = lb_syncookie_init();
+
+	return rc == 0 ? lb_conn_init(lb_nb_workers, cfg->conn_max, lb_rcu, cfg) : rc;
 }
 
 static int

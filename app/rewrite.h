@@ -22,8 +22,8 @@
  * - checksums are updated incrementally (RFC 1624, as LVS does), so a
  *   packet whose checksum was wrong stays wrong; a UDP checksum of 0 (none)
  *   stays 0, an updated one that comes out 0 is sent as 0xffff (RFC 768);
- * - TCP options (MSS included) and payload are never touched; TTL is left
- *   to the caller;
+ * - TCP options (MSS included) and payload are never touched (but by the
+ *   segment builders, which say so); TTL is left to the caller;
  * - the packet checksums must be complete: no TX checksum offload is
  *   pending on the mbuf (ol_flags is neither read nor written).
  *
@@ -36,6 +36,7 @@
  * connection by other means (3-tuple) or drop it.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_byteorder.h>
@@ -163,6 +164,49 @@ struct rte_mbuf *lb_icmp_error(struct rte_mempool *pool, const struct rte_mbuf *
  * Any lcore.
  */
 int lb_rewrite_tcp_rst(struct rte_mbuf *m, uint16_t l3_off);
+
+/* A bare TCP segment for lb_rewrite_tcp_segment; numbers in host order. */
+struct lb_tcp_seg {
+	uint32_t seq, ack;
+	uint16_t win;
+	uint16_t mss;		/* MSS option to carry; 0 = no option */
+	uint8_t flags;		/* RTE_TCP_*_FLAG */
+	bool reply;		/* swap addresses, ports and MACs: answer the sender */
+};
+
+/*
+ * Rewrite the TCP segment at l3_off, in place, into the bare segment *s:
+ * a 20-byte IP header (TTL 64, no DF, ID and TOS kept), a TCP header with
+ * the MSS option alone (when s->mss != 0), no payload; checksums
+ * recomputed. The L4 header must have been checked (lb_pkt_ports) and m
+ * must be one segment. Returns 0, -ENOSPC when there is no tailroom for
+ * the option, -EINVAL for a chained mbuf (nothing changed). Any lcore.
+ */
+int lb_rewrite_tcp_segment(struct rte_mbuf *m, uint16_t l3_off, const struct lb_tcp_seg *s);
+
+/*
+ * The MSS option of the TCP header at l4_off, whose full length
+ * (options included) lb_pkt_ports checked; 0 when it has none or its
+ * options are malformed. Pure; any lcore.
+ */
+uint16_t lb_tcp_mss_option(const struct rte_mbuf *m, uint16_t l4_off);
+
+/*
+ * Add seq_add to the sequence number and, when the ACK flag is set,
+ * ack_add to the acknowledgment number of the TCP segment at l3_off (the
+ * SYN proxy's translation); checksum updated incrementally. Returns 0,
+ * -EINVAL when it is not a whole TCP header (first fragment). Any lcore.
+ */
+int lb_rewrite_tcp_seq(struct rte_mbuf *m, uint16_t l3_off, uint32_t seq_add,
+		       uint32_t ack_add);
+
+/*
+ * A new one-segment mbuf from pool holding a copy of m's link, IP and
+ * first 20 TCP bytes (for lb_rewrite_tcp_segment, when m itself must be
+ * kept); m's input port is copied. NULL when the pool is empty. Any lcore.
+ */
+struct rte_mbuf *lb_tcp_copy_headers(struct rte_mempool *pool, const struct rte_mbuf *m,
+				     uint16_t l3_off);
 
 /*
  * If the packet at l3_off is an ICMP error (destination unreachable,

@@ -68,10 +68,23 @@ struct lb_dest {
 
 struct lb_src_bucket;
 
+/*
+ * One worker's view of a SYN-proxy service's handshakes in the current
+ * second: SYNs taken (answered with a cookie or given a connection) and
+ * handshakes completed. Their difference is the half-open rate that turns
+ * cookies on (app/synproxy.c). Written by its worker only.
+ */
+struct lb_synproxy_win {
+	uint64_t start_tsc;
+	uint32_t syns, done;
+	bool active;			/* answering SYNs with cookies this second */
+} __rte_cache_aligned;
+
 struct lb_svc_state {
 	uint32_t refcnt;		/* control lcore only */
 	struct lb_rate_est est;		/* control lcore only */
 	struct lb_counters stats[LB_MAX_WORKERS];
+	struct lb_synproxy_win syn_win[LB_MAX_WORKERS];
 	struct lb_src_bucket *src_buckets; /* rate_limit: LB_SRC_SLOTS per worker, or NULL */
 };
 
@@ -92,6 +105,8 @@ struct lb_service {
 	unsigned int nb_laddrs;
 	const struct lb_cfg_acl *acl;	/* who may connect; NULL = anyone */
 	uint32_t src_rate, src_burst;	/* rate_limit per source; 0 = none */
+	bool syn_proxy;			/* SYN cookies (app/synproxy.h) */
+	uint32_t syn_proxy_thresh;	/* half-open conns/s per worker that start them; 0 always */
 	unsigned int nb_dests;
 	struct lb_dest dests[];		/* immutable in a published snapshot */
 };

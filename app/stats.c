@@ -35,6 +35,8 @@ lb_stats_add(struct lb_lcore_stats *dst, const struct lb_lcore_stats *src)
 	dst->busy_polls += src->busy_polls;
 	dst->busy_cycles += src->busy_cycles;
 	dst->conn_evicted += src->conn_evicted;
+	dst->syn_cookies_sent += src->syn_cookies_sent;
+	dst->syn_cookies_ok += src->syn_cookies_ok;
 	for (i = 0; i < LB_DROP_MAX; i++)
 		dst->drops[i] += src->drops[i];
 }
@@ -84,6 +86,9 @@ lb_stats_print(FILE *out)
 		t.rx_pkts, t.rx_bytes, t.tx_pkts, t.to_control, t.from_control);
 	if (t.conn_evicted != 0)
 		fprintf(out, "conn_evicted %" PRIu64 "\n", t.conn_evicted);
+	if (t.syn_cookies_sent != 0 || t.syn_cookies_ok != 0)
+		fprintf(out, "syn_cookies_sent %" PRIu64 "\nsyn_cookies_ok %" PRIu64 "\n",
+			t.syn_cookies_sent, t.syn_cookies_ok);
 	if (t.busy_polls != 0 && t.rx_pkts != 0)
 		fprintf(out, "busy_cycles_per_packet %" PRIu64 "\n",
 			t.busy_cycles / t.rx_pkts);

@@ -40,6 +40,8 @@
 	X(SVC_DISABLED,	"service_disabled")	/* new flow to a `service disable`d service */ \
 	X(ACL,		"acl_denied")		/* source refused by the service's acl */ \
 	X(SRC_RATE,	"source_rate_limited")	/* over the service's rate_limit.per_source */ \
+	X(SYN_COOKIE,	"syn_cookie_invalid")	/* ACK to a syn_proxy service: no conn, no cookie */ \
+	X(PROXY_WAIT,	"syn_proxy_waiting")	/* client segment while the RS's handshake is pending */ \
 	X(CONN_FULL,	"conn_table_full") \
 	X(NEIGH_MISS,	"neighbour_unresolved") \
 	X(TOO_BIG,	"too_big")		/* over the MTU with DF */ \
@@ -67,6 +69,8 @@ struct lb_lcore_stats {
 	uint64_t busy_polls;
 	uint64_t busy_cycles;
 	uint64_t conn_evicted;		/* half-open/closing entries removed for new ones */
+	uint64_t syn_cookies_sent;	/* SYN proxy: SYNs answered with a cookie */
+	uint64_t syn_cookies_ok;	/* ... and ACKs whose cookie opened a connection */
 	uint64_t drops[LB_DROP_MAX];
 };
 

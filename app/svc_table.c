@@ -254,6 +254,10 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 	s->state->refcnt++;
 	s->src_rate = c->src_rate;
 	s->src_burst = c->src_burst;
+	s->syn_proxy = c->syn_proxy;
+	/* each worker sees its RSS share of the SYNs */
+	s->syn_proxy_thresh = c->syn_proxy_threshold == 0 ? 0 :
+			      RTE_MAX(1u, c->syn_proxy_threshold / nb_workers);
 	if (c->src_rate != 0 && s->state->src_buckets == NULL) {
 		/* kept with the state: a reload does not refill every bucket */
 		s->state->src_buckets = calloc((size_t)LB_SRC_SLOTS * nb_workers,

@@ -172,6 +172,8 @@ struct lb_cfg_service {
 	struct lb_cfg_acl acl;			/* acl = { allow = [...]; deny = [...]; } */
 	uint32_t src_rate;			/* rate_limit.per_source: new conns/s; 0 off */
 	uint32_t src_burst;			/* rate_limit.burst (default per_source) */
+	bool syn_proxy;				/* syn_proxy: answer SYNs with cookies */
+	uint32_t syn_proxy_threshold;		/* ... once half-open conns/s pass this; 0 always */
 	int line;
 };
 

@@ -283,6 +283,8 @@ dump_service(const struct lb_config *cfg, const struct lb_cfg_service *svc, FILE
 	if (svc->src_rate != 0)
 		fprintf(out, "rate_limit = { per_source = %u; burst = %u; };\n\t\t", svc->src_rate,
 			svc->src_burst);
+	if (svc->syn_proxy)
+		fprintf(out, "syn_proxy = { threshold = %u; };\n\t\t", svc->syn_proxy_threshold);
 	put_timing(out, &svc->timing, true);
 	fprintf(out, "\n\t\tquorum = %u; hysteresis = %u; alpha = %s; omega = %s;\n",
 		svc->quorum, svc->hysteresis, svc->alpha ? "true" : "false",

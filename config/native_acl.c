@@ -2,14 +2,17 @@
 /*
  * Who may connect to a service, and how fast (native config):
  * acl = { allow = [ "PREFIX", ... ]; deny = [ ... ]; } and
- * rate_limit = { per_source = N; burst = M; }.
+ * rate_limit = { per_source = N; burst = M; }, and whether SYNs are
+ * answered with cookies: syn_proxy = true | { threshold = N; }.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "config/parse.h"
 
 static const char *const acl_keys[] = { "allow", "deny", NULL };
 static const char *const rate_keys[] = { "per_source", "burst", NULL };
+static const char *const proxy_keys[] = { "threshold", NULL };
 
 /* One list of "A.B.C.D[/LEN]" into entries; reported with its index. */
 static void
@@ -97,4 +100,30 @@ lb_cfg_parse_rate_limit(struct parse_ctx *ctx, const config_setting_t *grp,
 			      "client address", rwhere);
 	svc->src_burst = svc->src_rate;
 	lb_cfg_get_uint(ctx, rl, rwhere, "burst", 1, 10000000, &svc->src_burst);
+}
+
+void
+lb_cfg_parse_syn_proxy(struct parse_ctx *ctx, const config_setting_t *grp,
+		       struct lb_cfg_service *svc, const char *where)
+{
+	const config_setting_t *sp = config_setting_get_member(grp, "syn_proxy");
+	char swhere[64];
+
+	if (sp == NULL)
+		return;
+	snprintf(swhere, sizeof(swhere), "%s.syn_proxy", where);
+	if (config_setting_type(sp) == CONFIG_TYPE_BOOL) {
+		svc->syn_proxy = config_setting_get_bool(sp);
+	} else if (config_setting_is_group(sp)) {
+		lb_cfg_check_keys(ctx, sp, swhere, proxy_keys);
+		svc->syn_proxy = true;
+		lb_cfg_get_uint(ctx, sp, swhere, "threshold", 0, 100000000,
+				&svc->syn_proxy_threshold);
+	} else {
+		lb_cfg_report(ctx, sp, "%s must be true, false or { threshold = N; } (half-open "
+			      "connections a second before SYN cookies start; 0 = always)", swhere);
+		return;
+	}
+	if (svc->syn_proxy && svc->proto != IPPROTO_TCP)
+		lb_cfg_report(ctx, sp, "%s: a SYN proxy is for TCP services only", swhere);
 }

@@ -25,7 +25,7 @@ static const char *const svc_keys[] = { "protocol", "address", "port", "schedule
 	"real_servers", "delay_loop", "connect_timeout", "retry", "nb_get_retry",
 	"delay_before_retry", "warmup", "quorum", "hysteresis", "alpha", "omega",
 	"sorry_server", "quorum_up", "quorum_down", "passive_failures", "passive_backoff",
-	"enabled", "acl", "rate_limit", NULL };
+	"enabled", "acl", "rate_limit", "syn_proxy", NULL };
 static const char *const rs_keys[] = { "address", "port", "weight", "forward",
 	"upper_threshold", "lower_threshold", "inhibit_on_failure", "delay_loop",
 	"connect_timeout", "retry", "nb_get_retry", "delay_before_retry", "warmup",
@@ -105,6 +105,12 @@ lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *svc,
 		snprintf(msg, len, "port %u: with forward '%s' the real server gets the service "
 			 "port %u (the packet is not rewritten)", rs->port, fwd_names[rs->fwd],
 			 svc->port);
+		return -EINVAL;
+	}
+	if (svc->syn_proxy && rs->fwd != LB_FWD_NAT && rs->fwd != LB_FWD_FNAT) {
+		snprintf(msg, len, "with syn_proxy the real server must be forward 'nat' or "
+			 "'fnat' (the proxy translates sequence numbers both ways, and with '%s' "
+			 "the replies do not pass dplb)", fwd_names[rs->fwd]);
 		return -EINVAL;
 	}
 	if (rs->fwd == LB_FWD_FNAT && svc->nb_laddrs == 0) {
@@ -336,6 +342,7 @@ parse_service(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int i
 	parse_laddrs(ctx, grp, svc, where);
 	lb_cfg_parse_acl(ctx, grp, svc, where);
 	lb_cfg_parse_rate_limit(ctx, grp, svc, where);
+	lb_cfg_parse_syn_proxy(ctx, grp, svc, where);
 	lb_cfg_parse_svc_health(ctx, grp, svc, where);
 	list = config_setting_get_member(grp, "real_servers");
 	/* a service with no real servers yet is valid */

@@ -139,6 +139,13 @@ extern const struct lb_cfg_timing lb_cfg_default_timing;
 /* svc's health settings at keepalived's defaults (timing, quorum 1). */
 void lb_cfg_svc_health_defaults(struct lb_cfg_service *svc);
 
+/*
+ * A service group's optional `syn_proxy` (true, or { threshold = N; })
+ * into svc->syn_proxy / syn_proxy_threshold; TCP services only.
+ */
+void lb_cfg_parse_syn_proxy(struct parse_ctx *ctx, const config_setting_t *grp,
+			    struct lb_cfg_service *svc, const char *where);
+
 /* A service group's optional `rate_limit` into svc->src_rate / src_burst. */
 void lb_cfg_parse_rate_limit(struct parse_ctx *ctx, const config_setting_t *grp,
 			     struct lb_cfg_service *svc, const char *where);

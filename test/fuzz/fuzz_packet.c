@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: any frame through the worker's parsing (lb_classify, the L4
- * port and ICMP-quote parsers, every NAT rewrite, the TCP RST builder) and
+ * port and ICMP-quote parsers, every NAT rewrite, the TCP RST builder, the
+ * SYN proxy's MSS reader, segment builder and ISN translation) and
  * the control lcore's (ARP decode, ICMP echo reply). Nothing may read out
  * of bounds, whatever the bytes.
  */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
 
 #include "app/classify.h"
 #include "app/rewrite.h"
@@ -45,6 +47,24 @@ frame(const uint8_t *data, size_t size)
 	}
 	rte_pktmbuf_free(m);
 	return NULL;
+}
+
+/* The SYN proxy's segment work on a TCP segment lb_pkt_ports accepted. */
+static void
+syn_proxy(struct rte_mbuf *m, const struct lb_pkt_info *info)
+{
+	struct lb_tcp_seg seg = { .seq = 1, .ack = 2, .win = 3, .flags = RTE_TCP_SYN_FLAG };
+	struct rte_mbuf *copy;
+
+	seg.mss = lb_tcp_mss_option(m, info->l4_off);
+	lb_rewrite_tcp_seq(m, info->l3_off, 0x12345678, 0x9abcdef0);
+	copy = lb_tcp_copy_headers(pool, m, info->l3_off);
+	if (copy != NULL)
+		lb_rewrite_tcp_segment(copy, info->l3_off, &seg);
+	rte_pktmbuf_free(copy);
+	seg.mss = 1460;
+	seg.reply = true;
+	lb_rewrite_tcp_segment(m, info->l3_off, &seg);
 }
 
 int
@@ -94,6 +114,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (info.proto == IPPROTO_TCP)
 			lb_rewrite_tcp_rst(m, info.l3_off);
 	}
+	rte_pktmbuf_free(m);
+	m = frame(data, size);
+	if (m != NULL && info.proto == IPPROTO_TCP &&
+	    lb_pkt_ports(m, info.l3_off, &sp, &dp) == 0)
+		syn_proxy(m, &info);
 	rte_pktmbuf_free(m);
 	return 0;
 }

@@ -64,7 +64,7 @@ TARGETS=" ${FUZZ_TARGETS:-packet text cli} "
 if [[ $TARGETS != *" packet "* ]]; then
 	:
 elif build packet test/fuzz/fuzz_packet.c test/fuzz/fuzz_eal.c test/eal_scratch.c \
-	app/classify.c app/rewrite.c app/rewrite_icmp.c app/rewrite_tun.c \
+	app/classify.c app/rewrite.c app/rewrite_icmp.c app/rewrite_tun.c app/rewrite_tcp.c \
 	pmd-glue/arp.c pmd-glue/icmp.c; then run packet; else failed=$((failed + 1)); fi
 if [[ $TARGETS != *" text "* ]]; then
 	:

@@ -41,6 +41,8 @@ KINDS = {
     "tcp_synrst": ("tcp_bad_flags", "TCP SYN+RST to DSTIP:80"),
     "tcp_null": ("tcp_bad_flags", "TCP segment with no flag to DSTIP:80"),
     "tcp_port0": ("zero_port", "TCP SYN to DSTIP port 0"),
+    "tcp_ack": ("syn_cookie_invalid", "TCP ACK to DSTIP:80 with no connection, no cookie "
+                "(no_connection without a SYN proxy)"),
     "udp_port0": ("zero_port", "UDP from source port 0 to DSTIP:9999"),
     "arp_req": ("", "ARP request for DSTIP (dplb answers)"),
     "echo": ("", "ICMP echo request to DSTIP (dplb answers)"),
@@ -141,7 +143,7 @@ def build(kind, src_mac, dst_mac, src_ip, dst_ip):
     if kind == "icmp_csum":
         return eth(0x0800) + ipv4(src_ip, dst_ip, icmp_echo(bad_csum=True))
     tcp_kinds = {"tcp_synfin": (80, 0x03), "tcp_synrst": (80, 0x06), "tcp_null": (80, 0x00),
-                 "tcp_port0": (0, 0x02)}
+                 "tcp_port0": (0, 0x02), "tcp_ack": (80, 0x10)}
     if kind in tcp_kinds:
         dport, flags = tcp_kinds[kind]
         return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, 40000, dport, flags), proto=6)

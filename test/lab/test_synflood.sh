@@ -7,7 +7,7 @@
 # evicting a half-open one (never an established one), sweeping the table
 # so a half-open entry lives about max / SYN rate (here ~0.5 s) - long
 # enough for a real client's handshake, and the real clients' requests
-# all succeed. (A SYN proxy, which would not need that, is still to do.)
+# all succeed. (With syn_proxy a SYN needs no entry at all: test_synproxy.sh.)
 #
 #   client 198.18.1.10/24 ──┐  (also the flood: raw frames from 198.19.0.0/16)
 #   rs1    198.18.2.11/24 ──┤ br0

@@ -413,7 +413,7 @@ static const char acl_conf[] =
 	"interfaces = ( { name = \"lab0\"; device = \"net_null0\"; address = \"198.18.2.1/24\"; } );\n"
 	"virtual_servers = ( { address = \"198.18.1.100\"; port = 80; enabled = false;\n"
 	"  acl = { allow = [ \"198.18.0.0/16\", \"198.19.1.1\" ]; deny = [ \"198.18.1.66/32\" ]; };\n"
-	"  rate_limit = { per_source = 20; };\n"
+	"  rate_limit = { per_source = 20; }; syn_proxy = { threshold = 500; };\n"
 	"  real_servers = ( { address = \"198.18.2.11\"; port = 80; } ); } );\n";
 
 static void
@@ -437,6 +437,8 @@ test_acl(void)
 	CU_ASSERT_EQUAL(a.services[0].src_burst, 20);	/* burst defaults to the rate */
 	CU_ASSERT_EQUAL(b.services[0].src_rate, 20);
 	CU_ASSERT_EQUAL(b.services[0].src_burst, 20);
+	CU_ASSERT(b.services[0].syn_proxy);
+	CU_ASSERT_EQUAL(b.services[0].syn_proxy_threshold, 500);
 	/* --config-dump writes both lists and `enabled = false`, and they load back */
 	CU_ASSERT(strstr(dump, "acl = { allow = [ \"198.18.0.0/16\", \"198.19.1.1/32\" ]; "
 			 "deny = [ \"198.18.1.66/32\" ]; };") != NULL);
@@ -459,6 +461,20 @@ test_acl(void)
 		     "  rate_limit = { burst = 5; }; } );\n", "rate_limit needs per_source");
 	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
 		     "  rate_limit = { per_source = 0; }; } );\n", "per_source");
+	/* syn_proxy: TCP, and real servers whose replies pass dplb */
+	expect_error("virtual_servers = ( { protocol = \"udp\"; address = \"198.18.1.100\";\n"
+		     "  port = 53; syn_proxy = true; } );\n",
+		     "test.conf:2: virtual_servers[0].syn_proxy: a SYN proxy is for TCP services only");
+	expect_error("interfaces = ( { name = \"lab0\"; device = \"net_null0\";\n"
+		     "  address = \"198.18.2.1/24\"; } );\n"
+		     "virtual_servers = ( { address = \"198.18.1.100\"; port = 80; syn_proxy = true;\n"
+		     "  real_servers = ( { address = \"198.18.2.11\"; port = 80;\n"
+		     "  forward = \"dr\"; } ); } );\n",
+		     "with syn_proxy the real server must be forward 'nat' or 'fnat'");
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  syn_proxy = { limit = 5; }; } );\n", "limit");
+	expect_error("virtual_servers = ( { address = \"198.18.1.100\"; port = 80;\n"
+		     "  syn_proxy = 1; } );\n", "syn_proxy must be true, false or { threshold = N; }");
 }
 
 /* rate_limit's bucket: burst at once, then rate a second, per source. */
