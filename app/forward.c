@@ -41,6 +41,45 @@ lb_fwd_send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be
 					       lc->txbuf[port_id], m);
 }
 
+/* ICMP errors (time exceeded, port unreachable) one worker sends a second
+ * at most, as Linux's net.ipv4.icmp_msgs_per_sec: no reflector for floods. */
+#define ICMP_ERRORS_PER_S 1000
+
+static bool
+icmp_error_allowed(struct lb_lcore *lc, uint64_t now)
+{
+	if (now - lc->icmp_window_tsc >= rte_get_tsc_hz()) {
+		lc->icmp_window_tsc = now;
+		lc->icmp_sent = 0;
+	}
+	return lc->icmp_sent++ < ICMP_ERRORS_PER_S;
+}
+
+/*
+ * m's TTL ran out here (1 or 0: dplb forwards it, as the LVS director's
+ * kernel does, so it may not): drop it (counted) and answer, as a router
+ * would, with ICMP time exceeded from src; a packet to a VIP hears it from
+ * the VIP, one towards a client from the box's address. Consumes m.
+ */
+static void
+ttl_expired(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
+	const struct lb_port *p = lb_port_by_id(m->port);
+	struct rte_mbuf *err = NULL;
+	rte_be32_t src;
+
+	if (p != NULL && icmp_error_allowed(lc, rte_rdtsc())) {
+		src = lb_svc_is_vip(lb_svc_snapshot_get(), ip->dst_addr) ? ip->dst_addr :
+			lb_route_source(m->port, ip->src_addr);
+		err = lb_icmp_error(p->pool, m, info->l3_off, src, 11, 0, 0);	/* TTL exceeded */
+	}
+	lb_fwd_drop(lc, m, LB_DROP_TTL);
+	if (err != NULL)
+		lb_fwd_send_back(lc, err);
+}
+
 static uint16_t
 port_mtu(uint16_t port_id)
 {
@@ -289,7 +328,7 @@ new_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, uint64_t now, bool *vip_miss
  * unreachable for UDP. Consumes m.
  */
 static void
-reject(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info)
+reject(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info, uint64_t now)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
@@ -303,8 +342,8 @@ reject(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info)
 			rte_pktmbuf_free(m);	/* never answer a RST */
 		return;
 	}
-	err = p == NULL ? NULL : lb_icmp_error(p->pool, m, info->l3_off, ip->dst_addr,
-					       3, 3, 0);	/* port unreachable */
+	err = p == NULL || !icmp_error_allowed(lc, now) ? NULL :
+		lb_icmp_error(p->pool, m, info->l3_off, ip->dst_addr, 3, 3, 0); /* port unreach. */
 	rte_pktmbuf_free(m);
 	if (err != NULL)
 		lb_fwd_send_back(lc, err);
@@ -338,6 +377,10 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	rc = lb_pkt_icmp_inner(m, info->l3_off, &q);
 	if (rc != 0) {
 		lb_fwd_drop(lc, m, rc == -EINVAL ? LB_DROP_ICMP_BAD : LB_DROP_NOT_LOCAL);
+		return;
+	}
+	if (unlikely(lb_rewrite_ttl_dec(m, info->l3_off) != 0)) {
+		ttl_expired(lc, m, info);	/* an error about an error: none sent */
 		return;
 	}
 	/* the quoted packet went the other way: its reverse is our key */
@@ -413,6 +456,10 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		lb_fwd_drop(lc, m, LB_DROP_NOT_LOCAL);
 		return false;
 	}
+	if (unlikely(ip->time_to_live <= 1)) {	/* before it makes a connection */
+		ttl_expired(lc, m, info);
+		return false;
+	}
 	memset(&p->key, 0, sizeof(p->key));
 	rc = lb_pkt_ports(m, info->l3_off, &p->key.sport, &p->key.dport);
 	if (rc != 0) {
@@ -443,6 +490,7 @@ lb_fwd_conn_packet(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	const uint8_t before = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	struct lb_counters *sc, *dc;
 
+	lb_rewrite_ttl_dec(m, info->l3_off);	/* >= 2: lb_forward_prepare checked */
 	lb_conn_seen(c, dir, flags, now);
 	if (unlikely(before == LB_TCP_SYN_RECV) && dir == LB_DIR_IN &&
 	    __atomic_load_n(&c->state, __ATOMIC_RELAXED) == LB_TCP_ESTABLISHED)
@@ -489,7 +537,7 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 			if (consumed)
 				return;
 			if ((vip_miss && lb_local.vip_reject) || cookie_mss != 0)
-				reject(lc, m, info);
+				reject(lc, m, info, now);
 			else
 				rte_pktmbuf_free(m);
 			return;

@@ -42,6 +42,8 @@ struct lb_lcore {
 	struct rte_ring *park;		/* SP/SC: packets waiting for their next hop's MAC */
 	uint64_t last_miss;		/* last next hop posted, and when: no flood */
 	uint64_t last_miss_tsc;
+	uint64_t icmp_window_tsc;	/* ICMP errors sent in the second from then */
+	uint32_t icmp_sent;
 	struct lb_lcore_stats stats;	/* read by control for `show stats` */
 } __rte_cache_aligned;
 

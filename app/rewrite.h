@@ -109,6 +109,14 @@ void lb_rewrite_ether(struct rte_mbuf *m, const struct rte_ether_addr *src,
 		      const struct rte_ether_addr *dst);
 
 /*
+ * Take one off the TTL of the IPv4 packet at l3_off, as a router (and the
+ * LVS director's kernel) does for a packet it forwards; header checksum
+ * updated incrementally. Returns 0, or -ETIMEDOUT (packet unchanged) when
+ * the TTL is 1 or 0: it must not be forwarded. Any lcore.
+ */
+int lb_rewrite_ttl_dec(struct rte_mbuf *m, uint16_t l3_off);
+
+/*
  * TUN: prepend an outer IPv4 header outer_saddr->outer_daddr (protocol 4,
  * IHL 5, TTL 64, TOS and DF copied from the inner packet, fresh IP ID from
  * a per-lcore counter, checksum set), keeping the l3_off bytes of link

@@ -45,6 +45,7 @@
 	X(CONN_FULL,	"conn_table_full") \
 	X(NEIGH_MISS,	"neighbour_unresolved") \
 	X(TOO_BIG,	"too_big")		/* over the MTU with DF */ \
+	X(TTL,		"ttl_expired")		/* TTL 1 or 0 on arrival: ICMP time exceeded */ \
 	X(NO_ROUTE,	"no_route_to_real_server") \
 	X(NO_LPORT,	"fnat_no_local_port")	/* FNAT local ports exhausted */ \
 	X(ICMP_NO_CONN,	"icmp_error_no_connection") \

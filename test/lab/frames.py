@@ -44,6 +44,7 @@ KINDS = {
     "tcp_ack": ("syn_cookie_invalid", "TCP ACK to DSTIP:80 with no connection, no cookie "
                 "(no_connection without a SYN proxy)"),
     "udp_port0": ("zero_port", "UDP from source port 0 to DSTIP:9999"),
+    "tcp_ttl1": ("ttl_expired", "TCP SYN to DSTIP:80 with TTL 1 (ICMP time exceeded back)"),
     "arp_req": ("", "ARP request for DSTIP (dplb answers)"),
     "echo": ("", "ICMP echo request to DSTIP (dplb answers)"),
 }
@@ -62,10 +63,10 @@ def mac(text):
     return bytes.fromhex(text.replace(":", ""))
 
 
-def ipv4(src, dst, payload, proto=1, ihl=5, version=4, tlen=None, bad_csum=False):
+def ipv4(src, dst, payload, proto=1, ihl=5, version=4, tlen=None, bad_csum=False, ttl=64):
     total = tlen if tlen is not None else 20 + len(payload)
     hdr = struct.pack("!BBHHHBBH4s4s", (version << 4) | ihl, 0, total, 0x1234, 0,
-                      64, proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
+                      ttl, proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
     c = csum(hdr)
     if bad_csum:
         c = (c + 1) & 0xFFFF
@@ -147,6 +148,9 @@ def build(kind, src_mac, dst_mac, src_ip, dst_ip):
     if kind in tcp_kinds:
         dport, flags = tcp_kinds[kind]
         return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, 40000, dport, flags), proto=6)
+    if kind == "tcp_ttl1":
+        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, 40000, 80, 0x02), proto=6,
+                                  ttl=1)
     if kind == "udp_port0":
         return eth(0x0800) + ipv4(src_ip, dst_ip, udp(src_ip, dst_ip, 0, 9999), proto=17)
     if kind == "arp_req":

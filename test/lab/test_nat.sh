@@ -199,6 +199,23 @@ lab_check "SYN+FIN, SYN+RST, no flags: drop_tcp_bad_flags +3; port 0: drop_zero_
 lab_check_grep "... and no connection was made for them (show conn client 198.18.1.10:40000)" \
 	"^0 shown of" "$(lab_dplbctl show conn client 198.18.1.10:40000)"
 
+# a SYN whose TTL runs out at dplb (which forwards it, as the LVS director's
+# kernel does): dropped before it makes a connection, ICMP time exceeded back
+# from the VIP, as a router answers traceroute; every forwarded packet's TTL
+# goes down by one (test_dr/test_tun check that on the wire)
+B_TTL=$(lab_stat drop_ttl_expired)
+lab_capture client "${LAB_IF[client]}" "icmp" "$LAB_TMP/ttl.pcap" 20 || lab_finish
+lab_in client "$LAB_PY" "$LAB_LIB_DIR/frames.py" send "${LAB_IF[client]}" \
+	"$(lab_dplb_mac lab0)" 198.18.1.10 $VIP tcp_ttl1 >/dev/null
+ttl_counted() { [ $(($(lab_stat drop_ttl_expired) - B_TTL)) -eq 1 ]; }
+lab_check "TTL 1 SYN to the VIP: drop_ttl_expired +1" lab_wait_until 3 ttl_counted
+lab_captures_stop
+lab_check_eq "... answered by ICMP time exceeded (11/0) from the VIP, checksum good" \
+	"$VIP 11 0 1" "$(lab_tshark "$LAB_TMP/ttl.pcap" -Y "icmp.type == 11" -T fields -E occurrence=f -e ip.src \
+		-e icmp.type -e icmp.code -e icmp.checksum.status | head -n 1 | xargs)"
+lab_check_grep "... and no connection was made for it" \
+	"^0 shown of" "$(lab_dplbctl show conn client 198.18.1.10:40000)"
+
 # a VIP answers like a host: ping, RST on a TCP port without a service,
 # ICMP port unreachable on such a UDP port
 lab_check "the VIP answers ping" lab_in client ping -n -c 2 -i 0.2 -W 2 $VIP

@@ -511,6 +511,36 @@ test_fragments(void)
 			}
 }
 
+/* The TTL a forwarded packet loses, and the one that may not be forwarded. */
+static void
+test_ttl(void)
+{
+	struct spec s = { .proto = IPPROTO_TCP, .ip_opt = 4, .tcp_opt = 4, .payload = 10,
+			  .t = orig_t };
+	uint8_t buf[256], before[256];
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	uint16_t len = build(buf, &s);
+
+	m = mbuf_of(buf, len);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, L3);
+	CU_ASSERT_EQUAL_FATAL(lb_rewrite_ttl_dec(m, L3), 0);
+	CU_ASSERT_EQUAL(ip->time_to_live, 62);
+	check_csums(data_of(m));
+	ip->time_to_live = 2;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	CU_ASSERT_EQUAL(lb_rewrite_ttl_dec(m, L3), 0);
+	CU_ASSERT_EQUAL(ip->time_to_live, 1);
+	check_csums(data_of(m));
+	memcpy(before, data_of(m), len);
+	CU_ASSERT_EQUAL(lb_rewrite_ttl_dec(m, L3), -ETIMEDOUT);	/* 1: expires here */
+	CU_ASSERT_EQUAL(memcmp(before, data_of(m), len), 0);
+	ip->time_to_live = 0;
+	CU_ASSERT_EQUAL(lb_rewrite_ttl_dec(m, L3), -ETIMEDOUT);
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_ether(void)
 {
@@ -887,6 +917,7 @@ lb_test_register_rewrite(void)
 	CU_add_test(s, "truncated L4 refused, packet unchanged", test_truncated_l4);
 	CU_add_test(s, "IP fragments", test_fragments);
 	CU_add_test(s, "DR MAC rewrite", test_ether);
+	CU_add_test(s, "TTL: one less, checksum kept right; 1 and 0 refused", test_ttl);
 	CU_add_test(s, "IPIP encapsulation, DF and MTU", test_ipip_encap);
 	CU_add_test(s, "ICMP frag-needed", test_frag_needed);
 	CU_add_test(s, "ICMP error translation", test_icmp_error);
