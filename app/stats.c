@@ -35,6 +35,7 @@ lb_stats_add(struct lb_lcore_stats *dst, const struct lb_lcore_stats *src)
 	dst->busy_polls += src->busy_polls;
 	dst->busy_cycles += src->busy_cycles;
 	dst->conn_evicted += src->conn_evicted;
+	dst->rx_pool_dry += src->rx_pool_dry;
 	for (i = 0; i < LB_DROP_MAX; i++)
 		dst->drops[i] += src->drops[i];
 }
@@ -84,6 +85,8 @@ lb_stats_print(FILE *out)
 		t.rx_pkts, t.rx_bytes, t.tx_pkts, t.to_control, t.from_control);
 	if (t.conn_evicted != 0)
 		fprintf(out, "conn_evicted %" PRIu64 "\n", t.conn_evicted);
+	if (t.rx_pool_dry != 0)
+		fprintf(out, "rx_pool_dry %" PRIu64 "\n", t.rx_pool_dry);
 	if (t.busy_polls != 0 && t.rx_pkts != 0)
 		fprintf(out, "busy_cycles_per_packet %" PRIu64 "\n",
 			t.busy_cycles / t.rx_pkts);

@@ -67,6 +67,7 @@ struct lb_lcore_stats {
 	uint64_t busy_polls;
 	uint64_t busy_cycles;
 	uint64_t conn_evicted;		/* half-open/closing entries removed for new ones */
+	uint64_t rx_pool_dry;		/* times RX found the mbuf pool dry (spells) */
 	uint64_t drops[LB_DROP_MAX];
 };
 
