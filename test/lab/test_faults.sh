@@ -109,7 +109,7 @@ healed() {
 			"$(log_since | tail -n 10)"
 	fi
 	load_wait
-	echo "    $1: curl loop $CURL_N requests, $CURL_BAD failed; wrk ${WRK_N:-?} requests; recovery $((SECONDS - t0)) s"
+	echo "    $1: curl loop $CURL_N requests, $CURL_BAD failed; wrk ${WRK_N:-?} requests; load over $((SECONDS - t0)) s after the heal"
 	lab_check "$1: dplb still running (pid $PID, no restart)" kill -0 "$PID"
 	lab_check "$1: mbufs in use back to $MBUFS0 (now $(mbufs))" lab_wait_until 10 settled
 	echo "    $1: mbufs in use before $MBUFS0, after $(mbufs)"
