@@ -16,6 +16,7 @@
 #include "app/svc_table.h"
 #include "cli/server.h"
 #include "health/monitor.h"
+#include "pmd-glue/mempool.h"
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "sync/sync.h"
@@ -30,7 +31,7 @@ housekeeping_cb(struct rte_timer *t, void *arg)
 {
 	(void)t;
 	(void)arg;
-	lb_ports_poll_link();
+	lb_ports_watch();
 	lb_neigh_age(rte_get_tsc_cycles(), lb_local_arp_probe);
 	lb_local_resolve_dests();
 	lb_svc_estimate();
@@ -120,6 +121,7 @@ lb_control_main(void)
 		unsigned int work = drain_workers() + drain_kernel() + lb_resolve_drain(resolve) +
 				    lb_park_poll(resolve);
 
+		lb_mempool_watch();	/* a pool running dry: logged, counted */
 		rte_timer_manage();
 		lb_vrrp_poll();		/* VRRP timers: µs resolution, polled */
 		work += lb_health_monitor_poll(lb_health_now_us());

@@ -75,6 +75,31 @@ lb_lcores_init(const struct lb_config *cfg)
 	return 0;
 }
 
+void
+lb_txbuf_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
+{
+	uint64_t *port_count = userdata;
+
+	rte_pktmbuf_free_bulk(pkts, unsent);
+	*port_count += unsent;
+	lb_lcores[rte_lcore_id() < RTE_MAX_LCORE ? rte_lcore_id() : 0]
+		.stats.drops[LB_DROP_TX_FULL] += unsent;
+}
+
+uint64_t
+lb_lcores_tx_full(uint16_t port_id)
+{
+	uint64_t sum = 0;
+	unsigned int w;
+
+	if (port_id >= RTE_MAX_ETHPORTS)
+		return 0;
+	for (w = 0; w < lb_nb_workers; w++)
+		sum += __atomic_load_n(&lb_lcores[lb_worker_lcore[w]].port_tx_full[port_id],
+				       __ATOMIC_RELAXED);
+	return sum;
+}
+
 int
 lb_lcores_attach_ports(void)
 {
@@ -90,39 +115,61 @@ lb_lcores_attach_ports(void)
 
 			lc->rxq[lc->nb_rxq].port_id = port_id;
 			lc->rxq[lc->nb_rxq].queue_id = (uint16_t)w;
+			lc->rxq[lc->nb_rxq].pool = lb_ports[p].pool;
 			lc->nb_rxq++;
 			b = rte_zmalloc_socket("lb_txbuf", RTE_ETH_TX_BUFFER_SIZE(LB_BURST), 0,
 					       rte_lcore_to_socket_id(lb_worker_lcore[w]));
 			if (b == NULL)
 				return -ENOMEM;
 			rte_eth_tx_buffer_init(b, LB_BURST);
-			rte_eth_tx_buffer_set_err_callback(b, rte_eth_tx_buffer_count_callback,
-							   &lc->stats.drops[LB_DROP_TX_FULL]);
+			rte_eth_tx_buffer_set_err_callback(b, lb_txbuf_unsent,
+							   &lc->port_tx_full[port_id]);
 			lc->txbuf[port_id] = b;
 		}
 	}
 	return 0;
 }
 
-void
-lb_lcores_term(void)
+/* Free every mbuf left in r (bounded by what it can hold). */
+static void
+drain_ring(struct rte_ring *r)
 {
-	unsigned int i, p;
 	struct rte_mbuf *m;
+	unsigned int n = LB_RING_SIZE;
+
+	while (r != NULL && n-- > 0 && rte_ring_dequeue(r, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+void
+lb_lcores_drain(void)
+{
+	unsigned int i;
 
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		struct lb_lcore *lc = &lb_lcores[i];
 
 		if (lc->role != LB_ROLE_WORKER)
 			continue;
-		while (lc->to_control && rte_ring_dequeue(lc->to_control, (void **)&m) == 0)
-			rte_pktmbuf_free(m);
-		while (lc->from_control && rte_ring_dequeue(lc->from_control, (void **)&m) == 0)
-			rte_pktmbuf_free(m);
+		drain_ring(lc->to_control);
+		drain_ring(lc->from_control);
+		drain_ring(lc->park);
+	}
+}
+
+void
+lb_lcores_term(void)
+{
+	unsigned int i, p;
+
+	lb_lcores_drain();
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		struct lb_lcore *lc = &lb_lcores[i];
+
+		if (lc->role != LB_ROLE_WORKER)
+			continue;
 		rte_ring_free(lc->resolve);
 		lc->resolve = NULL;
-		while (lc->park && rte_ring_dequeue(lc->park, (void **)&m) == 0)
-			rte_pktmbuf_free(m);
 		rte_ring_free(lc->park);
 		lc->park = NULL;
 		rte_ring_free(lc->to_control);

@@ -24,6 +24,7 @@ enum lb_lcore_role {
 struct lb_rxq {
 	uint16_t port_id;
 	uint16_t queue_id;
+	struct rte_mempool *pool;	/* what the queue receives into */
 };
 
 /*
@@ -44,7 +45,11 @@ struct lb_lcore {
 	uint64_t last_miss_tsc;
 	uint64_t icmp_window_tsc;	/* ICMP errors sent in the second from then */
 	uint32_t icmp_sent;
+	uint32_t cache_flush_seen;	/* last lb_mempool_flush_gen honoured */
+	bool rx_dry;			/* the last empty poll found the pool dry */
 	struct lb_lcore_stats stats;	/* read by control for `show stats` */
+	/* per TX port: packets its queue did not take, freed (also in drops[TX_FULL]) */
+	uint64_t port_tx_full[RTE_MAX_ETHPORTS];
 } __rte_cache_aligned;
 
 extern struct lb_lcore lb_lcores[RTE_MAX_LCORE];
@@ -72,6 +77,13 @@ int lb_lcores_init(const struct lb_config *cfg);
  * TX buffer per port. Call after ports are configured. Returns 0 or -errno.
  */
 int lb_lcores_attach_ports(void);
+
+/*
+ * Free the mbufs still in the worker<->control rings (frames the control
+ * lcore queued for TX after the workers stopped, parked packets). Workers
+ * stopped; before the mbuf pools are freed (lb_ports_term calls it).
+ */
+void lb_lcores_drain(void);
 
 /* Free rings, TX buffers and RCU state. Workers must have stopped. */
 void lb_lcores_term(void);
@@ -103,6 +115,18 @@ bool lb_park(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32
  * Control lcore. Returns the number taken.
  */
 unsigned int lb_resolve_drain(void (*probe)(uint16_t port_id, rte_be32_t ip));
+
+/*
+ * The error callback of the workers' TX buffers (rte_eth_tx_buffer): a
+ * port's queue took only part of a burst. Frees the unsent packets, adds
+ * them to *(uint64_t *)userdata (the worker's port_tx_full slot of that
+ * port) and to the calling lcore's tx_full drops. The lcore that owns the
+ * buffer.
+ */
+void lb_txbuf_unsent(struct rte_mbuf **pkts, uint16_t unsent, void *userdata);
+
+/* Sum of every worker's port_tx_full[port_id]. Control lcore. */
+uint64_t lb_lcores_tx_full(uint16_t port_id);
 
 /* Count a drop on the calling lcore. */
 static inline void

@@ -174,6 +174,7 @@ worker_families(FILE *out, const struct lb_obs *o)
 		{ "dplb_worker_tx_packets_total", "counter", "packets sent" },
 		{ "dplb_worker_busy_cycles_total", "counter", "TSC cycles spent on polls that found work" },
 		{ "dplb_worker_busy_cycles_per_packet", "gauge", "busy cycles per received packet since start" },
+		{ "dplb_worker_rx_pool_dry_total", "counter", "times RX found the mbuf pool dry" },
 	};
 	char wl[64];
 	unsigned int f, i, r;
@@ -183,7 +184,7 @@ worker_families(FILE *out, const struct lb_obs *o)
 		for (i = 0; i < o->nb_workers; i++) {
 			const struct lb_lcore_stats *st = &o->workers[i].st;
 			uint64_t v = f == 0 ? st->rx_pkts : f == 1 ? st->rx_bytes : f == 2 ? st->tx_pkts :
-				     f == 3 ? st->busy_cycles :
+				     f == 3 ? st->busy_cycles : f == 5 ? st->rx_pool_dry :
 				     st->rx_pkts ? st->busy_cycles / st->rx_pkts : 0;
 
 			worker_label(wl, sizeof(wl), &o->workers[i]);

@@ -155,6 +155,8 @@ lcore_stats(struct lb_lcore_stats *dst, const struct lb_lcore_stats *src)
 	dst->from_control = __atomic_load_n(&src->from_control, __ATOMIC_RELAXED);
 	dst->busy_polls = __atomic_load_n(&src->busy_polls, __ATOMIC_RELAXED);
 	dst->busy_cycles = __atomic_load_n(&src->busy_cycles, __ATOMIC_RELAXED);
+	dst->conn_evicted = __atomic_load_n(&src->conn_evicted, __ATOMIC_RELAXED);
+	dst->rx_pool_dry = __atomic_load_n(&src->rx_pool_dry, __ATOMIC_RELAXED);
 	for (i = 0; i < LB_DROP_MAX; i++)
 		dst->drops[i] = __atomic_load_n(&src->drops[i], __ATOMIC_RELAXED);
 }

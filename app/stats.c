@@ -37,6 +37,7 @@ lb_stats_add(struct lb_lcore_stats *dst, const struct lb_lcore_stats *src)
 	dst->conn_evicted += src->conn_evicted;
 	dst->syn_cookies_sent += src->syn_cookies_sent;
 	dst->syn_cookies_ok += src->syn_cookies_ok;
+	dst->rx_pool_dry += src->rx_pool_dry;
 	for (i = 0; i < LB_DROP_MAX; i++)
 		dst->drops[i] += src->drops[i];
 }
@@ -89,6 +90,8 @@ lb_stats_print(FILE *out)
 	if (t.syn_cookies_sent != 0 || t.syn_cookies_ok != 0)
 		fprintf(out, "syn_cookies_sent %" PRIu64 "\nsyn_cookies_ok %" PRIu64 "\n",
 			t.syn_cookies_sent, t.syn_cookies_ok);
+	if (t.rx_pool_dry != 0)
+		fprintf(out, "rx_pool_dry %" PRIu64 "\n", t.rx_pool_dry);
 	if (t.busy_polls != 0 && t.rx_pkts != 0)
 		fprintf(out, "busy_cycles_per_packet %" PRIu64 "\n",
 			t.busy_cycles / t.rx_pkts);

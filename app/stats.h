@@ -72,6 +72,7 @@ struct lb_lcore_stats {
 	uint64_t conn_evicted;		/* half-open/closing entries removed for new ones */
 	uint64_t syn_cookies_sent;	/* SYN proxy: SYNs answered with a cookie */
 	uint64_t syn_cookies_ok;	/* ... and ACKs whose cookie opened a connection */
+	uint64_t rx_pool_dry;		/* times RX found the mbuf pool dry (spells) */
 	uint64_t drops[LB_DROP_MAX];
 };
 

@@ -401,6 +401,7 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "busy_cycles", w->st.busy_cycles);
 		rte_tel_data_add_dict_u64(c, "busy_cycles_per_packet",
 					  w->st.rx_pkts ? w->st.busy_cycles / w->st.rx_pkts : 0);
+		rte_tel_data_add_dict_u64(c, "rx_pool_dry", w->st.rx_pool_dry);
 		rte_tel_data_add_dict_u64(c, "drops", drops);
 		for (r = 1; r < LB_DROP_MAX; r++)
 			if (w->st.drops[r] != 0) {

@@ -2,11 +2,13 @@
 /* The worker lcore: burst in, classify, burst out, drain TX on a TSC timer. */
 #include <rte_cycles.h>
 #include <rte_log.h>
+#include <rte_mempool.h>
 #include <rte_prefetch.h>
 
 #include "app/conn.h"
 #include "app/forward.h"
 #include "app/worker.h"
+#include "pmd-glue/mempool.h"
 #include "sync/sync.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_worker_logtype, worker, INFO);
@@ -113,6 +115,37 @@ send_from_control(struct lb_lcore *lc)
 	return n;
 }
 
+/*
+ * An RX queue gave nothing: is the pool it receives into dry for this
+ * lcore (own cache and the shared store both empty)? The PMD then leaves
+ * what arrives in the NIC, which drops it when full. Looks past its own
+ * cache only when that cache is empty, which is rare.
+ */
+static inline bool
+pool_dry(struct rte_mempool *mp)
+{
+	struct rte_mempool_cache *c;
+
+	if (mp == NULL)
+		return false;
+	c = rte_mempool_default_cache(mp, rte_lcore_id());
+	return (c == NULL || c->len == 0) && lb_mempool_store_count(mp) == 0;
+}
+
+/* Give the mbufs this lcore's mempool caches hold back to their pools. */
+static void
+flush_caches(struct lb_lcore *lc)
+{
+	unsigned int i;
+
+	for (i = 0; i < lc->nb_rxq; i++) {
+		struct rte_mempool *mp = lc->rxq[i].pool;
+
+		if (mp != NULL)
+			rte_mempool_cache_flush(rte_mempool_default_cache(mp, rte_lcore_id()), mp);
+	}
+}
+
 #define IDLE_POLLS 256	/* empty polls in a row before an idle_sleep_us rest */
 
 int
@@ -145,12 +178,25 @@ lb_worker_main(void *arg)
 			uint64_t t0;
 
 			got += n;
-			if (n == 0)
+			if (n == 0) {
+				/* count each spell of polling a dry pool once */
+				if (unlikely(pool_dry(lc->rxq[i].pool))) {
+					lc->stats.rx_pool_dry += !lc->rx_dry;
+					lc->rx_dry = true;
+				} else {
+					lc->rx_dry = false;
+				}
 				continue;
+			}
+			lc->rx_dry = false;
 			t0 = rte_rdtsc();
 			lb_worker_process(lc, lc->rxq[i].port_id, pkts, n);
 			lc->stats.busy_cycles += rte_rdtsc() - t0;
 			lc->stats.busy_polls++;
+		}
+		if (unlikely(lc->cache_flush_seen != lb_mempool_flush_gen)) {
+			lc->cache_flush_seen = lb_mempool_flush_gen;
+			flush_caches(lc);
 		}
 		lb_conn_expire(lc->worker_index, cur_tsc, EXPIRE_BUDGET);
 		lb_sync_worker_poll(lc->worker_index, cur_tsc);	/* synced connections in */

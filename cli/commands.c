@@ -76,6 +76,40 @@ cmd_interfaces(int argc, char **argv, FILE *out)
 	return 0;
 }
 
+/*
+ * debug mbuf hold N|all, debug mbuf release: a test hook (test_faults.sh)
+ * that takes mbufs out of the pools to see dplb run short of them.
+ */
+static int
+cmd_mbuf_hold(int argc, char **argv, FILE *out)
+{
+	unsigned long n;
+	char *end;
+
+	if (argc != 1) {
+		fprintf(out, "error: debug mbuf hold N|all\n");
+		return -EINVAL;
+	}
+	if (strcmp(argv[0], "all") == 0)
+		return lb_mempool_hold(UINT32_MAX, out);
+	n = strtoul(argv[0], &end, 10);
+	if (*end != '\0' || argv[0][0] == '-' || n == 0 || n > 16777216) {
+		fprintf(out, "error: '%s' is not a count of mbufs (1..16777216) or 'all'\n",
+			argv[0]);
+		return -EINVAL;
+	}
+	return lb_mempool_hold((uint32_t)n, out);
+}
+
+static int
+cmd_mbuf_release(int argc, char **argv, FILE *out)
+{
+	if (lb_cli_extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_mempool_release(out);
+	return 0;
+}
+
 static int
 cmd_neigh(int argc, char **argv, FILE *out)
 {
@@ -260,6 +294,10 @@ static const struct command commands[] = {
 	{ "show interfaces", "show interfaces     data ports, addresses, link, NIC counters",
 	  cmd_interfaces },
 	{ "show neigh", "show neigh          the ARP table", cmd_neigh },
+	{ "debug mbuf hold", "debug mbuf hold N|all   TEST ONLY: take mbufs out of the pool until "
+	  "release (all: every one, workers' caches too; traffic stops)", cmd_mbuf_hold },
+	{ "debug mbuf release", "debug mbuf release  give back what debug mbuf hold took",
+	  cmd_mbuf_release },
 	{ "help", "help                this list", cmd_help },
 };
 

@@ -19,6 +19,10 @@
 RTE_LOG_REGISTER_SUFFIX(lb_exception_logtype, exception, INFO);
 #define LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, lb_exception_logtype, "exception: " fmt "\n", ##__VA_ARGS__)
+/* Set-up messages: silent while lb_exception_check retries a failed set-up. */
+#define LOG_SETUP(level, fmt, ...) do { if (!quiet) LOG(level, fmt, ##__VA_ARGS__); } while (0)
+
+static bool quiet;
 
 static void
 set_sin(struct sockaddr *sa, uint32_t host_addr)
@@ -61,7 +65,7 @@ configure_kernel(const struct lb_cfg_iface *ifc, const char *name)
 		rte_strscpy(ifr.ifr_name, name, IFNAMSIZ);
 		ifr.ifr_mtu = ifc->mtu;
 		if (ioctl(fd, SIOCSIFMTU, &ifr) != 0)
-			LOG(WARNING, "%s: cannot set MTU %u: %s", name, ifc->mtu, strerror(errno));
+			LOG_SETUP(WARNING, "%s: cannot set MTU %u: %s", name, ifc->mtu, strerror(errno));
 	}
 	for (a = 0; a < ifc->nb_addrs && rc == 0; a++) {
 		memset(&ifr, 0, sizeof(ifr));
@@ -69,7 +73,7 @@ configure_kernel(const struct lb_cfg_iface *ifc, const char *name)
 			rte_strscpy(ifr.ifr_name, name, IFNAMSIZ);
 		else if (strlen(name) + 3 > IFNAMSIZ - 1 ||
 			 snprintf(ifr.ifr_name, IFNAMSIZ, "%.12s:%u", name, a % 100) >= IFNAMSIZ) {
-			LOG(WARNING, "%s: name too long for address alias %u; the kernel "
+			LOG_SETUP(WARNING, "%s: name too long for address alias %u; the kernel "
 			    "will not have that address", name, a);
 			continue;
 		}
@@ -80,7 +84,7 @@ configure_kernel(const struct lb_cfg_iface *ifc, const char *name)
 		if (rc == 0 && ioctl(fd, SIOCSIFNETMASK, &ifr) != 0)
 			rc = -errno;
 		if (rc != 0)
-			LOG(ERR, "%s: cannot set address %u: %s", name, a, strerror(-rc));
+			LOG_SETUP(ERR, "%s: cannot set address %u: %s", name, a, strerror(-rc));
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	rte_strscpy(ifr.ifr_name, name, IFNAMSIZ);
@@ -99,7 +103,7 @@ configure_kernel(const struct lb_cfg_iface *ifc, const char *name)
 		rt.rt_flags = RTF_UP | RTF_GATEWAY;
 		rt.rt_dev = (char *)(uintptr_t)name;
 		if (ioctl(fd, SIOCADDRT, &rt) != 0 && errno != EEXIST)
-			LOG(WARNING, "%s: cannot add default route: %s", name, strerror(errno));
+			LOG_SETUP(WARNING, "%s: cannot add default route: %s", name, strerror(errno));
 	}
 	close(fd);
 	return rc;
@@ -120,12 +124,13 @@ lb_exception_open(struct lb_port *p)
 		 ifc->exception_name, mac);
 	rc = rte_dev_probe(devargs);
 	if (rc != 0 || rte_eth_dev_get_port_by_name(vdev, &port_id) != 0) {
-		LOG(ERR, "interface %s: cannot create TAP %s: %s (is /dev/net/tun there, "
+		LOG_SETUP(ERR, "interface %s: cannot create TAP %s: %s (is /dev/net/tun there, "
 		    "and is the name free?)", ifc->name, ifc->exception_name,
 		    rte_strerror(rc ? -rc : ENODEV));
 		return rc ? rc : -ENODEV;
 	}
 	p->tap_port_id = port_id;
+	p->tap_ifindex = 0;
 	rc = rte_eth_dev_configure(port_id, 1, 1, &conf);
 	if (rc == 0)
 		rc = rte_eth_rx_queue_setup(port_id, 0, 512, p->socket, NULL, p->pool);
@@ -134,14 +139,18 @@ lb_exception_open(struct lb_port *p)
 	if (rc == 0)
 		rc = rte_eth_dev_start(port_id);
 	if (rc != 0) {
-		LOG(ERR, "interface %s: cannot start TAP %s: %s", ifc->name,
+		LOG_SETUP(ERR, "interface %s: cannot start TAP %s: %s", ifc->name,
 		    ifc->exception_name, rte_strerror(-rc));
+		lb_exception_close(p);
 		return rc;
 	}
 	rc = configure_kernel(ifc, ifc->exception_name);
-	if (rc != 0)
+	if (rc != 0) {
+		lb_exception_close(p);
 		return rc;
-	LOG(INFO, "interface %s: kernel sees it as %s", ifc->name, ifc->exception_name);
+	}
+	p->tap_ifindex = if_nametoindex(ifc->exception_name);
+	LOG_SETUP(INFO, "interface %s: kernel sees it as %s", ifc->name, ifc->exception_name);
 	return 0;
 }
 
@@ -158,4 +167,39 @@ lb_exception_close(struct lb_port *p)
 	if (info.device != NULL)
 		rte_dev_remove(info.device);
 	p->tap_port_id = LB_PORT_NONE;
+	p->tap_ifindex = 0;
+}
+
+int
+lb_exception_check(struct lb_port *p)
+{
+	const char *name = p->cfg->exception_name;
+	int rc;
+
+	if (name[0] == '\0')
+		return 0;
+	if (p->tap_port_id != LB_PORT_NONE) {
+		if (if_nametoindex(name) == p->tap_ifindex && p->tap_ifindex != 0)
+			return 0;
+		p->exception_lost++;
+		LOG(WARNING, "interface %s: exception path %s (port %u) is gone from the "
+		    "kernel (deleted?): recreating it; meanwhile the box's own traffic "
+		    "(health checks, ssh, ARP for the kernel) is dropped as "
+		    "no_exception_path (exception_lost %" PRIu64 ")", p->cfg->name, name,
+		    p->tap_port_id, p->exception_lost);
+		lb_exception_close(p);
+		p->exception_broken = true;
+	}
+	if (!p->exception_broken)
+		return 0;
+	rc = lb_exception_open(p);
+	if (rc != 0) {
+		quiet = true;	/* it said why; retries say nothing until one works */
+		return rc;
+	}
+	quiet = false;
+	p->exception_broken = false;
+	LOG(NOTICE, "interface %s: exception path %s recreated (port %u)", p->cfg->name,
+	    name, p->tap_port_id);
+	return 0;
 }

@@ -1,10 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Data ports over any DPDK PMD: probe, queues per worker, RSS, start, stop. */
-#include <net/if.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -210,7 +206,7 @@ lb_ports_init(const struct lb_config *cfg, unsigned int nb_workers)
 				return rc;
 		}
 	}
-	lb_ports_poll_link();
+	lb_ports_watch();
 	return 0;
 }
 
@@ -247,60 +243,8 @@ lb_ports_term(void)
 		p->started = false;
 	}
 	lb_nb_ports = 0;
+	lb_lcores_drain();	/* mbufs left in the rings go back before the pools go */
 	lb_mempool_term();
-}
-
-/*
- * Vdevs over a kernel interface (af_packet, af_xdp: "...,iface=NAME") report
- * a fixed link; the kernel interface's own state (up and running) is the
- * real one. Returns 1 up, 0 down, -1 when the device names no interface.
- */
-static int
-kernel_link(const struct lb_port *p)
-{
-	const char *at = strstr(p->cfg->device, "iface=");
-	struct ifreq ifr;
-	size_t n;
-	int fd, up = -1;
-
-	if (at == NULL)
-		return -1;
-	at += strlen("iface=");
-	n = strcspn(at, ",");
-	if (n == 0 || n >= sizeof(ifr.ifr_name))
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, at, n);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
-		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-	close(fd);
-	return up;
-}
-
-void
-lb_ports_poll_link(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < lb_nb_ports; i++) {
-		struct lb_port *p = &lb_ports[i];
-		struct rte_eth_link link;
-		char text[RTE_ETH_LINK_MAX_STR_LEN];
-
-		if (!p->started || rte_eth_link_get_nowait(p->port_id, &link) != 0)
-			continue;
-		if (link.link_status && kernel_link(p) == 0)
-			link.link_status = RTE_ETH_LINK_DOWN;	/* its kernel interface is down */
-		if (p->link_known && (bool)link.link_status == p->link_up)
-			continue;
-		rte_eth_link_to_str(text, sizeof(text), &link);
-		LOG(NOTICE, "interface %s: %s", p->cfg->name, text);
-		p->link_up = link.link_status;
-		p->link_known = true;
-	}
 }
 
 void
@@ -326,9 +270,13 @@ lb_ports_show(FILE *out)
 		if (p->tap_port_id != LB_PORT_NONE)
 			fprintf(out, "  exception %s (port %u)\n", p->cfg->exception_name,
 				p->tap_port_id);
+		else if (p->exception_broken)
+			fprintf(out, "  exception %s: missing, being recreated\n",
+				p->cfg->exception_name);
 		fprintf(out, "  rx %" PRIu64 " packets %" PRIu64 " bytes, missed %" PRIu64
 			", errors %" PRIu64 "\n  tx %" PRIu64 " packets %" PRIu64
 			" bytes, errors %" PRIu64 "\n", st.ipackets, st.ibytes,
 			st.imissed, st.ierrors, st.opackets, st.obytes, st.oerrors);
+		lb_port_show_faults(out, p);
 	}
 }

@@ -25,6 +25,15 @@ struct lb_port {
 	bool started;
 	bool link_up;
 	bool link_known;
+	/* faults, control lcore only (lb_ports_watch) */
+	uint64_t link_downs;		/* times the link went down */
+	uint64_t link_down_tsc;		/* when it last did */
+	uint64_t tx_full_seen;		/* lb_lcores_tx_full() at the last watch */
+	uint64_t tx_full_from;		/* ... when the current TX-full spell began */
+	bool tx_full_spell;		/* its queues refused packets in the last second */
+	unsigned int tap_ifindex;	/* kernel index of the exception TAP, 0: none */
+	uint64_t exception_lost;	/* times the TAP's kernel interface vanished */
+	bool exception_broken;		/* wanted but not open: lb_ports_watch retries */
 };
 
 extern struct lb_port lb_ports[LB_MAX_IFACES];
@@ -45,8 +54,20 @@ void lb_ports_term(void);
 /* The lb_port of a DPDK port id (data or TAP), NULL if not ours. */
 struct lb_port *lb_port_by_id(uint16_t port_id);
 
-/* Log link changes of data ports; call about once a second. Control lcore. */
-void lb_ports_poll_link(void);
+/*
+ * Watch every port for faults, about once a second (control lcore): link
+ * changes (logged, link_downs counted), TX queues that refuse packets
+ * (logged once a spell, counted per port by the workers' TX buffers), and
+ * an exception TAP whose kernel interface vanished (logged, counted,
+ * recreated; retried every call until it works).
+ */
+void lb_ports_watch(void);
+
+/*
+ * The fault counters of p, one line for `show interfaces`:
+ * `  faults: link_down N, tx_full N, rx_nombuf N, exception_lost N`.
+ */
+void lb_port_show_faults(FILE *out, const struct lb_port *p);
 
 /*
  * The vdev string dplb actually probes for a configured device: an
