@@ -250,8 +250,11 @@ lb_conn_lookup_bulk(unsigned int worker, const struct lb_conn_key **keys, unsign
 static void
 update_overload(const struct lb_conn *c)
 {
-	const struct lb_dest d = { .state = c->dest, .u_threshold = c->u_threshold,
-				   .l_threshold = c->l_threshold, .weight = 1 };
+	const struct lb_dest d = {
+		.state = c->dest, .weight = 1,
+		.u_threshold = __atomic_load_n(&c->dest->u_threshold, __ATOMIC_RELAXED),
+		.l_threshold = __atomic_load_n(&c->dest->l_threshold, __ATOMIC_RELAXED),
+	};
 
 	lb_dest_update_overload(&d);
 }
@@ -382,8 +385,6 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	if (c == NULL)
 		return NULL;
 	c->in = *in;
-	c->u_threshold = d->u_threshold;
-	c->l_threshold = d->l_threshold;
 	c->tmpl = tmpl;		/* its reference now belongs to c */
 	c->state = in->proto == IPPROTO_TCP ? LB_TCP_NONE : LB_UDP_STATE;
 	c->expire_tsc = now + tsc_hz * 2;

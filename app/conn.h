@@ -51,38 +51,49 @@ enum lb_dir {
 	LB_DIR_IN_ONLY,		/* DR/TUN: the director sees only the client side */
 };
 
+/*
+ * One connection: 128 bytes, two cache lines, laid out without holes (the
+ * offsets are in the comments; a static assert keeps the size).
+ */
 struct lb_conn {
-	struct lb_conn_key in;		/* as the client sends it */
-	struct lb_conn_key out;		/* as the real server answers (NAT/FNAT) */
-	rte_be32_t daddr;		/* real server */
+	struct lb_conn_key in;		/*   0 as the client sends it */
+	struct lb_conn_key out;		/*  16 as the real server answers (NAT/FNAT) */
+	rte_be32_t daddr;		/*  32 real server */
 	rte_be16_t dport;
-	uint16_t out_port;		/* DPDK port towards the real server */
-	rte_be32_t nexthop;		/* next hop towards the real server */
-	enum lb_fwd fwd;
-	uint8_t state;			/* enum lb_tcp_state; atomics */
-	uint8_t owner;			/* worker that created it */
-	uint64_t expire_tsc;		/* atomics */
-	uint32_t u_threshold, l_threshold; /* the real server's, for overload */
-	struct lb_dest_state *dest;	/* counters; kept alive while conns use it */
-	struct lb_svc_state *svc;
-	struct lb_conn *tmpl;		/* persistence template controlling it, or NULL */
-	uint32_t controlled;		/* templates: connections using it (atomics);
-					 * LB_TMPL_DEAD once being removed */
-	uint32_t timeout_s;		/* templates: the service's -p timeout */
-	uint32_t slot;			/* owner only: index in its table's dense list */
-	bool is_template;
-	uint8_t sync_state;		/* state last sent to / received from the peer */
-	uint64_t created_tsc;
-	uint64_t sync_tsc;		/* last sent or received (atomics); 0 = never */
-	/* SYN proxy (app/synproxy.h); all 0 on other connections */
-	uint8_t proxy;			/* enum lb_proxy_state; atomics */
-	uint16_t proxy_mss;		/* the MSS the cookie carried */
-	uint16_t proxy_win;		/* the client's last window, for our ACK to the RS */
-	uint32_t proxy_cisn;		/* the client's initial sequence number */
-	uint32_t proxy_isn;		/* ours towards the client: the cookie */
-	uint32_t seq_delta;		/* RS's ISN - ours; valid once LB_PROXY_OPEN */
-	struct rte_mbuf *held;		/* a client segment waiting for the RS (atomics) */
+	uint16_t out_port;		/*  38 DPDK port towards the real server */
+	rte_be32_t nexthop;		/*  40 next hop towards the real server */
+	uint8_t fwd;			/*  44 enum lb_fwd */
+	uint8_t state;			/*  45 enum lb_tcp_state; atomics */
+	uint8_t owner;			/*  46 worker that created it */
+	uint8_t proxy;			/*  47 enum lb_proxy_state (app/synproxy.h); atomics */
+	bool is_template;		/*  48 */
+	uint8_t sync_state;		/*  49 state last sent to / received from the peer */
+	uint16_t proxy_mss;		/*  50 SYN proxy: the MSS the cookie carried */
+	uint16_t proxy_win;		/*  52 ... the client's window, for our ACK to the RS */
+	uint64_t expire_tsc;		/*  56 atomics */
+	struct lb_dest_state *dest;	/*  64 counters; kept alive while conns use it */
+	struct lb_svc_state *svc;	/*  72 */
+	struct lb_conn *tmpl;		/*  80 persistence template controlling it, or NULL */
+	union {				/*  88 */
+		struct {		/* templates */
+			uint32_t controlled;	/* connections using it (atomics);
+						 * LB_TMPL_DEAD once being removed */
+			uint32_t timeout_s;	/* the service's -p timeout */
+		};
+		struct {		/* SYN-proxied connections */
+			uint32_t proxy_cisn;	/* the client's initial sequence number */
+			uint32_t proxy_isn;	/* ours towards the client: the cookie */
+		};
+	};
+	uint32_t slot;			/*  96 owner only: index in its table's dense list */
+	uint32_t seq_delta;		/* 100 SYN proxy: RS's ISN - ours, once LB_PROXY_OPEN */
+	uint64_t created_tsc;		/* 104 */
+	uint64_t sync_tsc;		/* 112 last sent or received (atomics); 0 = never */
+	struct rte_mbuf *held;		/* 120 SYN proxy: a client segment waiting (atomics) */
 };
+
+_Static_assert(sizeof(struct lb_conn) == 128, "struct lb_conn is two cache lines");
+
 
 #define LB_TMPL_DEAD UINT32_MAX
 #define LB_KEY_TEMPLATE 1		/* lb_conn_key.pad[0] of a template's key */

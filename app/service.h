@@ -46,6 +46,8 @@ struct lb_dest_state {
 	int32_t persistconns;		/* atomics: persistence templates */
 	uint32_t flags;			/* atomics: LB_DEST_F_* */
 	uint32_t passive_fails;		/* atomics: SYNs the server refused (RST), NAT/FNAT */
+	uint32_t u_threshold;		/* atomics: the newest snapshot's -x and -y, so */
+	uint32_t l_threshold;		/* connections re-evaluate overload by them */
 	uint32_t refcnt;		/* control lcore only: snapshots using it */
 	struct lb_rate_est est;		/* control lcore only */
 	struct lb_counters stats[LB_MAX_WORKERS];

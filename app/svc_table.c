@@ -285,6 +285,8 @@ build_service(const struct lb_cfg_service *c, const struct lb_svc_snapshot *old,
 		if (d->state == NULL)
 			break;
 		d->state->refcnt++;
+		__atomic_store_n(&d->state->u_threshold, d->u_threshold, __ATOMIC_RELAXED);
+		__atomic_store_n(&d->state->l_threshold, d->l_threshold, __ATOMIC_RELAXED);
 		s->nb_dests++;
 		if (lb_route_lookup(d->addr, &d->port_id, &d->nexthop) != 0) {
 			d->port_id = UINT16_MAX;	/* packets to it: drop_no_route */

@@ -237,6 +237,15 @@ lb_synproxy_packet(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 }
 
 void
+lb_synproxy_adopt(struct lb_conn *c, uint32_t rs_isn, uint32_t seq_delta)
+{
+	c->seq_delta = seq_delta;
+	c->proxy_isn = rs_isn - seq_delta;
+	__atomic_store_n(&c->held, HELD_DONE, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->proxy, LB_PROXY_OPEN, __ATOMIC_RELEASE);
+}
+
+void
 lb_synproxy_release(struct lb_conn *c)
 {
 	struct rte_mbuf *h = __atomic_exchange_n(&c->held, HELD_DONE, __ATOMIC_ACQ_REL);

@@ -84,6 +84,13 @@ lb_synproxy_done(struct lb_lcore *lc, struct lb_conn *c)
 }
 
 /*
+ * Make c, installed by connection sync, a proxied connection whose real
+ * server's ISN is rs_isn and whose numbers differ by seq_delta (the
+ * master's; its `ISN - cookie`). Worker lcores (the owner, installing).
+ */
+void lb_synproxy_adopt(struct lb_conn *c, uint32_t rs_isn, uint32_t seq_delta);
+
+/*
  * c is being removed: free the segment it still holds, and hold none from
  * now on. Any worker (atomic).
  */

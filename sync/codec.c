@@ -9,6 +9,7 @@
 #define TCP_STATES 11		/* LVS's IP_VS_TCP_S_LAST */
 #define TEMPLATE_STATES 2	/* LVS's IP_VS_CTPL_S_LAST */
 #define FNAT_OPT_LEN 6
+#define SEQ_OPT_LEN 24		/* struct ip_vs_sync_conn_options */
 
 static const char *const err_names[LB_SYNC_ERR_MAX] = {
 	"ok", "short", "bad_size", "bad_version", "other_syncid", "truncated",
@@ -66,7 +67,8 @@ put_raw(uint8_t *p, const void *v, size_t n)
 static size_t
 unpadded(const struct lb_sync_conn *c)
 {
-	return LB_SYNC_CONN_LEN + (c->has_fnat ? 2 + FNAT_OPT_LEN : 0);
+	return LB_SYNC_CONN_LEN + (c->has_seq ? 2 + SEQ_OPT_LEN : 0) +
+	       (c->has_fnat ? 2 + FNAT_OPT_LEN : 0);
 }
 
 size_t
@@ -118,11 +120,20 @@ lb_sync_msg_add(uint8_t *buf, size_t maxlen, const struct lb_sync_conn *c)
 	put_raw(p + 24, &c->caddr, 4);
 	put_raw(p + 28, &c->vaddr, 4);
 	put_raw(p + 32, &c->daddr, 4);
+	p += LB_SYNC_CONN_LEN;
+	if (c->has_seq) {	/* in_seq all 0; out_seq: init, delta, previous delta */
+		p[0] = LB_SYNC_OPT_SEQ;
+		p[1] = SEQ_OPT_LEN;
+		put32(p + 2 + 12, c->out_seq_init);
+		put32(p + 2 + 16, c->out_seq_delta);
+		put32(p + 2 + 20, c->out_seq_delta);
+		p += 2 + SEQ_OPT_LEN;
+	}
 	if (c->has_fnat) {
-		p[36] = LB_SYNC_OPT_FNAT;
-		p[37] = FNAT_OPT_LEN;
-		put_raw(p + 38, &c->laddr, 4);
-		put_raw(p + 42, &c->lport, 2);
+		p[0] = LB_SYNC_OPT_FNAT;
+		p[1] = FNAT_OPT_LEN;
+		put_raw(p + 2, &c->laddr, 4);
+		put_raw(p + 6, &c->lport, 2);
 	}
 	put16(buf + 2, (uint16_t)(off + sz));
 	buf[4]++;
@@ -153,8 +164,17 @@ decode_options(const uint8_t *p, const uint8_t *end, struct lb_sync_conn *c, int
 			memcpy(&c->laddr, p, 4);
 			memcpy(&c->lport, p + 4, 2);
 			c->has_fnat = 1;
+		} else if (type == LB_SYNC_OPT_SEQ) {
+			if (len != SEQ_OPT_LEN || c->has_seq)
+				return LB_SYNC_ERR_OPTION;
+			/* only out_seq, one delta: an application helper's is not ours */
+			if (get32(p + 4) != 0 || get32(p + 8) != 0 || get32(p + 16) != get32(p + 20))
+				*skip = LB_SYNC_SKIP_MANDATORY;
+			c->out_seq_init = get32(p + 12);
+			c->out_seq_delta = get32(p + 16);
+			c->has_seq = 1;
 		} else if (!(type & LB_SYNC_OPT_F_PARAM)) {
-			/* LVS's sequence and persistence-engine data included */
+			/* LVS's persistence-engine data included */
 			*skip = LB_SYNC_SKIP_MANDATORY;
 		}
 		p += len;

@@ -14,7 +14,12 @@
  *     fwmark, timeout (seconds), caddr, vaddr, daddr
  *   options: type, length, data. dplb adds one, LB_SYNC_OPT_FNAT (local
  *     address and port of a full-NAT connection), marked mandatory so that
- *     a kernel LVS backup skips such a connection instead of misusing it.
+ *     a kernel LVS backup skips such a connection instead of misusing it;
+ *     and uses LVS's own LB_SYNC_OPT_SEQ (in_seq, out_seq: init_seq,
+ *     delta, previous_delta each, BE32) for the sequence translation of a
+ *     SYN-proxied connection: out_seq from the real server's ISN on, by
+ *     -(its ISN - dplb's cookie), in_seq none. A sequence option with
+ *     in_seq data (an LVS application helper's) is skipped.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +27,7 @@
 #define LB_SYNC_VERSION		1
 #define LB_SYNC_HDR_LEN		8
 #define LB_SYNC_CONN_LEN	36
+#define LB_SYNC_OPT_SEQ		1	/* LVS: IPVS_OPT_SEQ_DATA, 24 bytes */
 #define LB_SYNC_OPT_FNAT	0x20	/* dplb: laddr (4) + lport (2) */
 #define LB_SYNC_OPT_F_PARAM	0x40	/* LVS: an option that may be ignored */
 
@@ -33,17 +39,21 @@
 #define LB_SYNC_F_NOOUTPUT	0x0080
 #define LB_SYNC_F_INACTIVE	0x0100	/* not ESTABLISHED */
 #define LB_SYNC_F_SEQ_MASK	0x0600
+#define LB_SYNC_F_OUT_SEQ	0x0400	/* out_seq travels in LB_SYNC_OPT_SEQ */
 #define LB_SYNC_F_TEMPLATE	0x1000	/* persistence template: cport 0, state 0 */
 
 /* One connection as it travels, addresses and ports in network order. */
 struct lb_sync_conn {
 	uint8_t proto;			/* IPPROTO_TCP / IPPROTO_UDP */
 	uint8_t has_fnat;		/* laddr/lport valid (full NAT) */
+	uint8_t has_seq;		/* out_seq_* valid (SYN proxy) */
 	uint16_t state;			/* LVS's TCP state numbers; UDP 0 */
 	uint32_t flags;			/* LB_SYNC_F_* */
 	uint32_t timeout_s;		/* remaining; 0 = the state's default */
 	uint32_t caddr, vaddr, daddr, laddr;
 	uint16_t cport, vport, dport, lport;
+	uint32_t out_seq_init;		/* RS -> client: from this seq on ... */
+	uint32_t out_seq_delta;		/* ... add this (host order) */
 };
 
 /* Why a message or a connection in it was refused. */

@@ -9,6 +9,7 @@
 #include <rte_cycles.h>
 
 #include "app/svc_table.h"
+#include "app/synproxy.h"
 #include "sync/sync_priv.h"
 
 #define INSTALL_BURST 32
@@ -58,6 +59,13 @@ lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, u
 	if (c->is_template) {
 		e->flags |= LB_SYNC_F_TEMPLATE;	/* state 0 */
 		return;
+	}
+	if (__atomic_load_n(&c->proxy, __ATOMIC_ACQUIRE) == LB_PROXY_OPEN) {
+		/* SYN proxy: the real server's numbers go down by its ISN - ours */
+		e->has_seq = 1;
+		e->flags |= LB_SYNC_F_OUT_SEQ;
+		e->out_seq_init = c->proxy_isn + c->seq_delta;
+		e->out_seq_delta = -c->seq_delta;
 	}
 	if (expire && st != LB_UDP_STATE)
 		st = LB_TCP_CLOSE;
@@ -191,6 +199,8 @@ install(unsigned int worker, const struct lb_sync_conn *e, uint64_t now)
 	if (c != NULL) {
 		if (dir == LB_DIR_IN && c->daddr == e->daddr && c->dport == e->dport) {
 			lb_conn_sync_set(c, st, e->timeout_s, now);
+			if (e->has_seq)
+				lb_synproxy_adopt(c, e->out_seq_init, -e->out_seq_delta);
 			w->updated++;
 		} else {
 			w->conflict++;	/* ours goes to another server: keep it */
@@ -213,6 +223,8 @@ install(unsigned int worker, const struct lb_sync_conn *e, uint64_t now)
 		return;
 	}
 	lb_conn_sync_set(c, st, e->timeout_s, now);
+	if (e->has_seq)
+		lb_synproxy_adopt(c, e->out_seq_init, -e->out_seq_delta);
 	w->installed++;
 }
 

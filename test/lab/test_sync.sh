@@ -40,14 +40,15 @@ lab_bg "${LAB_NS[rs1]}" "$LAB_TMP/echo.log" "$LAB_PY" "$PEER" listen $VIP $PORT 
 lab_add_host rs2 198.18.2.11/24 $GW || lab_finish
 lab_bg "${LAB_NS[rs2]}" "$LAB_TMP/echo2.log" "$LAB_PY" "$PEER" listen 0.0.0.0 $PORT echo
 
-body() {	# ADDR PRIORITY SYNC(yes|no); MODE dr|nat
+body() {	# ADDR PRIORITY SYNC(yes|no); MODE dr|nat|natproxy|fnat
 	if [ $MODE = dr ]; then
 		echo "$(lab_lb_interfaces "$1/24")
 virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\"; persistence = 300;
 	$(lab_real_servers dr $PORT 198.18.1.21) } );"
-	elif [ $MODE = nat ]; then
+	elif [ $MODE = nat ] || [ $MODE = natproxy ]; then
 		echo "$(lab_lb_interfaces "$1/24" "${1/198.18.1./198.18.2.}/24")
 virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\";
+	$([ $MODE = natproxy ] && echo "syn_proxy = true;")
 	$(lab_real_servers nat $PORT 198.18.2.11) } );"
 	else
 		echo "$(lab_lb_interfaces "$1/24" "${1/198.18.1./198.18.2.}/24")
@@ -58,7 +59,7 @@ virtual_servers = ( { address = \"$VIP\"; port = $PORT; scheduler = \"rr\";
 	echo "vrrp_instances = ( {
 	name = \"VI_1\"; interface = \"lab0\"; virtual_router_id = 54; priority = $2;
 	version = 3; advert_int = 0.5;
-	virtual_ipaddress = [ \"$VIP\"$([ $MODE = nat ] && echo ", \"$GW\"")$(
+	virtual_ipaddress = [ \"$VIP\"$([ $MODE != dr ] && [ $MODE != fnat ] && echo ", \"$GW\"")$(
 		[ $MODE = fnat ] && echo ", \"$LADDR\"") ];
 } );"
 	# DR: to the multicast group; NAT: unicast to the other director
@@ -104,6 +105,7 @@ round() {
 		PERSIST_A=$(lab_dplbctl @a -L -n --persistent-conn | grep -- "->.*:$PORT")
 		PERSIST_B=$(lab_dplbctl @b -L -n --persistent-conn | grep -- "->.*:$PORT")
 		DAEMON_A=$(lab_dplbctl @a --daemon) DAEMON_B=$(lab_dplbctl @b -L --daemon)
+		STATS_A=$(lab_dplbctl @a show stats)
 	else
 		sleep 1
 	fi
@@ -204,5 +206,16 @@ round yes
 lab_check_eq "FNAT with sync: all $N connections carry on through dplb b (one two)" "$N" "$OK"
 lab_check_grep "... b installed them with their local ports" \
 	"rx: msgs [1-9][0-9]* conns [1-9][0-9]* installed $N .* create_failed 0" "$SHOW_B"
+lab_dplb_stop b
+
+# ---- 6. LVS-NAT behind the SYN proxy: each connection's sequence
+# translation (LVS's own sequence option) goes with it, so the real
+# server's numbers still reach the client in the cookie's space
+MODE=natproxy
+round yes
+lab_check_eq "SYN proxy with sync: all $N connections carry on through dplb b (one two)" "$N" \
+	"$OK"
+lab_check_ge "... they were proxied: a answered their SYNs with cookies" "$N" \
+	"$(awk '$1 == "syn_cookies_ok" { print $2 }' <<<"$STATS_A" | grep . || echo 0)"
 lab_dplb_stop b
 lab_finish

@@ -213,6 +213,55 @@ test_skipped(void)
 	CU_ASSERT_STRING_EQUAL(lb_sync_err_name(LB_SYNC_ERR_SIZE), "bad_size");
 }
 
+/*
+ * A SYN-proxied full-NAT connection: its translation in LVS's own sequence
+ * option (out_seq), before dplb's FNAT option; an application helper's
+ * (in_seq data) is skipped, not misread.
+ */
+static void
+test_syn_proxy_seq(void)
+{
+	struct lb_sync_conn c = { .proto = IPPROTO_TCP, .state = 1, .timeout_s = 900,
+				  .flags = LB_SYNC_F_MASQ | LB_SYNC_F_OUT_SEQ, .has_fnat = 1,
+				  .has_seq = 1, .out_seq_init = 0x11223344,
+				  .out_seq_delta = 0xfffff000 }, out[2];
+	uint64_t skipped[LB_SYNC_SKIP_MAX] = { 0 };
+	const uint8_t *o = NULL;
+	uint8_t buf[256];
+	unsigned int got;
+	size_t len;
+
+	c.caddr = BE32(198, 18, 1, 10);
+	c.vaddr = BE32(198, 18, 1, 100);
+	c.daddr = BE32(198, 18, 2, 11);
+	c.laddr = BE32(198, 18, 2, 5);
+	c.cport = rte_cpu_to_be_16(40000);
+	c.vport = rte_cpu_to_be_16(80);
+	c.dport = rte_cpu_to_be_16(80);
+	c.lport = rte_cpu_to_be_16(1025);
+	lb_sync_msg_init(buf, 1);
+	CU_ASSERT_EQUAL_FATAL(lb_sync_msg_add(buf, sizeof(buf), &c), 0);
+	len = lb_sync_msg_len(buf);
+	CU_ASSERT_EQUAL(len, 8 + 72);			/* 36 + 2 + 24 + 2 + 6, padded */
+	CU_ASSERT_EQUAL(buf[8 + 3], 70);		/* unpadded size */
+	o = buf + 8 + 36;
+	CU_ASSERT(o[0] == LB_SYNC_OPT_SEQ && o[1] == 24);
+	CU_ASSERT(o[2 + 12] == 0x11 && o[2 + 15] == 0x44);	/* out_seq.init_seq, BE */
+	CU_ASSERT(o[2 + 16] == 0xff && o[2 + 19] == 0x00);	/* out_seq.delta */
+	CU_ASSERT(o[26] == LB_SYNC_OPT_FNAT && o[27] == 6);
+	CU_ASSERT_EQUAL(lb_sync_msg_decode(buf, len, 1, out, 2, &got, skipped), LB_SYNC_OK);
+	CU_ASSERT_EQUAL_FATAL(got, 1);
+	CU_ASSERT_EQUAL(memcmp(&c, &out[0], sizeof(c)), 0);
+	/* in_seq data: an LVS application helper's translation, not dplb's */
+	buf[8 + 36 + 2 + 7] = 5;			/* in_seq.delta */
+	CU_ASSERT_EQUAL(lb_sync_msg_decode(buf, len, 1, out, 2, &got, skipped), LB_SYNC_OK);
+	CU_ASSERT_EQUAL(got, 0);
+	CU_ASSERT_EQUAL(skipped[LB_SYNC_SKIP_MANDATORY], 1);
+	buf[8 + 36 + 1] = 20;				/* a sequence option of another size */
+	CU_ASSERT_EQUAL(lb_sync_msg_decode(buf, len, 1, out, 2, &got, skipped),
+			LB_SYNC_ERR_OPTION);
+}
+
 /* Every byte of a valid message flipped, one at a time: decoded or refused, no overrun. */
 static void
 test_flips(void)
@@ -425,6 +474,7 @@ lb_test_register_sync(void)
 	CU_pSuite s = CU_add_suite("connection sync", NULL, NULL);
 
 	CU_add_test(s, "every message type round-trips (LVS sync v1)", test_roundtrip);
+	CU_add_test(s, "SYN proxy translation in LVS's sequence option", test_syn_proxy_seq);
 	CU_add_test(s, "maxlen and 255 connections per message", test_limits);
 	CU_add_test(s, "truncated and forged messages are refused", test_refused);
 	CU_add_test(s, "unusable connections are skipped and counted", test_skipped);
