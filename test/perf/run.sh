@@ -9,6 +9,8 @@
 # bench_pipeline: lb_worker_process() on one worker lcore (the last CPU,
 #   the control lcore on the one before), then the 10-million-connection
 #   rows in a second process (it skips them itself when memory is short).
+# bench_memif.sh: dplb against testpmd io and macswap over one memif pair
+#   with a testpmd reflector (root; BENCH_MEMIF=0 skips it).
 # The figures never fail the run. Exit status: 1 when the pipeline saw
 # packets dropped for a reason its scenario does not expect, 2 when a
 # benchmark could not run, else 0.
@@ -79,4 +81,13 @@ echo "== bench_pipeline --conns-10m"
 "$PERF/bench_pipeline" --lcores="$CONTROL,$WORKER" --conns-10m 2>/dev/null
 rc=$?
 [ "$rc" -gt "$status" ] && status=$rc
+echo
+
+if [ "${BENCH_MEMIF:-1}" != 0 ]; then
+	echo "== bench_memif.sh (dplb vs testpmd io/macswap over memif)"
+	check_quiet
+	"$(dirname "$0")/bench_memif.sh" "$BUILD"
+	rc=$?
+	[ "$rc" -gt "$status" ] && status=$rc
+fi
 exit "$status"
