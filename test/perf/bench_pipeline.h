@@ -45,6 +45,7 @@ struct bench_opts {
 	bool sync;			/* as a sync master: every packet checks its
 					 * connection is due (events go to a ring
 					 * nobody drains: 4096 fit) */
+	unsigned int workers;		/* worker lcores (lcores less one); 0 = 1 */
 };
 
 /*
@@ -95,6 +96,20 @@ struct job {
 int bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind,
 		 enum lb_fwd fwd, uint64_t first, uint64_t nb_flows, uint64_t nb_pkts,
 		 bool scatter);
+
+/* Set j up as bench_launch does, without running it. */
+void bench_job_init(const struct bench_env *env, struct job *j, enum job_kind kind,
+		    enum lb_fwd fwd, uint64_t first, uint64_t nb_flows, uint64_t nb_pkts,
+		    bool scatter);
+
+/*
+ * Run jobs[w] on worker w (w < n, jobs with no packets skipped), all at
+ * once, and wait for every one; meanwhile call control(arg) in a loop on
+ * this (the control) lcore, or sleep 200 us at a time as dplb's idle
+ * control loop does when control is NULL. Control lcore. Returns 0 or the
+ * first worker's -errno.
+ */
+int bench_run_jobs(struct job *jobs, unsigned int n, void (*control)(void *arg), void *arg);
 
 /* TSC per lb_conn_expire(worker 0, now, budget) call, mean of calls. */
 uint64_t bench_expire_cost(const struct bench_env *env, unsigned int budget,

@@ -68,7 +68,7 @@ add_service(struct lb_cfg_service *s, uint32_t vip, enum lb_fwd fwd, uint32_t rs
 }
 
 static int
-make_config(struct bench_env *env)
+make_config(struct bench_env *env, unsigned int workers)
 {
 	struct lb_config *cfg = &env->cfg;
 	struct lb_cfg_iface *ifc = &cfg->ifaces[0];
@@ -76,7 +76,7 @@ make_config(struct bench_env *env)
 
 	lb_config_defaults(cfg);
 	snprintf(cfg->path, sizeof(cfg->path), "(bench_pipeline)");
-	cfg->workers = 1;
+	cfg->workers = workers ? workers : 1;
 	cfg->mbufs_per_port = 4095;
 	cfg->nb_ifaces = 1;
 	snprintf(ifc->name, sizeof(ifc->name), "bench0");
@@ -139,7 +139,7 @@ eal_start(struct bench_env *env, const struct bench_opts *o, const char *prog)
 	argv[argc++] = "--no-pci";
 	argv[argc++] = "--file-prefix";
 	argv[argc++] = eal_prefix;
-	argv[argc++] = "-l";
+	argv[argc++] = "--lcores";	/* "0-1", or lcore@cpu pairs */
 	argv[argc++] = eal_lcores;
 	argv[argc++] = "--log-level=lib.*:warning";
 	argv[argc++] = "--log-level=dplb.*:warning";
@@ -162,7 +162,7 @@ bench_setup(struct bench_env *env, const struct bench_opts *o, uint64_t max_conn
 	unsigned int i, r;
 	int rc;
 
-	rc = make_config(env);
+	rc = make_config(env, o->workers);
 	if (rc != 0)
 		return rc;
 	env->cfg.conn_max = (unsigned int)max_conns;	/* sizes -m */
