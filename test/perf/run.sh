@@ -11,6 +11,8 @@
 #   rows in a second process (it skips them itself when memory is short).
 # bench_scale: the pipeline on 1, 2, ... workers at once (as many as there
 #   are CPUs, the control lcore asleep on CPU 0 beside the last one).
+# bench_ctlload: the pipeline with the control lcore idle, then running
+#   VRRP adverts every 10 ms, 1,000 checks/s and an mh rebuild a second.
 # bench_memif.sh: dplb against testpmd io and macswap over one memif pair
 #   with a testpmd reflector (root; BENCH_MEMIF=0 skips it).
 # The figures never fail the run. Exit status: 1 when the pipeline saw
@@ -25,7 +27,7 @@ WORKER=$((NCPU - 1))
 CONTROL=$((NCPU > 1 ? NCPU - 2 : 0))
 status=0
 
-for b in bench_sched bench_pipeline bench_scale; do
+for b in bench_sched bench_pipeline bench_scale bench_ctlload; do
 	if [ ! -x "$PERF/$b" ]; then
 		echo "run.sh: $PERF/$b not found: build first (ninja -C $BUILD)" >&2
 		exit 2
@@ -94,6 +96,13 @@ for ((w = 1; w <= NCPU && w <= 8; w++)); do
 	rc=$?
 	[ "$rc" -gt "$status" ] && status=$rc
 done
+echo
+
+echo "== bench_ctlload (EAL lcores $CONTROL,$WORKER)"
+check_quiet
+"$PERF/bench_ctlload" --lcores="$CONTROL,$WORKER" 2>/dev/null
+rc=$?
+[ "$rc" -gt "$status" ] && status=$rc
 echo
 
 if [ "${BENCH_MEMIF:-1}" != 0 ]; then
