@@ -102,11 +102,11 @@ add_control_config(struct lb_config *cfg)
 	s = &svcs[cfg->nb_services++];
 	memset(s, 0, sizeof(*s));
 	s->proto = IPPROTO_TCP;
-	s->vip = IP4(198, 18, 1, 102);
+	s->vip = IP4(198, 18, 1, 110);
 	s->port = 80;
 	snprintf(s->sched, sizeof(s->sched), "mh");
 	for (i = 0; i < MH_RS; i++)
-		s->rs[i] = (struct lb_cfg_rs){ .addr = IP4(198, 18, 2, 40 + i), .port = 80,
+		s->rs[i] = (struct lb_cfg_rs){ .addr = IP4(198, 18, 2, 60 + i), .port = 80,
 					       .fwd = LB_FWD_DR, .weight = 1 };
 	s->nb_rs = MH_RS;
 	memset(v, 0, sizeof(*v));

@@ -17,20 +17,22 @@
 #include "config/config.h"
 
 #define BENCH_NB_RS	4		/* real servers per service */
+#define BENCH_NB_FWD	4		/* services: one per enum lb_fwd */
+#define BENCH_NB_LADDR	8		/* FNAT local addresses (ports for 1M+ conns) */
 #define BENCH_VPORT	80
 
 /* The test network: one null port holding 198.18.1.1/24 and 198.18.2.1/24. */
 struct bench_env {
-	struct lb_config cfg;		/* one interface, a NAT and a DR service */
+	struct lb_config cfg;		/* one interface, a NAT, DR, TUN, FNAT service */
 	uint16_t port_id;
 	unsigned int worker_lcore;
 	struct rte_mempool *pool;	/* the port's mbuf pool */
 	struct rte_ether_addr port_mac;	/* dplb's MAC: frames go there */
 	struct rte_ether_addr gw_mac;	/* the gateway behind which clients are */
-	rte_be32_t vip[2];		/* [LB_FWD_NAT], [LB_FWD_DR] */
-	rte_be32_t rs_addr[2][BENCH_NB_RS];
-	rte_be16_t rs_port[2];
-	struct rte_ether_addr rs_mac[2][BENCH_NB_RS];
+	rte_be32_t vip[BENCH_NB_FWD];	/* by enum lb_fwd */
+	rte_be32_t rs_addr[BENCH_NB_FWD][BENCH_NB_RS];
+	rte_be16_t rs_port[BENCH_NB_FWD];
+	struct rte_ether_addr rs_mac[BENCH_NB_FWD][BENCH_NB_RS];
 	bool hugepages;			/* EAL runs on hugepages (else --no-huge) */
 	unsigned int memory_mb;		/* -m given to EAL (0 = none) */
 };
@@ -49,8 +51,8 @@ struct bench_opts {
 };
 
 /*
- * Build the config (interface on net_null0, services NAT and DR with
- * scheduler wlc), start EAL with memory for max_conns connections
+ * Build the config (interface on net_null0, services NAT, DR, TUN and FNAT
+ * with scheduler wlc), start EAL with memory for max_conns connections
  * and bring up lcores, neighbours (the real servers and the gateway) and
  * the port in app/main.c's order. Services and connection tables are made
  * per scenario (bench_tables_reset). Returns 0 or -errno (printed).

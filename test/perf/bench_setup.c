@@ -86,15 +86,22 @@ make_config(struct bench_env *env, unsigned int workers)
 	ifc->addrs[1] = (struct lb_cfg_addr){ IP4(198, 18, 2, 1), 24 };
 	ifc->nb_addrs = 2;
 	ifc->gateway = IP4(198, 18, 1, 254);
-	cfg->services = calloc(2, sizeof(*cfg->services));
+	cfg->services = calloc(BENCH_NB_FWD, sizeof(*cfg->services));
 	if (cfg->services == NULL)
 		return -ENOMEM;
 	add_service(&cfg->services[LB_FWD_NAT], IP4(198, 18, 1, 100), LB_FWD_NAT,
 		    IP4(198, 18, 2, 10), 8080);
 	add_service(&cfg->services[LB_FWD_DR], IP4(198, 18, 1, 101), LB_FWD_DR,
 		    IP4(198, 18, 2, 20), BENCH_VPORT);
-	cfg->nb_services = 2;
-	for (i = 0; i < 2; i++) {
+	add_service(&cfg->services[LB_FWD_TUN], IP4(198, 18, 1, 102), LB_FWD_TUN,
+		    IP4(198, 18, 2, 30), BENCH_VPORT);
+	add_service(&cfg->services[LB_FWD_FNAT], IP4(198, 18, 1, 103), LB_FWD_FNAT,
+		    IP4(198, 18, 2, 40), 8080);
+	for (i = 0; i < BENCH_NB_LADDR; i++)	/* 8 x 4 RS x 64,512 ports */
+		cfg->services[LB_FWD_FNAT].laddrs[i] = IP4(198, 18, 2, 200 + i);
+	cfg->services[LB_FWD_FNAT].nb_laddrs = BENCH_NB_LADDR;
+	cfg->nb_services = BENCH_NB_FWD;
+	for (i = 0; i < BENCH_NB_FWD; i++) {
 		const struct lb_cfg_service *s = &cfg->services[i];
 		unsigned int r;
 
@@ -186,7 +193,7 @@ bench_setup(struct bench_env *env, const struct bench_opts *o, uint64_t max_conn
 	/* every next hop resolved, so no packet waits for ARP */
 	rc = lb_neigh_update(env->port_id, rte_cpu_to_be_32(cfg->ifaces[0].gateway),
 			     &env->gw_mac, true);
-	for (i = 0; i < 2 && rc == 0; i++)
+	for (i = 0; i < BENCH_NB_FWD && rc == 0; i++)
 		for (r = 0; r < BENCH_NB_RS && rc == 0; r++)
 			rc = lb_neigh_update(env->port_id, env->rs_addr[i][r],
 					     &env->rs_mac[i][r], true);
