@@ -33,6 +33,8 @@ tp_start() {
 		<"$fifo" >"$log" 2>&1 &
 	TP_PID[$name]=$!
 	LAB_PIDS+=("$!")
+	# testpmd 22.11 may crash on quit (see tp_stop): no job report for it
+	disown "$!"
 	exec {fd}>"$fifo"
 	TP_FD[$name]=$fd TP_LOG[$name]=$log
 	if ! lab_wait_until 20 grep -q "^testpmd> " "$log"; then
@@ -66,7 +68,6 @@ tp_stop() {
 	{ echo stop; echo quit; } 1>&"$fd" 2>/dev/null
 	exec {fd}>&-
 	lab_wait_until 10 eval "! kill -0 $pid" || kill -TERM "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
 	unset "TP_PID[$1]"
 	return 0
 }
