@@ -54,6 +54,23 @@ job_frame(const struct job *j, uint64_t i, struct bench_seg *s)
 	}
 }
 
+/*
+ * Worker lcore: frames the control lcore queued (VRRP adverts, ARP) out of
+ * the port, as lb_worker_main does between polls. Not timed.
+ */
+static void
+send_from_control(struct lb_lcore *lc)
+{
+	struct rte_mbuf *pkts[LB_BURST];
+	unsigned int n, i;
+
+	n = rte_ring_sc_dequeue_burst(lc->from_control, (void **)pkts, LB_BURST, NULL);
+	lc->stats.from_control += n;
+	for (i = 0; i < n; i++)
+		lc->stats.tx_pkts += rte_eth_tx_buffer(pkts[i]->port, (uint16_t)lc->worker_index,
+						      lc->txbuf[pkts[i]->port], pkts[i]);
+}
+
 /* Worker lcore: the bursts of j, as lb_worker_main would hand them over. */
 static int
 job_run(void *arg)
@@ -93,6 +110,7 @@ job_run(void *arg)
 			j->burst_cycles[b] = (uint32_t)RTE_MIN(dt, (uint64_t)UINT32_MAX);
 		b++;
 		i += n;
+		send_from_control(lc);
 		rte_rcu_qsbr_quiescent(lb_rcu, q);
 	}
 	lc->stats.tx_pkts += rte_eth_tx_buffer_flush(e->port_id, (uint16_t)q,
@@ -105,14 +123,64 @@ job_run(void *arg)
 	return 0;
 }
 
-int
-bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind, enum lb_fwd fwd,
-	     uint64_t first, uint64_t nb_flows, uint64_t nb_pkts, bool scatter)
+void
+bench_job_init(const struct bench_env *env, struct job *j, enum job_kind kind, enum lb_fwd fwd,
+	       uint64_t first, uint64_t nb_flows, uint64_t nb_pkts, bool scatter)
 {
 	*j = (struct job){ .env = env, .kind = kind, .fwd = fwd, .first = first,
 			   .nb_flows = nb_flows, .nb_pkts = nb_pkts,
 			   .stride = scatter ? bench_stride(nb_flows) : 1,
 			   .rs_of = j->rs_of, .burst_cycles = j->burst_cycles };
+}
+
+static bool
+any_running(unsigned int n)
+{
+	unsigned int w;
+
+	for (w = 0; w < n; w++)
+		if (rte_eal_get_lcore_state(lb_worker_lcore[w]) == RUNNING)
+			return true;
+	return false;
+}
+
+int
+bench_run_jobs(struct job *jobs, unsigned int n, void (*control)(void *arg), void *arg)
+{
+	const struct timespec rest = { 0, 200000 };	/* the control loop's idle sleep */
+	unsigned int w, launched = 0;
+	int rc = 0;
+
+	for (w = 0; w < n && w < lb_nb_workers; w++) {
+		if (jobs[w].nb_pkts == 0)
+			continue;
+		if (rte_eal_remote_launch(job_run, &jobs[w], lb_worker_lcore[w]) != 0) {
+			rc = -EBUSY;
+			break;
+		}
+		launched = w + 1;
+	}
+	while (any_running(launched)) {
+		if (control != NULL)
+			control(arg);
+		else
+			nanosleep(&rest, NULL);
+	}
+	for (w = 0; w < launched; w++) {
+		rte_eal_wait_lcore(lb_worker_lcore[w]);
+		if (jobs[w].rc != 0) {
+			fprintf(stderr, "bench: worker %u: %s\n", w, strerror(-jobs[w].rc));
+			rc = rc ? rc : jobs[w].rc;
+		}
+	}
+	return rc;
+}
+
+int
+bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind, enum lb_fwd fwd,
+	     uint64_t first, uint64_t nb_flows, uint64_t nb_pkts, bool scatter)
+{
+	bench_job_init(env, j, kind, fwd, first, nb_flows, nb_pkts, scatter);
 	if (nb_pkts == 0)
 		return 0;
 	if (rte_eal_remote_launch(job_run, j, env->worker_lcore) != 0)

@@ -17,20 +17,22 @@
 #include "config/config.h"
 
 #define BENCH_NB_RS	4		/* real servers per service */
+#define BENCH_NB_FWD	4		/* services: one per enum lb_fwd */
+#define BENCH_NB_LADDR	8		/* FNAT local addresses (ports for 1M+ conns) */
 #define BENCH_VPORT	80
 
 /* The test network: one null port holding 198.18.1.1/24 and 198.18.2.1/24. */
 struct bench_env {
-	struct lb_config cfg;		/* one interface, a NAT and a DR service */
+	struct lb_config cfg;		/* one interface, a NAT, DR, TUN, FNAT service */
 	uint16_t port_id;
 	unsigned int worker_lcore;
 	struct rte_mempool *pool;	/* the port's mbuf pool */
 	struct rte_ether_addr port_mac;	/* dplb's MAC: frames go there */
 	struct rte_ether_addr gw_mac;	/* the gateway behind which clients are */
-	rte_be32_t vip[2];		/* [LB_FWD_NAT], [LB_FWD_DR] */
-	rte_be32_t rs_addr[2][BENCH_NB_RS];
-	rte_be16_t rs_port[2];
-	struct rte_ether_addr rs_mac[2][BENCH_NB_RS];
+	rte_be32_t vip[BENCH_NB_FWD];	/* by enum lb_fwd */
+	rte_be32_t rs_addr[BENCH_NB_FWD][BENCH_NB_RS];
+	rte_be16_t rs_port[BENCH_NB_FWD];
+	struct rte_ether_addr rs_mac[BENCH_NB_FWD][BENCH_NB_RS];
 	bool hugepages;			/* EAL runs on hugepages (else --no-huge) */
 	unsigned int memory_mb;		/* -m given to EAL (0 = none) */
 };
@@ -45,11 +47,12 @@ struct bench_opts {
 	bool sync;			/* as a sync master: every packet checks its
 					 * connection is due (events go to a ring
 					 * nobody drains: 4096 fit) */
+	unsigned int workers;		/* worker lcores (lcores less one); 0 = 1 */
 };
 
 /*
- * Build the config (interface on net_null0, services NAT and DR with
- * scheduler wlc), start EAL with memory for max_conns connections
+ * Build the config (interface on net_null0, services NAT, DR, TUN and FNAT
+ * with scheduler wlc), start EAL with memory for max_conns connections
  * and bring up lcores, neighbours (the real servers and the gateway) and
  * the port in app/main.c's order. Services and connection tables are made
  * per scenario (bench_tables_reset). Returns 0 or -errno (printed).
@@ -95,6 +98,20 @@ struct job {
 int bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind,
 		 enum lb_fwd fwd, uint64_t first, uint64_t nb_flows, uint64_t nb_pkts,
 		 bool scatter);
+
+/* Set j up as bench_launch does, without running it. */
+void bench_job_init(const struct bench_env *env, struct job *j, enum job_kind kind,
+		    enum lb_fwd fwd, uint64_t first, uint64_t nb_flows, uint64_t nb_pkts,
+		    bool scatter);
+
+/*
+ * Run jobs[w] on worker w (w < n, jobs with no packets skipped), all at
+ * once, and wait for every one; meanwhile call control(arg) in a loop on
+ * this (the control) lcore, or sleep 200 us at a time as dplb's idle
+ * control loop does when control is NULL. Control lcore. Returns 0 or the
+ * first worker's -errno.
+ */
+int bench_run_jobs(struct job *jobs, unsigned int n, void (*control)(void *arg), void *arg);
 
 /* TSC per lb_conn_expire(worker 0, now, budget) call, mean of calls. */
 uint64_t bench_expire_cost(const struct bench_env *env, unsigned int budget,

@@ -68,7 +68,7 @@ add_service(struct lb_cfg_service *s, uint32_t vip, enum lb_fwd fwd, uint32_t rs
 }
 
 static int
-make_config(struct bench_env *env)
+make_config(struct bench_env *env, unsigned int workers)
 {
 	struct lb_config *cfg = &env->cfg;
 	struct lb_cfg_iface *ifc = &cfg->ifaces[0];
@@ -76,7 +76,7 @@ make_config(struct bench_env *env)
 
 	lb_config_defaults(cfg);
 	snprintf(cfg->path, sizeof(cfg->path), "(bench_pipeline)");
-	cfg->workers = 1;
+	cfg->workers = workers ? workers : 1;
 	cfg->mbufs_per_port = 4095;
 	cfg->nb_ifaces = 1;
 	snprintf(ifc->name, sizeof(ifc->name), "bench0");
@@ -86,15 +86,22 @@ make_config(struct bench_env *env)
 	ifc->addrs[1] = (struct lb_cfg_addr){ IP4(198, 18, 2, 1), 24 };
 	ifc->nb_addrs = 2;
 	ifc->gateway = IP4(198, 18, 1, 254);
-	cfg->services = calloc(2, sizeof(*cfg->services));
+	cfg->services = calloc(BENCH_NB_FWD, sizeof(*cfg->services));
 	if (cfg->services == NULL)
 		return -ENOMEM;
 	add_service(&cfg->services[LB_FWD_NAT], IP4(198, 18, 1, 100), LB_FWD_NAT,
 		    IP4(198, 18, 2, 10), 8080);
 	add_service(&cfg->services[LB_FWD_DR], IP4(198, 18, 1, 101), LB_FWD_DR,
 		    IP4(198, 18, 2, 20), BENCH_VPORT);
-	cfg->nb_services = 2;
-	for (i = 0; i < 2; i++) {
+	add_service(&cfg->services[LB_FWD_TUN], IP4(198, 18, 1, 102), LB_FWD_TUN,
+		    IP4(198, 18, 2, 30), BENCH_VPORT);
+	add_service(&cfg->services[LB_FWD_FNAT], IP4(198, 18, 1, 103), LB_FWD_FNAT,
+		    IP4(198, 18, 2, 40), 8080);
+	for (i = 0; i < BENCH_NB_LADDR; i++)	/* 8 x 4 RS x 64,512 ports */
+		cfg->services[LB_FWD_FNAT].laddrs[i] = IP4(198, 18, 2, 200 + i);
+	cfg->services[LB_FWD_FNAT].nb_laddrs = BENCH_NB_LADDR;
+	cfg->nb_services = BENCH_NB_FWD;
+	for (i = 0; i < BENCH_NB_FWD; i++) {
 		const struct lb_cfg_service *s = &cfg->services[i];
 		unsigned int r;
 
@@ -139,7 +146,7 @@ eal_start(struct bench_env *env, const struct bench_opts *o, const char *prog)
 	argv[argc++] = "--no-pci";
 	argv[argc++] = "--file-prefix";
 	argv[argc++] = eal_prefix;
-	argv[argc++] = "-l";
+	argv[argc++] = "--lcores";	/* "0-1", or lcore@cpu pairs */
 	argv[argc++] = eal_lcores;
 	argv[argc++] = "--log-level=lib.*:warning";
 	argv[argc++] = "--log-level=dplb.*:warning";
@@ -162,7 +169,7 @@ bench_setup(struct bench_env *env, const struct bench_opts *o, uint64_t max_conn
 	unsigned int i, r;
 	int rc;
 
-	rc = make_config(env);
+	rc = make_config(env, o->workers);
 	if (rc != 0)
 		return rc;
 	env->cfg.conn_max = (unsigned int)max_conns;	/* sizes -m */
@@ -186,7 +193,7 @@ bench_setup(struct bench_env *env, const struct bench_opts *o, uint64_t max_conn
 	/* every next hop resolved, so no packet waits for ARP */
 	rc = lb_neigh_update(env->port_id, rte_cpu_to_be_32(cfg->ifaces[0].gateway),
 			     &env->gw_mac, true);
-	for (i = 0; i < 2 && rc == 0; i++)
+	for (i = 0; i < BENCH_NB_FWD && rc == 0; i++)
 		for (r = 0; r < BENCH_NB_RS && rc == 0; r++)
 			rc = lb_neigh_update(env->port_id, env->rs_addr[i][r],
 					     &env->rs_mac[i][r], true);

@@ -9,6 +9,12 @@
 # bench_pipeline: lb_worker_process() on one worker lcore (the last CPU,
 #   the control lcore on the one before), then the 10-million-connection
 #   rows in a second process (it skips them itself when memory is short).
+# bench_scale: the pipeline on 1, 2, ... workers at once (as many as there
+#   are CPUs, the control lcore asleep on CPU 0 beside the last one).
+# bench_ctlload: the pipeline with the control lcore idle, then running
+#   VRRP adverts every 10 ms, 1,000 checks/s and an mh rebuild a second.
+# bench_memif.sh: dplb against testpmd io and macswap over one memif pair
+#   with a testpmd reflector (root; BENCH_MEMIF=0 skips it).
 # The figures never fail the run. Exit status: 1 when the pipeline saw
 # packets dropped for a reason its scenario does not expect, 2 when a
 # benchmark could not run, else 0.
@@ -21,7 +27,7 @@ WORKER=$((NCPU - 1))
 CONTROL=$((NCPU > 1 ? NCPU - 2 : 0))
 status=0
 
-for b in bench_sched bench_pipeline; do
+for b in bench_sched bench_pipeline bench_scale bench_ctlload; do
 	if [ ! -x "$PERF/$b" ]; then
 		echo "run.sh: $PERF/$b not found: build first (ninja -C $BUILD)" >&2
 		exit 2
@@ -79,4 +85,31 @@ echo "== bench_pipeline --conns-10m"
 "$PERF/bench_pipeline" --lcores="$CONTROL,$WORKER" --conns-10m 2>/dev/null
 rc=$?
 [ "$rc" -gt "$status" ] && status=$rc
+echo
+
+echo "== bench_scale (workers 1..$NCPU)"
+check_quiet
+hdr=--header
+for ((w = 1; w <= NCPU && w <= 8; w++)); do
+	"$PERF/bench_scale" --workers="$w" $hdr 2>/dev/null
+	hdr=""
+	rc=$?
+	[ "$rc" -gt "$status" ] && status=$rc
+done
+echo
+
+echo "== bench_ctlload (EAL lcores $CONTROL,$WORKER)"
+check_quiet
+"$PERF/bench_ctlload" --lcores="$CONTROL,$WORKER" 2>/dev/null
+rc=$?
+[ "$rc" -gt "$status" ] && status=$rc
+echo
+
+if [ "${BENCH_MEMIF:-1}" != 0 ]; then
+	echo "== bench_memif.sh (dplb vs testpmd io/macswap over memif)"
+	check_quiet
+	"$(dirname "$0")/bench_memif.sh" "$BUILD"
+	rc=$?
+	[ "$rc" -gt "$status" ] && status=$rc
+fi
 exit "$status"
