@@ -204,8 +204,10 @@ new_conn(struct lb_lcore *lc, const struct lb_conn_key *key, uint8_t flags, uint
 		lc->stats.drops[*vip_miss ? LB_DROP_NO_SERVICE : LB_DROP_NOT_LOCAL]++;
 		return NULL;
 	}
+	/* sloppy_tcp: a flow ECMP moved here mid-stream is scheduled on any but a RST */
 	if (key->proto == IPPROTO_TCP &&
-	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG) {
+	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG &&
+	    (!lb_local.sloppy_tcp || (flags & RTE_TCP_RST_FLAG))) {
 		lc->stats.drops[LB_DROP_NOT_SYN]++;
 		return NULL;
 	}

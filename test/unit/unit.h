@@ -29,6 +29,7 @@ void lb_test_register_cfgsave(void);
 void lb_test_register_vrrp_reload(void);
 void lb_test_register_sync(void);
 void lb_test_register_metrics(void);
+void lb_test_register_announce(void);
 
 /*
  * Parser messages of config tests: lb_test_msgs_begin() forgets the last
