@@ -112,6 +112,10 @@ report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *
 	if (!same_but_line(&a->sync, &b->sync, 1, sizeof(a->sync), offsetof(struct lb_cfg_sync, line)))
 		fputs("reload: sync_daemon changed: it applies at the next restart (ipvsadm "
 		      "--start-daemon/--stop-daemon change it now)\n", out);
+	if (!same_but_line(&a->announce, &b->announce, 1, sizeof(a->announce),
+			   offsetof(struct lb_cfg_announce, line)))
+		fputs("reload: announce changed: it applies at the next restart (the VIPs it "
+		      "judges follow the services now)\n", out);
 }
 
 /*
