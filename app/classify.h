@@ -22,6 +22,7 @@ struct lb_local {
 	rte_be32_t addrs[LB_MAX_LOCAL_ADDRS];	/* network byte order */
 	unsigned int nb_addrs;
 	bool vip_reject;	/* answer VIP ports without a service (RST / ICMP) */
+	bool sloppy_tcp;	/* a TCP non-SYN (not RST) may open a connection */
 };
 
 enum lb_verdict {

@@ -44,7 +44,12 @@ static struct rte_rcu_qsbr *conn_rcu;	/* the workers' QSBR variable, for lb_conn
 static int walker_id = -1;		/* lb_conn_walk's registered RCU thread id */
 void (*lb_conn_removed_hook)(const struct lb_conn *c);
 
-/* LVS's state table: [direction][event][current state] -> next state. */
+/*
+ * LVS's state table: [direction][event][current state] -> next state. An
+ * ACK from the client in NONE is ESTABLISHED, as in LVS since sloppy_tcp:
+ * a connection opened mid-stream (lb_local.sloppy_tcp) is an established
+ * one; without sloppy_tcp only a SYN opens one, so NONE never sees an ACK.
+ */
 #define sNO LB_TCP_NONE
 #define sES LB_TCP_ESTABLISHED
 #define sSS LB_TCP_SYN_SENT
@@ -61,7 +66,7 @@ static const uint8_t tcp_states[3][4][LB_TCP_STATE_MAX] = {
 		/*        sNO, sES, sSS, sSR, sFW, sTW, sCL, sCW, sLA, sLI, sSA */
 		/*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
 		/*fin*/ { sCL, sCW, sSS, sTW, sTW, sTW, sCL, sCW, sLA, sLI, sTW },
-		/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+		/*ack*/ { sES, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
 		/*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sSR },
 	},
 	[LB_DIR_OUT] = {
@@ -73,7 +78,7 @@ static const uint8_t tcp_states[3][4][LB_TCP_STATE_MAX] = {
 	[LB_DIR_IN_ONLY] = {
 		/*syn*/ { sSR, sES, sES, sSR, sSR, sSR, sSR, sSR, sSR, sSR, sSR },
 		/*fin*/ { sCL, sFW, sSS, sTW, sFW, sTW, sCL, sCW, sLA, sLI, sTW },
-		/*ack*/ { sCL, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
+		/*ack*/ { sES, sES, sSS, sES, sFW, sTW, sCL, sCW, sCL, sLI, sES },
 		/*rst*/ { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sCL },
 	},
 };

@@ -6,6 +6,7 @@
 #include <rte_ethdev.h>
 #include <rte_timer.h>
 
+#include "announce/announce.h"
 #include "app/control.h"
 #include "app/park.h"
 #include "app/lcore.h"
@@ -126,6 +127,7 @@ lb_control_main(void)
 		lb_vrrp_poll();		/* VRRP timers: µs resolution, polled */
 		work += lb_health_monitor_poll(lb_health_now_us());
 		work += lb_sync_poll();		/* connection sync: events out, roles */
+		work += lb_announce_poll(lb_health_now_us());	/* VIPs to the routing daemon */
 		if (lb_reload_requested) {
 			lb_reload_requested = false;
 			lb_reload_logged("SIGHUP");	/* messages go to the log */

@@ -242,12 +242,17 @@ new_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, uint64_t now, bool *vip_miss
 		lc->stats.drops[*vip_miss ? LB_DROP_NO_SERVICE : LB_DROP_NOT_LOCAL]++;
 		return NULL;
 	}
-	/* with a SYN proxy, an ACK may complete a handshake dplb made */
+	/*
+	 * With a SYN proxy, an ACK may complete a handshake dplb made (it,
+	 * not sloppy_tcp, decides then). sloppy_tcp: a flow ECMP moved here
+	 * mid-stream is scheduled on any packet but a RST.
+	 */
 	const bool cookie_ack = svc->syn_proxy && key->proto == IPPROTO_TCP &&
 		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
 		RTE_TCP_ACK_FLAG;
 	if (key->proto == IPPROTO_TCP && !cookie_ack &&
-	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG) {
+	    (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG &&
+	    (!lb_local.sloppy_tcp || svc->syn_proxy || (flags & RTE_TCP_RST_FLAG))) {
 		lc->stats.drops[LB_DROP_NOT_SYN]++;
 		return NULL;
 	}

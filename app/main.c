@@ -18,6 +18,7 @@
 #include <rte_log.h>
 #include <rte_pdump.h>
 
+#include "announce/announce.h"
 #include "app/conn.h"
 #include "app/control.h"
 #include "app/eal_args.h"
@@ -93,6 +94,7 @@ static int
 services_init(const struct lb_config *cfg)
 {
 	lb_local.vip_reject = cfg->vip_reject;
+	lb_local.sloppy_tcp = cfg->sloppy_tcp;
 	lb_cli_set_config(&config);	/* ipvsadm edits the running config */
 	return lb_svc_apply(cfg, lb_nb_workers);
 }
@@ -169,6 +171,8 @@ static const struct module {
 	/* after the ports: probes leave through the exception path's TAP */
 	{ "health", health_init, lb_health_monitor_term },
 	{ "cli", lb_cli_init, lb_cli_term },
+	/* after services, VRRP and health, which it judges VIPs by; its term withdraws */
+	{ "announce", lb_announce_init, lb_announce_term },
 	/* last: they read every module above through the observability snapshot */
 	{ "telemetry", lb_telemetry_init, lb_telemetry_term },
 	{ "metrics", lb_metrics_init, lb_metrics_term },
@@ -180,6 +184,8 @@ on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		lb_reload_requested = true;	/* the control loop reloads */
+	else if (lb_announce_active && !lb_announce_stop_requested)
+		lb_announce_stop_requested = true;	/* withdraw the VIPs, then stop */
 	else
 		lb_force_quit = true;
 }

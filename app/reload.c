@@ -112,6 +112,10 @@ report_restart_only(const struct lb_config *a, const struct lb_config *b, FILE *
 	if (!same_but_line(&a->sync, &b->sync, 1, sizeof(a->sync), offsetof(struct lb_cfg_sync, line)))
 		fputs("reload: sync_daemon changed: it applies at the next restart (ipvsadm "
 		      "--start-daemon/--stop-daemon change it now)\n", out);
+	if (!same_but_line(&a->announce, &b->announce, 1, sizeof(a->announce),
+			   offsetof(struct lb_cfg_announce, line)))
+		fputs("reload: announce changed: it applies at the next restart (the VIPs it "
+		      "judges follow the services now)\n", out);
 }
 
 /*
@@ -157,6 +161,7 @@ swap_reloadable(struct lb_config *run, struct lb_config *n)
 	SWAP(run->tcpfin_timeout, n->tcpfin_timeout);
 	SWAP(run->udp_timeout, n->udp_timeout);
 	SWAP(run->vip_reject, n->vip_reject);
+	SWAP(run->sloppy_tcp, n->sloppy_tcp);
 }
 
 static int
@@ -191,6 +196,7 @@ reload_into(FILE *out)
 	}
 	reload_vrrp(running, n, out);
 	lb_local.vip_reject = running->vip_reject;
+	lb_local.sloppy_tcp = running->sloppy_tcp;
 	lb_conn_set_timeouts(running);
 	rc = lb_health_monitor_reload(lb_health_now_us());
 	if (rc != 0)

@@ -22,6 +22,7 @@
 #include "pmd-glue/neigh.h"
 #include "pmd-glue/port.h"
 #include "sync/sync.h"
+#include "announce/announce.h"
 #include "vrrp/instance.h"
 
 #define MAX_ARGS 32
@@ -162,6 +163,15 @@ cmd_vrrp(int argc, char **argv, FILE *out)
 }
 
 static int
+cmd_announce(int argc, char **argv, FILE *out)
+{
+	if (lb_cli_extra_words(argc, argv, out))
+		return -EINVAL;
+	lb_announce_show(out);
+	return 0;
+}
+
+static int
 cmd_sync(int argc, char **argv, FILE *out)
 {
 	if (lb_cli_extra_words(argc, argv, out))
@@ -282,6 +292,8 @@ static const struct command commands[] = {
 	{ "show health", "show health         checked services: quorum, real servers, checkers, last errors",
 	  cmd_health },
 	{ "show sync", "show sync           connection sync: roles, peers, messages, drops", cmd_sync },
+	{ "show announce", "show announce       VIPs announced to the routing daemon (BGP), why, its last answer",
+	  cmd_announce },
 	{ "show vrrp", "show vrrp           VRRP instances: state, priority, adverts, rejects", cmd_vrrp },
 	{ "ipvsadm", "ipvsadm ARGS        ipvsadm(8): -A -E -D -C -a -e -d -L -n --stats -S --set --start-daemon --stop-daemon --daemon",
 	  cmd_ipvsadm },

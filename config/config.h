@@ -324,6 +324,37 @@ struct lb_cfg_sync {
 	int line;
 };
 
+#define LB_ANNOUNCE_MAX_VIPS 64
+
+/* What the announce fragment holds. */
+enum lb_announce_format {
+	LB_ANNOUNCE_BIRD = 0,		/* BIRD 2 lines: route A.B.C.D/32 blackhole; */
+	LB_ANNOUNCE_PREFIXES,		/* one A.B.C.D/32 per line, for a command */
+};
+
+/*
+ * announce = { ... }: VIPs announced by a routing daemon (BIRD, FRR)
+ * running in the box's kernel, as long as their services have quorum (and
+ * the box is MASTER of vrrp_instance when set). dplb writes the VIPs to
+ * file and asks the daemon to reload: "configure" on BIRD's control socket,
+ * or command. Host byte order.
+ */
+struct lb_cfg_announce {
+	bool on;
+	enum lb_announce_format format;
+	char file[LB_CHECK_PATH_LEN];		/* the fragment, replaced atomically */
+	char bird_socket[LB_CHECK_PATH_LEN];	/* BIRD's control socket; "" = command */
+	char command[LB_CHECK_PATH_LEN];	/* shell command run after each write */
+	char vrrp_instance[LB_NAME_LEN];	/* "" = not tied to VRRP */
+	bool require_all;			/* every service of a VIP needs quorum (else one) */
+	uint32_t vips[LB_ANNOUNCE_MAX_VIPS];	/* none = every VIP of virtual_servers */
+	unsigned int nb_vips;
+	uint32_t interval_ms;			/* between evaluations; default 100 */
+	uint32_t timeout_ms;			/* for the daemon's answer; default 2000 */
+	uint32_t shutdown_delay_ms;		/* forwarding goes on after the withdrawal; 1000 */
+	int line;
+};
+
 /* metrics = { listen = "127.0.0.1:9100"; }: the Prometheus listener (loopback only). */
 struct lb_cfg_metrics {
 	bool on;			/* off unless the group has a listen */
@@ -349,6 +380,8 @@ struct lb_config {
 	unsigned int tcpfin_timeout;	/* FIN_WAIT (--set tcpfin) */
 	unsigned int udp_timeout;	/* UDP (--set udp) */
 	bool vip_reject;		/* VIP port with no service: RST / ICMP (else drop) */
+	bool sloppy_tcp;		/* any TCP packet but RST may open a connection (LVS's
+					 * sloppy_tcp): flows ECMP moves here mid-stream go on */
 	struct lb_cfg_service *services; /* nb_services entries, owned */
 	unsigned int nb_services;
 	struct lb_cfg_vrrp vrrp[LB_MAX_VRRP];	/* vrrp_instances */
@@ -359,6 +392,7 @@ struct lb_config {
 	unsigned int nb_vrrp_syncs;
 	char vrrp_notify_fifo[LB_CHECK_PATH_LEN];	/* "INSTANCE "VI_1" MASTER 100" lines; "" none */
 	struct lb_cfg_sync sync;		/* connection sync between directors */
+	struct lb_cfg_announce announce;	/* VIPs announced by a routing daemon */
 	struct lb_cfg_check *checks;		/* health checkers, owned (nb_checks) */
 	unsigned int nb_checks;
 	struct lb_cfg_notify *notifies;		/* real servers' notify scripts, owned */
@@ -455,6 +489,9 @@ int lb_cfg_check_rs(const struct lb_config *cfg, const struct lb_cfg_service *sv
 struct lb_cfg_service *lb_cfg_find_service(const struct lb_config *cfg, uint8_t proto,
 					   uint32_t vip, uint16_t port);
 
+/* Index of the vrrp_instance of cfg called name (may be NULL), or -1. Pure. */
+int lb_cfg_find_vrrp(const struct lb_config *cfg, const char *name);
+
 /* Index of real server (addr, port) in svc (host order), or -1. Pure. */
 int lb_cfg_find_rs(const struct lb_cfg_service *svc, uint32_t addr, uint16_t port);
 
@@ -488,6 +525,9 @@ void lb_cfg_sync_defaults(struct lb_cfg_sync *s);
  */
 int lb_cfg_sync_check(const struct lb_config *cfg, const struct lb_cfg_sync *s,
 		      char *msg, size_t len);
+
+/* The announce defaults into a (off, BIRD format, 100 ms, 2 s, 1 s). */
+void lb_cfg_announce_defaults(struct lb_cfg_announce *a);
 
 /* Print cfg in native syntax; the output loads back to an equal config. */
 void lb_config_dump(const struct lb_config *cfg, FILE *out);

@@ -375,6 +375,34 @@ dump_vrrp(const struct lb_cfg_vrrp *v, const struct lb_config *cfg, FILE *out, b
 }
 
 static void
+dump_announce(const struct lb_cfg_announce *a, FILE *out)
+{
+	char s[16];
+	unsigned int i;
+
+	if (!a->on)
+		return;
+	fputs("announce = {\n", out);
+	put_kv(out, 1, "format", a->format == LB_ANNOUNCE_BIRD ? "bird" : "prefixes");
+	put_kv(out, 1, "file", a->file);
+	if (a->bird_socket[0] != '\0')
+		put_kv(out, 1, "bird_socket", a->bird_socket);
+	else
+		put_kv(out, 1, "command", a->command);
+	if (a->vrrp_instance[0] != '\0')
+		put_kv(out, 1, "vrrp_instance", a->vrrp_instance);
+	put_kv(out, 1, "require", a->require_all ? "all" : "any");
+	if (a->nb_vips > 0) {
+		fputs("\tvips = [", out);
+		for (i = 0; i < a->nb_vips; i++)
+			fprintf(out, "%s\"%s\"", i ? ", " : " ", lb_ipv4_str(a->vips[i], s, sizeof(s)));
+		fputs(" ];\n", out);
+	}
+	fprintf(out, "\tinterval = %g;\n\ttimeout = %g;\n\tshutdown_delay = %g;\n};\n",
+		a->interval_ms / 1000.0, a->timeout_ms / 1000.0, a->shutdown_delay_ms / 1000.0);
+}
+
+static void
 dump_sync(const struct lb_config *cfg, FILE *out)
 {
 	static const char *const roles[] = { "", "master", "backup", "both" };
@@ -441,6 +469,7 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 		"\ttcpfin_timeout = %u;\n\tudp_timeout = %u;\n};\n", cfg->conn_max,
 		cfg->tcp_timeout, cfg->tcpfin_timeout, cfg->udp_timeout);
 	fprintf(out, "vip_unknown_port = \"%s\";\n", cfg->vip_reject ? "reject" : "drop");
+	fprintf(out, "sloppy_tcp = %s;\n", cfg->sloppy_tcp ? "true" : "false");
 	fputs("virtual_servers = (\n", out);
 	for (i = 0; i < cfg->nb_services; i++)
 		dump_service(cfg, &cfg->services[i], out, i + 1 == cfg->nb_services);
@@ -468,4 +497,5 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 	fputs(");\n", out);
 	put_script(out, "", "vrrp_notify_fifo", cfg->vrrp_notify_fifo, "\n");
 	dump_sync(cfg, out);
+	dump_announce(&cfg->announce, out);
 }

@@ -17,6 +17,17 @@ lb_cfg_find_service(const struct lb_config *cfg, uint8_t proto, uint32_t vip, ui
 }
 
 int
+lb_cfg_find_vrrp(const struct lb_config *cfg, const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; name != NULL && k < cfg->nb_vrrp; k++)
+		if (strcmp(cfg->vrrp[k].name, name) == 0)
+			return (int)k;
+	return -1;
+}
+
+int
 lb_cfg_find_rs(const struct lb_cfg_service *svc, uint32_t addr, uint16_t port)
 {
 	unsigned int i;

@@ -21,7 +21,7 @@
 static const char *const top_keys[] = { "eal", "workers", "idle_sleep_us", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
 	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", "vrrp_sync_groups", "vrrp_notify_fifo", "router_id", "sync_daemon",
-	"metrics", NULL };
+	"metrics", "sloppy_tcp", "announce", NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", "password_hash", NULL };
@@ -260,10 +260,12 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 		lb_cfg_parse_connections(ctx, grp);
 	lb_cfg_parse_services(ctx, root);
 	parse_vip_unknown_port(ctx, root);
+	lb_cfg_get_bool(ctx, root, "", "sloppy_tcp", &cfg->sloppy_tcp);
 	lb_cfg_parse_vrrp_scripts(ctx, root);
 	lb_cfg_parse_vrrp(ctx, root);
 	lb_cfg_parse_vrrp_syncs(ctx, root);
 	lb_cfg_parse_sync(ctx, root);
+	lb_cfg_parse_announce(ctx, root);
 	if (lb_cfg_get_string(ctx, root, "", "vrrp_notify_fifo", cfg->vrrp_notify_fifo,
 			      sizeof(cfg->vrrp_notify_fifo)) != NULL &&
 	    cfg->vrrp_notify_fifo[0] != '/')
@@ -293,6 +295,7 @@ lb_config_defaults(struct lb_config *cfg)
 	strcpy(cfg->cli.listen_addr, "127.0.0.1");
 	cfg->cli.listen_port = 2323;
 	lb_cfg_sync_defaults(&cfg->sync);
+	lb_cfg_announce_defaults(&cfg->announce);
 }
 
 /*

@@ -69,18 +69,6 @@ lb_cfg_parse_vrrp_scripts(struct parse_ctx *ctx, const config_setting_t *root)
 								    parse_script);
 }
 
-/* Index of the vrrp_instance called name, or -1. */
-static int
-find_vrrp(const struct lb_config *cfg, const char *name)
-{
-	unsigned int k;
-
-	for (k = 0; name != NULL && k < cfg->nb_vrrp; k++)
-		if (strcmp(cfg->vrrp[k].name, name) == 0)
-			return (int)k;
-	return -1;
-}
-
 /* Index of the name in list key (scripts or interfaces), or -1 (reported). */
 static int
 find_name(struct parse_ctx *ctx, const config_setting_t *list, int i, const char *where,
@@ -159,7 +147,7 @@ parse_sync(struct parse_ctx *ctx, const config_setting_t *grp, unsigned int idx)
 	for (i = 0; i < n && i < LB_MAX_VRRP; i++) {
 		struct lb_cfg_vrrp *v;
 
-		k = find_vrrp(ctx->cfg, config_setting_get_string_elem(list, i));
+		k = lb_cfg_find_vrrp(ctx->cfg, config_setting_get_string_elem(list, i));
 		if (k < 0) {
 			lb_cfg_report(ctx, list, "%s.group[%d] '%s' is not one of the vrrp_instances",
 				      where, i, config_setting_get_string_elem(list, i) ?

@@ -95,6 +95,10 @@ void lb_cfg_vrrp_garp_defaults(struct lb_cfg_vrrp *v);
 void
 lb_cfg_parse_sync(struct parse_ctx *ctx, const config_setting_t *root);
 
+/* announce = { ... }: after the services and VRRP instances it names. */
+void
+lb_cfg_parse_announce(struct parse_ctx *ctx, const config_setting_t *root);
+
 /* vrrp_sync_groups = ( ... ): after the instances they name. */
 void
 lb_cfg_parse_vrrp_syncs(struct parse_ctx *ctx, const config_setting_t *root);

@@ -34,17 +34,6 @@ lb_cfg_sync_defaults(struct lb_cfg_sync *s)
 	s->refresh_s = 30;
 }
 
-static bool
-vrrp_exists(const struct lb_config *cfg, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < cfg->nb_vrrp; i++)
-		if (strcmp(cfg->vrrp[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 /* A peer: unicast, not ours, on a subnet of ifc or with a gateway there. */
 static bool
 peer_ok(const struct lb_config *cfg, const struct lb_cfg_iface *ifc, uint32_t a)
@@ -80,7 +69,7 @@ lb_cfg_sync_check(const struct lb_config *cfg, const struct lb_cfg_sync *s, char
 		snprintf(msg, len, "interface %s has no address to send from", ifc->name);
 		return -EINVAL;
 	}
-	if (s->vrrp_instance[0] != '\0' && !vrrp_exists(cfg, s->vrrp_instance)) {
+	if (s->vrrp_instance[0] != '\0' && lb_cfg_find_vrrp(cfg, s->vrrp_instance) < 0) {
 		snprintf(msg, len, "vrrp_instance '%s' is not defined", s->vrrp_instance);
 		return -EINVAL;
 	}

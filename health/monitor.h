@@ -79,6 +79,14 @@ struct lb_health_info {
 	char last_error[96];		/* "" after a success */
 };
 
+/*
+ * Quorum of service (proto, vip, port) (host order) as the monitor keeps
+ * it: 1 up, 0 lost (a sorry server may be serving), -ENOENT when the
+ * monitor does not watch it (no checker, sorry server or quorum script).
+ * Control lcore.
+ */
+int lb_health_quorum_state(uint8_t proto, uint32_t vip, uint16_t port);
+
 /* Number of checkers (one per url of an HTTP_GET). Control lcore. */
 unsigned int lb_health_count(void);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* `show health`: the monitor's services, real servers and checkers. */
+/* `show health`, and what the rest of dplb asks the monitor (checkers, quorum). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -120,4 +120,18 @@ lb_health_info(unsigned int i, struct lb_health_info *out)
 	out->last_duration_us = hp->p.chk.last_duration;
 	snprintf(out->last_error, sizeof(out->last_error), "%s", hp->p.chk.last_error);
 	return 0;
+}
+
+int
+lb_health_quorum_state(uint8_t proto, uint32_t vip, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < lb_hm.nb_svcs; i++) {
+		const struct hsvc *s = &lb_hm.svcs[i];
+
+		if (s->proto == proto && s->vip == vip && s->port == port)
+			return s->q.up ? 1 : 0;
+	}
+	return -ENOENT;
 }

@@ -18,6 +18,12 @@
  * The hashes are the kernel's: hsiphash() of the u32 (offset + port +
  * addr) with its fixed keys, on a 64-bit kernel (SipHash-1-3; 32-bit
  * kernels use HalfSipHash and build different tables).
+ *
+ * Unlike the kernel, which takes turns in the order of its server list,
+ * servers take turns in the order of their address and port, so the table
+ * depends only on the set of servers and their weights: directors behind
+ * ECMP that list the same servers in any order pick the same server for a
+ * client (test_sched.c checks it).
  */
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -37,6 +43,7 @@ struct mh_table {
 struct mh_setup {
 	uint32_t perm, skip;
 	int turns;
+	uint16_t dest;			/* index in svc->dests */
 };
 
 int
@@ -66,7 +73,23 @@ mh_fls(uint32_t x)
 	return x ? 32 - __builtin_clz(x) : 0;
 }
 
-/* ip_vs_mh_gcd_weight(), ip_vs_mh_shift_weight(), ip_vs_mh_permutate(). */
+/* Servers by address, then port (host order): the order they take turns in. */
+static int
+mh_cmp(const void *a, const void *b, void *arg)
+{
+	const struct lb_service *svc = arg;
+	const struct lb_dest *x = &svc->dests[((const struct mh_setup *)a)->dest];
+	const struct lb_dest *y = &svc->dests[((const struct mh_setup *)b)->dest];
+	uint64_t kx = (uint64_t)rte_be_to_cpu_32(x->addr) << 16 | rte_be_to_cpu_16(x->port);
+	uint64_t ky = (uint64_t)rte_be_to_cpu_32(y->addr) << 16 | rte_be_to_cpu_16(y->port);
+
+	return kx < ky ? -1 : kx > ky;
+}
+
+/*
+ * ip_vs_mh_gcd_weight(), ip_vs_mh_shift_weight(), ip_vs_mh_permutate(),
+ * into ds in the order of mh_cmp.
+ */
 static int
 mh_permutate(const struct lb_service *svc, uint32_t m, struct mh_setup *ds)
 {
@@ -95,8 +118,11 @@ mh_permutate(const struct lb_service *svc, uint32_t m, struct mh_setup *ds)
 	shift = mh_fls((uint32_t)(max / g)) - mh_fls(m) / 2;
 	if (shift < 0)
 		shift = 0;
+	for (i = 0; i < svc->nb_dests; i++)
+		ds[i].dest = (uint16_t)i;
+	qsort_r(ds, svc->nb_dests, sizeof(*ds), mh_cmp, (void *)(uintptr_t)svc);
 	for (i = 0; i < svc->nb_dests; i++) {
-		const struct lb_dest *d = &svc->dests[i];
+		const struct lb_dest *d = &svc->dests[ds[i].dest];
 		uint32_t addr = rte_be_to_cpu_32(d->addr);
 		uint16_t port = rte_be_to_cpu_16(d->port);
 
@@ -133,7 +159,7 @@ mh_populate(const struct lb_service *svc, struct mh_table *t, struct mh_setup *d
 				c = ds[i].perm;
 			}
 			taken[c / 64] |= 1ULL << (c % 64);
-			t->dest[c] = (uint16_t)i;
+			t->dest[c] = ds[i].dest;
 			if (++n == m)
 				return;
 			if (++count >= ds[i].turns) {

@@ -15,12 +15,17 @@ set -euo pipefail
 # python3 (test/lab/frames.py: raw and malformed frames, pcap files), jq
 # (telemetry JSON), prometheus (for promtool check metrics; on a box run by
 # systemd its package starts a Prometheus server on :9090:
-# `systemctl disable --now prometheus` when that is not wanted).
+# `systemctl disable --now prometheus` when that is not wanted), bird2 (BIRD 2:
+# the ECMP router and the directors' BGP speakers of test_ecmp.sh; on a box run
+# by systemd its package starts a system bird on /etc/bird/bird.conf, which
+# the lab never talks to: each lab BIRD has its own config, control socket and
+# namespace; `systemctl disable --now bird` when that is not wanted; without
+# systemd, policy-rc.d or invoke-rc.d keep it from starting).
 PACKAGES=(
 	gcc libc6-dev make pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev
 	libconfig-dev libssl-dev libcunit1-dev
-	nginx-light curl wrk keepalived tshark jq prometheus
+	nginx-light curl wrk keepalived tshark jq prometheus bird2
 	iproute2 iputils-ping ethtool procps psmisc python3 openssl
 	clang libclang-rt-14-dev
 )

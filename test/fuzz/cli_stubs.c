@@ -31,6 +31,7 @@ void lb_mempool_release(FILE *out) { fputs("released\n", out); }
 void lb_neigh_show(FILE *out) { fputs("neigh\n", out); }
 void lb_vrrp_show(FILE *out) { fputs("vrrp\n", out); }
 void lb_sync_show(FILE *out) { fputs("sync\n", out); }
+void lb_announce_show(FILE *out) { fputs("announce\n", out); }
 const char *lb_vrrp_summary(void) { return NULL; }
 int lb_vrrp_set_priority(const char *name, unsigned int prio)
 {

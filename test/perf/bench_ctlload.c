@@ -222,7 +222,7 @@ main(int argc, char **argv)
 	}
 	if (bench_setup(&env, &o, 1u << 20, argv[0]) != 0)
 		return 2;
-	lb_ports_poll_link();	/* link up, or VRRP goes to FAULT at its first look */
+	lb_ports_watch();	/* link up, or VRRP goes to FAULT at its first look */
 	if (add_control_config(&env.cfg) != 0 || bench_tables_reset(&env, 65536, &(uint64_t){ 0 }) ||
 	    lb_vrrp_init(&env.cfg) != 0 || (l.checks = bench_checks_start(NB_CHECKS)) == NULL) {
 		fprintf(stderr, "bench_ctlload: cannot set up the control-plane load\n");

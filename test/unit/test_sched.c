@@ -407,6 +407,46 @@ test_mh_distribution_and_stability(void)
 	svc_free(less);
 }
 
+/*
+ * Directors behind ECMP: the same real servers (and weights) listed in
+ * another order give the same table, so every director picks the same
+ * server for a client. Checked over the whole client space that lands in
+ * each slot of a small table, and over many clients with the default one.
+ */
+static void
+test_mh_order_independent(void)
+{
+	static const int32_t w[] = { 1, 2, 3, 1, 1, 5 };
+	static const int32_t wr[] = { 5, 1, 1, 3, 2, 1 };	/* w reversed */
+	static const uint32_t size[] = { 251, 0 };
+	uint32_t addrs[6], rev[6], s, c;
+	unsigned int i, k, differ;
+
+	for (i = 0; i < 6; i++) {
+		addrs[i] = IP4(10, 0, 1, 10) + (i * 37) % 17;
+		rev[5 - i] = addrs[i];
+	}
+	for (k = 0; k < RTE_DIM(size); k++) {
+		struct lb_service *a = svc_make("mh", 6, w, addrs, 0, size[k]);
+		struct lb_service *b = svc_make("mh", 6, wr, rev, 0, size[k]);
+
+		CU_ASSERT_EQUAL_FATAL(a->sched->init_service(a, NB_WORKERS), 0);
+		CU_ASSERT_EQUAL_FATAL(b->sched->init_service(b, NB_WORKERS), 0);
+		for (i = 0, s = 11, differ = 0; i < 200000; i++) {
+			int x, y;
+
+			c = lcg(&s);
+			x = pick_at(a, 0, c, VIP, 1, 0);
+			y = pick_at(b, 1, c, VIP, 1, 0);
+			CU_ASSERT_FATAL(x >= 0 && y >= 0);
+			differ += a->dests[x].addr != b->dests[y].addr;
+		}
+		CU_ASSERT_EQUAL(differ, 0);
+		svc_free(a);
+		svc_free(b);
+	}
+}
+
 static void
 test_mh_fallback_port_and_size(void)
 {
@@ -606,6 +646,7 @@ lb_test_register_sched(void)
 	CU_add_test(s, "mh hash is the kernel's", test_mh_hash_is_the_kernels);
 	CU_add_test(s, "mh distribution and removal", test_mh_distribution_and_stability);
 	CU_add_test(s, "mh fallback, port, table size", test_mh_fallback_port_and_size);
+	CU_add_test(s, "mh: same servers in another order, same table", test_mh_order_independent);
 	CU_add_test(s, "lblc keeps a server until overloaded",
 		    test_lblc_keeps_server_until_overloaded);
 	CU_add_test(s, "lblcr server sets", test_lblcr_server_sets);
