@@ -240,7 +240,8 @@ lb_conn_lookup_bulk(unsigned int worker, const struct lb_conn_key **keys, unsign
 
 		if (hits & (1ULL << i)) {
 			conns[i] = decode(data[i], &dirs[i]);
-			rte_prefetch0(conns[i]);
+			rte_prefetch0(conns[i]);	/* both lines: dest and svc are in the 2nd */
+			rte_prefetch0((const char *)conns[i] + RTE_CACHE_LINE_SIZE);
 			continue;
 		}
 		conns[i] = NULL;

@@ -17,8 +17,10 @@ lab_dplb_start main "${LAB_NS[lb]}" "$(lab_lb_interfaces 198.18.1.1/24)" || lab_
 OUT=$(lab_dplbctl help)
 lab_check_grep "help lists ipvsadm" "^ipvsadm " "$OUT"
 lab_check_grep "help lists show stats" "^show stats " "$OUT"
+NSHOW=$(grep -c '^show ' <<<"$OUT")
 OUT=$(lab_dplbctl help show)
-lab_check_eq "help show: only the show commands" "10" "$(grep -c '^show ' <<<"$OUT")"
+lab_check_eq "help show: the show commands help lists (at least 10)" \
+	"$NSHOW $((NSHOW >= 10))" "$(grep -c '^show ' <<<"$OUT") 1"
 lab_check_grep "... and nothing else" "^show" "$(head -n 1 <<<"$OUT")"
 OUT=$(lab_dplbctl frobnicate 2>&1); rc=$?
 lab_check_eq "an unknown command exits 1" 1 "$rc"
