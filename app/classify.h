@@ -23,6 +23,7 @@ struct lb_local {
 	unsigned int nb_addrs;
 	bool vip_reject;	/* answer VIP ports without a service (RST / ICMP) */
 	bool sloppy_tcp;	/* a TCP non-SYN (not RST) may open a connection */
+	bool keep_ttl;		/* decrement_ttl = false: forward with the TTL as it came */
 };
 
 enum lb_verdict {

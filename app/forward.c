@@ -384,7 +384,7 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		lb_fwd_drop(lc, m, rc == -EINVAL ? LB_DROP_ICMP_BAD : LB_DROP_NOT_LOCAL);
 		return;
 	}
-	if (unlikely(lb_rewrite_ttl_dec(m, info->l3_off) != 0)) {
+	if (!lb_local.keep_ttl && unlikely(lb_rewrite_ttl_dec(m, info->l3_off) != 0)) {
 		ttl_expired(lc, m, info);	/* an error about an error: none sent */
 		return;
 	}
@@ -461,7 +461,7 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		lb_fwd_drop(lc, m, LB_DROP_NOT_LOCAL);
 		return false;
 	}
-	if (unlikely(ip->time_to_live <= 1)) {	/* before it makes a connection */
+	if (unlikely(ip->time_to_live <= 1) && !lb_local.keep_ttl) {	/* before a connection */
 		ttl_expired(lc, m, info);
 		return false;
 	}
@@ -495,7 +495,8 @@ lb_fwd_conn_packet(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 	const uint8_t before = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	struct lb_counters *sc, *dc;
 
-	lb_rewrite_ttl_dec(m, info->l3_off);	/* >= 2: lb_forward_prepare checked */
+	if (likely(!lb_local.keep_ttl))
+		lb_rewrite_ttl_dec(m, info->l3_off);	/* >= 2: lb_forward_prepare checked */
 	lb_conn_seen(c, dir, flags, now);
 	if (unlikely(before == LB_TCP_SYN_RECV) && dir == LB_DIR_IN &&
 	    __atomic_load_n(&c->state, __ATOMIC_RELAXED) == LB_TCP_ESTABLISHED)

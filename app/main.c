@@ -95,6 +95,7 @@ services_init(const struct lb_config *cfg)
 {
 	lb_local.vip_reject = cfg->vip_reject;
 	lb_local.sloppy_tcp = cfg->sloppy_tcp;
+	lb_local.keep_ttl = !cfg->decrement_ttl;
 	lb_cli_set_config(&config);	/* ipvsadm edits the running config */
 	return lb_svc_apply(cfg, lb_nb_workers);
 }

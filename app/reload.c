@@ -162,6 +162,7 @@ swap_reloadable(struct lb_config *run, struct lb_config *n)
 	SWAP(run->udp_timeout, n->udp_timeout);
 	SWAP(run->vip_reject, n->vip_reject);
 	SWAP(run->sloppy_tcp, n->sloppy_tcp);
+	SWAP(run->decrement_ttl, n->decrement_ttl);
 }
 
 static int
@@ -197,6 +198,7 @@ reload_into(FILE *out)
 	reload_vrrp(running, n, out);
 	lb_local.vip_reject = running->vip_reject;
 	lb_local.sloppy_tcp = running->sloppy_tcp;
+	lb_local.keep_ttl = !running->decrement_ttl;
 	lb_conn_set_timeouts(running);
 	rc = lb_health_monitor_reload(lb_health_now_us());
 	if (rc != 0)

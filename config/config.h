@@ -380,6 +380,8 @@ struct lb_config {
 	unsigned int tcpfin_timeout;	/* FIN_WAIT (--set tcpfin) */
 	unsigned int udp_timeout;	/* UDP (--set udp) */
 	bool vip_reject;		/* VIP port with no service: RST / ICMP (else drop) */
+	bool decrement_ttl;		/* forwarded packets lose one TTL (default; false:
+					 * passed on with the TTL they came with) */
 	bool sloppy_tcp;		/* any TCP packet but RST may open a connection (LVS's
 					 * sloppy_tcp): flows ECMP moves here mid-stream go on */
 	struct lb_cfg_service *services; /* nb_services entries, owned */

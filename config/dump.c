@@ -470,6 +470,7 @@ lb_config_dump(const struct lb_config *cfg, FILE *out)
 		cfg->tcp_timeout, cfg->tcpfin_timeout, cfg->udp_timeout);
 	fprintf(out, "vip_unknown_port = \"%s\";\n", cfg->vip_reject ? "reject" : "drop");
 	fprintf(out, "sloppy_tcp = %s;\n", cfg->sloppy_tcp ? "true" : "false");
+	fprintf(out, "decrement_ttl = %s;\n", cfg->decrement_ttl ? "true" : "false");
 	fputs("virtual_servers = (\n", out);
 	for (i = 0; i < cfg->nb_services; i++)
 		dump_service(cfg, &cfg->services[i], out, i + 1 == cfg->nb_services);

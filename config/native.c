@@ -21,7 +21,7 @@
 static const char *const top_keys[] = { "eal", "workers", "idle_sleep_us", "mbufs_per_port",
 	"rx_desc", "tx_desc", "neigh_timeout", "interfaces", "cli", "connections",
 	"virtual_servers", "vip_unknown_port", "vrrp_instances", "vrrp_scripts", "vrrp_sync_groups", "vrrp_notify_fifo", "router_id", "sync_daemon",
-	"metrics", "sloppy_tcp", "announce", NULL };
+	"metrics", "sloppy_tcp", "announce", "decrement_ttl", NULL };
 static const char *const eal_keys[] = { "lcores", "memory", "hugepages",
 	"file_prefix", "log_level", "args", NULL };
 static const char *const cli_keys[] = { "listen", "password_hash", NULL };
@@ -261,6 +261,7 @@ parse_root(struct parse_ctx *ctx, const config_setting_t *root)
 	lb_cfg_parse_services(ctx, root);
 	parse_vip_unknown_port(ctx, root);
 	lb_cfg_get_bool(ctx, root, "", "sloppy_tcp", &cfg->sloppy_tcp);
+	lb_cfg_get_bool(ctx, root, "", "decrement_ttl", &cfg->decrement_ttl);
 	lb_cfg_parse_vrrp_scripts(ctx, root);
 	lb_cfg_parse_vrrp(ctx, root);
 	lb_cfg_parse_vrrp_syncs(ctx, root);
@@ -290,6 +291,7 @@ lb_config_defaults(struct lb_config *cfg)
 	cfg->tcpfin_timeout = 120;
 	cfg->udp_timeout = 300;
 	cfg->vip_reject = true;
+	cfg->decrement_ttl = true;	/* as the LVS director's kernel ("ipvs: Decrement ttl") */
 	cfg->eal.huge = LB_HUGE_AUTO;
 	strcpy(cfg->eal.file_prefix, "dplb");
 	strcpy(cfg->cli.listen_addr, "127.0.0.1");

@@ -149,8 +149,11 @@ dplb_body() {
 		rs+="${rs:+,}
 		{ address = \"198.19.0.$i\"; port = $VPORT; forward = \"nat\"; }"
 	done
+	# decrement_ttl = false: the reflector sends every frame back, so a
+	# forwarder taking one off the TTL would age the loop out in 64 passes
 	cat <<EOF
 neigh_timeout = 3600;
+decrement_ttl = false;
 connections = { max = 65536; };
 interfaces = ( { name = "p0"; device = "$(dut_vdev "$1")";
 	addresses = [ "198.19.0.1/24" ]; gateway = "198.19.0.254"; exception = false; } );
