@@ -30,7 +30,7 @@ lb_fwd_send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be
 		lb_fwd_drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
 	}
-	if (unlikely(lb_neigh_lookup(nexthop, &mac, NULL) != 0)) {
+	if (unlikely(lb_neigh_lookup_cached(&lc->neigh, nexthop, &mac) != 0)) {
 		lb_resolve_request(lc, port_id, nexthop, now);
 		if (!lb_park(lc, m, port_id, nexthop))	/* held until ARP answers */
 			lb_fwd_drop(lc, m, LB_DROP_NEIGH_MISS);

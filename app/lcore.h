@@ -11,6 +11,7 @@
 #include "app/classify.h"
 #include "app/stats.h"
 #include "config/config.h"
+#include "pmd-glue/neigh.h"
 
 #define LB_BURST 32
 #define LB_RING_SIZE 1024
@@ -45,6 +46,7 @@ struct lb_lcore {
 	uint64_t last_miss_tsc;
 	uint64_t icmp_window_tsc;	/* ICMP errors sent in the second from then */
 	uint32_t icmp_sent;
+	struct lb_neigh_cache neigh;	/* next hops' MACs, in front of the table */
 	uint32_t cache_flush_seen;	/* last lb_mempool_flush_gen honoured */
 	bool rx_dry;			/* the last empty poll found the pool dry */
 	struct lb_lcore_stats stats;	/* read by control for `show stats` */

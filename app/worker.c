@@ -194,6 +194,12 @@ lb_worker_main(void *arg)
 			lc->stats.busy_cycles += rte_rdtsc() - t0;
 			lc->stats.busy_polls++;
 		}
+		/* what this poll forwarded goes out now, not after DRAIN_US: a
+		 * partial burst waiting in the TX buffer only adds latency */
+		if (got != 0) {
+			drain_tx(lc);
+			prev_tsc = cur_tsc;
+		}
 		if (unlikely(lc->cache_flush_seen != lb_mempool_flush_gen)) {
 			lc->cache_flush_seen = lb_mempool_flush_gen;
 			flush_caches(lc);

@@ -28,6 +28,17 @@ struct neigh_entry {
 	bool probing;			/* control only */
 };
 
+uint32_t lb_neigh_gen = 1;
+
+/* A known entry changed or went: every worker's cache entry is stale. */
+static void
+bump_gen(void)
+{
+	__atomic_fetch_add(&lb_neigh_gen, 1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&lb_neigh_gen, __ATOMIC_RELAXED) == 0)
+		__atomic_store_n(&lb_neigh_gen, 1, __ATOMIC_RELEASE);	/* 0 means empty */
+}
+
 static struct rte_hash *table;
 static struct neigh_entry *entries;
 static unsigned int timeout_s;
@@ -116,6 +127,7 @@ lb_neigh_update(uint16_t port_id, rte_be32_t ip, const struct rte_ether_addr *ma
 			    lb_ipv4_str(rte_be_to_cpu_32(ip), ipb, sizeof(ipb)), macb, port_id);
 			e->port_id = port_id;
 			__atomic_store_n(&e->mac_word, mac_pack(mac), __ATOMIC_RELEASE);
+			bump_gen();
 		}
 	}
 	e->confirmed_tsc = rte_get_tsc_cycles();
@@ -165,6 +177,7 @@ lb_neigh_age(uint64_t now, void (*probe)(uint16_t port_id, rte_be32_t ip))
 			LOG(INFO, "%s expired (no ARP answer)",
 			    lb_ipv4_str(rte_be_to_cpu_32(ip), ipb, sizeof(ipb)));
 			rte_hash_del_key(table, &ip);
+			bump_gen();
 		} else if (age >= timeout_s && probe != NULL) {
 			e->probing = true;
 			probe(e->port_id, ip);

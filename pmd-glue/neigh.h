@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_rcu_qsbr.h>
@@ -38,6 +39,48 @@ int lb_neigh_update(uint16_t port_id, rte_be32_t ip, const struct rte_ether_addr
  * Find ip's MAC and port. Lock-free; any lcore. Returns 0 or -ENOENT.
  */
 int lb_neigh_lookup(rte_be32_t ip, struct rte_ether_addr *mac, uint16_t *port_id);
+
+/*
+ * A worker's own small cache in front of the table: the next hops it sends
+ * to most, direct-mapped by address. An entry is good while the table's
+ * generation (bumped whenever a known MAC changes or an entry goes) is the
+ * one it was filled under, so a hit costs one shared read-mostly load.
+ */
+#define LB_NEIGH_CACHE_SIZE 64	/* power of two */
+
+struct lb_neigh_cache {
+	struct {
+		rte_be32_t ip;
+		uint32_t gen;		/* 0: empty (the table's starts at 1) */
+		uint64_t mac_word;	/* 6 MAC bytes, packed */
+	} e[LB_NEIGH_CACHE_SIZE];
+};
+
+extern uint32_t lb_neigh_gen;	/* atomics; written by the control lcore */
+
+/*
+ * lb_neigh_lookup through cache c (the calling lcore's own): ip's MAC into
+ * *mac. Returns 0 or -ENOENT (misses are not cached). Lock-free.
+ */
+static inline int
+lb_neigh_lookup_cached(struct lb_neigh_cache *c, rte_be32_t ip, struct rte_ether_addr *mac)
+{
+	const uint32_t h = rte_be_to_cpu_32(ip);
+	const uint32_t gen = __atomic_load_n(&lb_neigh_gen, __ATOMIC_ACQUIRE);
+	__typeof__(&c->e[0]) e = &c->e[(h ^ (h >> 8)) & (LB_NEIGH_CACHE_SIZE - 1)];
+
+	if (likely(e->ip == ip && e->gen == gen)) {
+		memcpy(mac->addr_bytes, &e->mac_word, RTE_ETHER_ADDR_LEN);
+		return 0;
+	}
+	if (lb_neigh_lookup(ip, mac, NULL) != 0)
+		return -ENOENT;
+	e->ip = ip;
+	e->gen = gen;
+	e->mac_word = 0;
+	memcpy(&e->mac_word, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
 
 /*
  * Age the table at TSC time now: entries not confirmed for the timeout are
