@@ -418,7 +418,7 @@ unsigned int
 lb_health_set_poll(struct lb_health_set *set, uint64_t now, lb_health_event_cb cb, void *arg)
 {
 	struct epoll_event evs[256];
-	unsigned int i, events = 0;
+	unsigned int i, j, events = 0;
 	int n, k;
 
 	/* bounded: at most 4 rounds of socket events per call */
@@ -432,13 +432,24 @@ lb_health_set_poll(struct lb_health_set *set, uint64_t now, lb_health_event_cb c
 	if (now < set->next_scan)
 		return events;
 	set->next_scan = now + LB_HEALTH_SCAN_US;
-	for (i = 0; i < set->n; i++) {
+	if (set->scan_from >= set->n)
+		set->scan_from = 0;
+	for (k = 0, j = 0; j < set->n; j++) {
+		i = (set->scan_from + j) % set->n;
 		struct lb_health_probe *p = set->probes[i];
 
-		/* a script has no socket: look for its exit on every scan */
-		if (p->stage == STAGE_IDLE ? lb_health_checker_due(&p->chk, now) :
-		    now >= p->chk.deadline || p->kind == LB_HEALTH_PROBE_MISC)
-			events += step(p, now, cb, arg);
+		if (p->stage == STAGE_IDLE) {
+			if (!lb_health_checker_due(&p->chk, now))
+				continue;
+			if (k++ == LB_HEALTH_STARTS_PER_POLL) {
+				set->scan_from = i;	/* the rest on the next call */
+				set->next_scan = now;
+				break;
+			}
+		} else if (now < p->chk.deadline && p->kind != LB_HEALTH_PROBE_MISC) {
+			continue;	/* a script has no socket: its exit is looked for each scan */
+		}
+		events += step(p, now, cb, arg);
 	}
 	return events;
 }

@@ -107,6 +107,13 @@ unsigned int lb_health_poll(struct lb_health_probe **probes, unsigned int n, uin
 
 /* Starts and deadlines are looked at this often by lb_health_set_poll(). */
 #define LB_HEALTH_SCAN_US	10000
+/*
+ * Attempts one call of lb_health_set_poll starts at most: each costs a few
+ * syscalls, and a thousand due at once (a config load, a pause) must not
+ * stall the control lcore (VRRP adverts every 10 ms) for tens of ms. The
+ * rest start on the next call, from where this one stopped.
+ */
+#define LB_HEALTH_STARTS_PER_POLL 64
 
 /* Probes driven by one epoll set. */
 struct lb_health_set {
@@ -114,6 +121,7 @@ struct lb_health_set {
 	struct lb_health_probe **probes;
 	unsigned int n;
 	uint64_t next_scan;
+	unsigned int scan_from;		/* where the next scan starts (fair to all) */
 };
 
 /*

@@ -12,6 +12,8 @@
 # mbufs in use are back where they started and dplb's memory is stable.
 # Not part of `make test` (too long): `make soak`, or
 #   SOAK_MINUTES=2 bash test/lab/soak.sh build      (root)
+# SOAK_SYN_PROXY=1 puts the service behind the SYN proxy (every connection
+# a cookie handshake and a translated stream).
 . "$(dirname "$0")/lib.sh"
 lab_init "${1:-}"
 
@@ -24,6 +26,7 @@ conf() {	# RS3_WEIGHT
 	echo "$(lab_lb_interfaces 198.18.1.1/24 198.18.2.1/24)
 virtual_servers = ( {
 	address = \"$VIP\"; port = 80; scheduler = \"wlc\";
+	$([ "${SOAK_SYN_PROXY:-0}" = 1 ] && echo "syn_proxy = true;")
 	delay_loop = 1; connect_timeout = 1; retry = 0;
 	real_servers = ( $(rs 198.18.2.11 1), $(rs 198.18.2.12 1), $(rs 198.18.2.13 "$1") );
 } );"
