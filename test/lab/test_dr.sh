@@ -92,7 +92,15 @@ lab_check_ge "LB link: the client's packets to the VIP arrive at dplb" $((N * 4)
 lab_check_eq "LB link: dplb sends each of them on to a real server's MAC" "$ARRIVE" "$LEAVE"
 lab_check_eq "LB link: no packet with tcp.srcport == 80 (replies go direct)" 0 "$REPLIES"
 [ "$REPLIES" = 0 ] || lab_tshark "$PC_LB" -Y "tcp.srcport == 80" | head -n 5
-lab_check_eq "LB link: no bad IP/TCP checksum (tshark validation)" 0 "$(lab_bad_checksums "$PC_LB")"
+# dplb breaks no checksum: every frame it sends with a bad one came to it so
+# (CI once saw the client's kernel send one bad TCP checksum, which DR, not
+# touching TCP, passes on as it is)
+BADF='(ip.checksum.status == "Bad" || tcp.checksum.status == "Bad")'
+BAD_IN=$(lab_tshark "$PC_LB" -Y "$BADF && eth.dst == $DPLB_MAC" | wc -l)
+BAD_OUT=$(lab_tshark "$PC_LB" -Y "$BADF && eth.src == $DPLB_MAC" | wc -l)
+lab_check_eq "LB link: no bad IP/TCP checksum leaves dplb but those that came so (tshark)" \
+	"$BAD_IN" "$BAD_OUT"
+[ "$BAD_IN" = 0 ] || echo "    note: $BAD_IN frame(s) came to dplb with a bad checksum"
 
 # The client: replies come from the VIP, with valid checksums, sent by the
 # real servers' MACs.
@@ -119,8 +127,8 @@ fi
 GOODF="ip.dst == $VIP && tcp.dstport == 80 && eth.src == $DPLB_MAC &&
 	ip.checksum.status == \"Good\" && tcp.checksum.status == \"Good\""
 GOODRS=$(rs_tshark -Y "$GOODF" | wc -l)
-lab_check_eq "real servers: all forwarded packets have good IP and TCP checksums" \
-	"$(grep -c . <<<"$GOT")" "$GOODRS"
+lab_check_eq "real servers: all forwarded packets have good IP and TCP checksums (but any that came bad)" \
+	"$(( $(grep -c . <<<"$GOT") - BAD_IN ))" "$GOODRS"
 
 lab_dplb_stop main
 lab_finish
