@@ -62,7 +62,8 @@ icmp_error_allowed(struct lb_lcore *lc, uint64_t now)
  * the VIP, one towards a client from the box's address. Consumes m.
  */
 static void
-ttl_expired(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info)
+ttl_expired(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
+	    uint64_t now)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
@@ -70,7 +71,7 @@ ttl_expired(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 	struct rte_mbuf *err = NULL;
 	rte_be32_t src;
 
-	if (p != NULL && icmp_error_allowed(lc, rte_rdtsc())) {
+	if (p != NULL && icmp_error_allowed(lc, now)) {
 		src = lb_svc_is_vip(lb_svc_snapshot_get(), ip->dst_addr) ? ip->dst_addr :
 			lb_route_source(m->port, ip->src_addr);
 		err = lb_icmp_error(p->pool, m, info->l3_off, src, 11, 0, 0);	/* TTL exceeded */
@@ -385,7 +386,7 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		return;
 	}
 	if (!lb_local.keep_ttl && unlikely(lb_rewrite_ttl_dec(m, info->l3_off) != 0)) {
-		ttl_expired(lc, m, info);	/* an error about an error: none sent */
+		ttl_expired(lc, m, info, now);	/* an error about an error: none sent */
 		return;
 	}
 	/* the quoted packet went the other way: its reverse is our key */
@@ -462,7 +463,7 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		return false;
 	}
 	if (unlikely(ip->time_to_live <= 1) && !lb_local.keep_ttl) {	/* before a connection */
-		ttl_expired(lc, m, info);
+		ttl_expired(lc, m, info, now);
 		return false;
 	}
 	memset(&p->key, 0, sizeof(p->key));
