@@ -5,43 +5,61 @@
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
-#include <rte_mempool.h>
 #include <rte_prefetch.h>
 #include <rte_tcp.h>
 #include <netinet/in.h>
 
 #include "app/conn.h"
+#include "app/conn_index.h"
 #include "app/synproxy.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_conn_logtype, conn, INFO);
 #define LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, lb_conn_logtype, "conn: " fmt "\n", ##__VA_ARGS__)
 
-#define OUT_TAG ((uintptr_t)1)	/* marks the reply-direction key's data */
+#define RETIRE_BATCHES 64	/* RCU tokens waited on at once per table */
+#define MAX_TIMEOUT_S (30u * 86400)	/* timeouts are clamped to 30 days */
 
+/*
+ * One worker's table. The first line is read by every worker; the rest is
+ * the owner's alone.
+ */
 struct conn_table {
-	struct rte_hash *hash;
-	struct rte_mempool *pool;
-	struct lb_conn **live;		/* owner only: every entry, densely, for expiry */
-	uint32_t cursor;		/* owner only: next index of live[] to check */
-	uint32_t evict_cursor;		/* owner only: where lb_conn_make_room looks next */
-	uint32_t max;			/* entries allowed (the pool has headroom past it) */
-	uint32_t scan_cursor;		/* owner only: next index for lb_conn_scan */
-	uint32_t count;			/* entries in live[]; written by owner, read by all */
+	struct lb_conn_index index;
+	uint32_t first;			/* its entries: lb_conn_base[first, first + cap) */
+	uint32_t cap;			/* entries (max and headroom for the RCU wait) */
+	uint32_t max;			/* connections allowed */
+	uint32_t count;			/* connections; written by owner, read by all */
+	/* owner only from here */
+	uint64_t *used __rte_cache_aligned;	/* a bit per entry in use, for the scans */
+	uint32_t *ring;			/* free entries (ids), cap of them */
+	uint32_t head;			/* next to hand out */
+	uint32_t avail;			/* free and past the RCU wait, from head on */
+	uint32_t pending;		/* freed after those, not yet past it */
+	uint32_t open;			/* of pending: freed since the last token */
+	struct {
+		uint64_t token;		/* rte_rcu_qsbr_start() when closed */
+		uint32_t n;		/* entries freed before it */
+	} batch[RETIRE_BATCHES];
+	uint32_t batch_head, nb_batches;
+	uint32_t cursor;		/* next entry lb_conn_expire checks */
+	uint32_t evict_cursor;		/* where lb_conn_make_room looks next */
+	uint32_t scan_cursor;		/* next entry for lb_conn_scan */
 } __rte_cache_aligned;
 
 static struct conn_table tables[LB_MAX_WORKERS];
 static uint32_t fnat_cursor[LB_MAX_WORKERS][RTE_CACHE_LINE_SIZE / sizeof(uint32_t)];
 static unsigned int nb_tables;
 static struct lb_conn_timeouts timeouts;
-static uint64_t tsc_hz;
-static struct rte_rcu_qsbr *conn_rcu;	/* the workers' QSBR variable, for lb_conn_walk */
+static uint32_t tick_hz;		/* connection-clock ticks a second */
+static struct rte_rcu_qsbr *conn_rcu;	/* the workers' QSBR variable */
 static int walker_id = -1;		/* lb_conn_walk's registered RCU thread id */
+struct lb_conn *lb_conn_base;
+struct lb_conn_ext *lb_conn_ext_base;
+unsigned int lb_conn_tick_shift;
 void (*lb_conn_removed_hook)(const struct lb_conn *c);
 
 /*
@@ -114,12 +132,25 @@ lb_tcp_next_state(enum lb_tcp_state cur, enum lb_dir dir, uint8_t flags)
 	return (enum lb_tcp_state)tcp_states[dir][ev][cur];
 }
 
-/* RCU reclaim callback: the client-direction key owns the connection. */
-static void
-free_conn(void *pool, void *key_data)
+
+static inline uint32_t
+conn_id(const struct lb_conn *c)
 {
-	if (((uintptr_t)key_data & OUT_TAG) == 0)
-		rte_mempool_put(pool, key_data);
+	return (uint32_t)(c - lb_conn_base);
+}
+
+/* Seconds as connection-clock ticks (timeouts over 30 days are clamped). */
+static inline uint32_t
+secs(uint32_t s)
+{
+	return RTE_MIN(s, MAX_TIMEOUT_S) * tick_hz;
+}
+
+/* Has the connection clock passed t? */
+static inline bool
+ticks_passed(uint32_t now, uint32_t t)
+{
+	return (int32_t)(now - t) >= 0;
 }
 
 int
@@ -133,52 +164,50 @@ lb_conn_init(unsigned int nb_workers, unsigned int max_conns,
 		[LB_TCP_LISTEN] = 120, [LB_TCP_SYNACK] = 120,
 	};
 	unsigned int per = (max_conns + nb_workers - 1) / nb_workers, w;
+	const int socket = (int)rte_socket_id();
+	uint64_t hz = rte_get_tsc_hz(), total;
+	uint32_t cap, i;
 
 	memcpy(timeouts.tcp, tcp_defaults, sizeof(tcp_defaults));
 	lb_conn_set_timeouts(cfg);
-	tsc_hz = rte_get_tsc_hz();
+	for (lb_conn_tick_shift = 0; (hz >> (lb_conn_tick_shift + 1)) >= 256; lb_conn_tick_shift++)
+		;
+	tick_hz = (uint32_t)(hz >> lb_conn_tick_shift);
 	conn_rcu = rcu;
 	if (per < 64)
 		per = 64;
+	/* headroom past max: removed entries wait out an RCU grace period */
+	cap = per + per / 32 + 1024;
+	total = (uint64_t)cap * nb_workers;
+	if (nb_workers == 0 || nb_workers > LB_MAX_WORKERS || total >= LB_REF_OUT - 1) {
+		LOG(ERR, "%u connections on %u workers: too many", max_conns, nb_workers);
+		return -EINVAL;
+	}
+	lb_conn_base = rte_zmalloc_socket("lb_conns", total * sizeof(struct lb_conn),
+					  RTE_CACHE_LINE_SIZE, socket);
+	lb_conn_ext_base = rte_zmalloc_socket("lb_conn_ext", total * sizeof(struct lb_conn_ext),
+					      RTE_CACHE_LINE_SIZE, socket);
 	for (w = 0; w < nb_workers; w++) {
-		char name[RTE_HASH_NAMESIZE];
-		struct rte_hash_parameters p = {
-			.name = name,
-			/* two keys per NAT connection, and room: a cuckoo table
-			 * that is full at the maximum refuses inserts early */
-			.entries = per * 2 + per / 2,
-			.key_len = sizeof(struct lb_conn_key),
-			.hash_func = rte_hash_crc,
-			.socket_id = (int)rte_socket_id(),
-			.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
-		};
-		struct rte_hash_rcu_config rc = {
-			.v = rcu, .mode = RTE_HASH_QSBR_MODE_DQ,
-			.free_key_data_func = free_conn,
-		};
+		struct conn_table *t = &tables[w];
 
-		snprintf(name, sizeof(name), "lb_conn_%u", w);
-		tables[w].hash = rte_hash_create(&p);
-		snprintf(name, sizeof(name), "lb_connp_%u", w);
-		/* headroom past max: evicted entries wait out an RCU grace period */
-		tables[w].max = per;
-		tables[w].pool = rte_mempool_create(name, per + per / 16 + 512,
-						    sizeof(struct lb_conn), 256, 0,
-						    NULL, NULL, NULL, NULL, p.socket_id, 0);
-		tables[w].live = rte_zmalloc_socket("lb_conn_live", sizeof(struct lb_conn *) * per,
-						    RTE_CACHE_LINE_SIZE, p.socket_id);
 		nb_tables = w + 1;
-		if (tables[w].hash == NULL || tables[w].pool == NULL || tables[w].live == NULL) {
-			LOG(ERR, "cannot allocate a table of %u connections for worker %u: %s "
-			    "(lower connections.max or give EAL more memory)", per, w,
-			    rte_strerror(rte_errno));
+		t->first = cap * w;
+		t->cap = cap;
+		t->max = per;
+		t->avail = cap;
+		t->used = rte_zmalloc_socket("lb_conn_used", (cap + 63) / 64 * sizeof(uint64_t),
+					     RTE_CACHE_LINE_SIZE, socket);
+		t->ring = rte_malloc_socket("lb_conn_free", (size_t)cap * sizeof(uint32_t),
+					    RTE_CACHE_LINE_SIZE, socket);
+		/* two keys per NAT connection */
+		if (lb_conn_base == NULL || lb_conn_ext_base == NULL || t->used == NULL ||
+		    t->ring == NULL || lb_conn_index_init(&t->index, per * 2, socket) != 0) {
+			LOG(ERR, "cannot allocate a table of %u connections for worker %u "
+			    "(lower connections.max or give EAL more memory)", per, w);
 			return -ENOMEM;
 		}
-		rc.key_data_ptr = tables[w].pool;
-		if (rcu != NULL && rte_hash_rcu_qsbr_add(tables[w].hash, &rc) != 0) {
-			LOG(ERR, "cannot attach RCU to connection table %u", w);
-			return -ENOMEM;
-		}
+		for (i = 0; i < cap; i++)
+			t->ring[i] = t->first + i;
 	}
 	LOG(INFO, "%u connection(s) per worker, %zu bytes each", per, lb_conn_bytes_per_conn());
 	return 0;
@@ -194,32 +223,37 @@ lb_conn_term(void)
 	walker_id = -1;
 	conn_rcu = NULL;
 	for (w = 0; w < nb_tables; w++) {
-		rte_hash_free(tables[w].hash);
-		rte_mempool_free(tables[w].pool);
-		rte_free(tables[w].live);
+		lb_conn_index_free(&tables[w].index);
+		rte_free(tables[w].used);
+		rte_free(tables[w].ring);
 		memset(&tables[w], 0, sizeof(tables[w]));
 	}
+	rte_free(lb_conn_base);
+	rte_free(lb_conn_ext_base);
+	lb_conn_base = NULL;
+	lb_conn_ext_base = NULL;
 	nb_tables = 0;
 }
 
-static struct lb_conn *
-decode(void *data, enum lb_dir *dir)
+/* The connection and direction of index reference ref (non-zero). */
+static inline struct lb_conn *
+decode(uint32_t ref, enum lb_dir *dir)
 {
-	*dir = ((uintptr_t)data & OUT_TAG) ? LB_DIR_OUT : LB_DIR_IN;
-	return (struct lb_conn *)((uintptr_t)data & ~OUT_TAG);
+	*dir = (ref & LB_REF_OUT) ? LB_DIR_OUT : LB_DIR_IN;
+	return lb_conn_of_ref(ref);
 }
 
 struct lb_conn *
 lb_conn_lookup(unsigned int worker, const struct lb_conn_key *key, enum lb_dir *dir)
 {
-	void *data;
+	uint32_t ref;
 	unsigned int w;
 
-	if (worker < nb_tables && rte_hash_lookup_data(tables[worker].hash, key, &data) >= 0)
-		return decode(data, dir);
+	if (worker < nb_tables && (ref = lb_conn_index_find(&tables[worker].index, key)) != 0)
+		return decode(ref, dir);
 	for (w = 0; w < nb_tables; w++)
-		if (w != worker && rte_hash_lookup_data(tables[w].hash, key, &data) >= 0)
-			return decode(data, dir);
+		if (w != worker && (ref = lb_conn_index_find(&tables[w].index, key)) != 0)
+			return decode(ref, dir);
 	return NULL;
 }
 
@@ -227,29 +261,28 @@ void
 lb_conn_lookup_bulk(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
 		    struct lb_conn **conns, enum lb_dir *dirs)
 {
-	void *data[RTE_HASH_LOOKUP_BULK_MAX];
-	uint64_t hits = 0;
+	uint32_t refs[64];
 	unsigned int i, w;
 
-	if (worker < nb_tables && n > 0 &&
-	    rte_hash_lookup_bulk_data(tables[worker].hash, (const void **)keys, n, &hits,
-				      data) < 0)
-		hits = 0;
+	n = RTE_MIN(n, 64u);
+	if (worker < nb_tables)
+		lb_conn_index_find_bulk(&tables[worker].index, keys, n, refs);
+	else
+		memset(refs, 0, sizeof(refs));
 	for (i = 0; i < n; i++) {
-		void *d;
-
-		if (hits & (1ULL << i)) {
-			conns[i] = decode(data[i], &dirs[i]);
-			rte_prefetch0(conns[i]);	/* both lines: dest and svc are in the 2nd */
-			rte_prefetch0((const char *)conns[i] + RTE_CACHE_LINE_SIZE);
+		conns[i] = NULL;
+		if (refs[i] != 0) {
+			conns[i] = decode(refs[i], &dirs[i]);
 			continue;
 		}
-		conns[i] = NULL;
-		for (w = 0; w < nb_tables; w++)
-			if (w != worker && rte_hash_lookup_data(tables[w].hash, keys[i], &d) >= 0) {
-				conns[i] = decode(d, &dirs[i]);
+		for (w = 0; w < nb_tables; w++) {
+			uint32_t ref;
+
+			if (w != worker && (ref = lb_conn_index_find(&tables[w].index, keys[i])) != 0) {
+				conns[i] = decode(ref, &dirs[i]);
 				break;
 			}
+		}
 	}
 }
 
@@ -265,46 +298,159 @@ update_overload(const struct lb_conn *c)
 	lb_dest_update_overload(&d);
 }
 
-/* Put c in the owner's dense list (expiry scans it). Owner only. */
-static void
-track(struct conn_table *t, struct lb_conn *c)
+/* Position i + k of the free ring (i < cap, k <= cap): no division. */
+static inline uint32_t
+ring_at(const struct conn_table *t, uint32_t i, uint32_t k)
 {
-	c->slot = t->count;
-	__atomic_store_n(&t->live[t->count], c, __ATOMIC_RELAXED);
-	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELEASE);	/* lb_conn_walk */
+	i += k;
+	return i >= t->cap ? i - t->cap : i;
 }
 
-/* Take c out of the dense list: the last entry fills its place. Owner only. */
+/* Take an RCU token for the entries freed since the last. Owner only. */
 static void
-untrack(struct conn_table *t, struct lb_conn *c)
+retire_close(struct conn_table *t)
 {
-	struct lb_conn *last = t->live[t->count - 1];
+	uint64_t token;
+	uint32_t last;
 
-	__atomic_store_n(&t->live[c->slot], last, __ATOMIC_RELAXED);
-	last->slot = c->slot;
-	__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
+	if (t->open == 0)
+		return;
+	token = rte_rcu_qsbr_start(conn_rcu);
+	if (t->nb_batches == RETIRE_BATCHES) {
+		/* no room: the newest batch waits for the newer token too */
+		last = (t->batch_head + t->nb_batches - 1) & (RETIRE_BATCHES - 1);
+		t->batch[last].token = token;
+		t->batch[last].n += t->open;
+	} else {
+		last = (t->batch_head + t->nb_batches++) & (RETIRE_BATCHES - 1);
+		t->batch[last].token = token;
+		t->batch[last].n = t->open;
+	}
+	t->open = 0;
 }
 
-/* A zeroed entry from worker's pool, bound to real server d of svc. */
+/* Make the entries of every batch whose grace period is over free. Owner only. */
+static void
+retire_reclaim(struct conn_table *t)
+{
+	while (t->nb_batches > 0 &&
+	       rte_rcu_qsbr_check(conn_rcu, t->batch[t->batch_head].token, false) == 1) {
+		t->avail += t->batch[t->batch_head].n;
+		t->pending -= t->batch[t->batch_head].n;
+		t->batch_head = (t->batch_head + 1) & (RETIRE_BATCHES - 1);
+		t->nb_batches--;
+	}
+}
+
+/* A free entry's id, or UINT32_MAX. Owner only. */
+static uint32_t
+id_alloc(struct conn_table *t)
+{
+	uint32_t id;
+
+	if (t->avail == 0 && conn_rcu != NULL) {
+		retire_close(t);
+		retire_reclaim(t);
+	}
+	if (t->avail == 0)
+		return UINT32_MAX;
+	id = t->ring[t->head];
+	t->head = ring_at(t, t->head, 1);
+	t->avail--;
+	return id;
+}
+
+/* Give entry id back; reused once no reader can hold it. Owner only. */
+static void
+id_free(struct conn_table *t, uint32_t id)
+{
+	t->ring[ring_at(t, t->head, t->avail + t->pending)] = id;
+	if (conn_rcu == NULL) {
+		t->avail++;
+		return;
+	}
+	t->pending++;
+	t->open++;
+}
+
+static inline bool
+is_used(const struct conn_table *t, uint32_t i)
+{
+	return (t->used[i >> 6] >> (i & 63)) & 1;
+}
+
+/*
+ * The next entry in use at or after *i (wrapping at cap), looking at no
+ * more than *words 64-entry words in all (counted down): its index, or
+ * UINT32_MAX.
+ */
+static uint32_t
+next_used(const struct conn_table *t, uint32_t *i, unsigned int *words)
+{
+	while (*words > 0) {
+		uint64_t bits;
+
+		if (*i >= t->cap)
+			*i = 0;
+		bits = t->used[*i >> 6] >> (*i & 63);
+		if (bits != 0) {
+			*i += (uint32_t)__builtin_ctzll(bits);
+			if (*i < t->cap)
+				return (*i)++;
+		}
+		*i = (*i | 63) + 1;
+		(*words)--;
+	}
+	return UINT32_MAX;
+}
+
+/* A zeroed entry of worker's table, bound to real server d of svc. */
 static struct lb_conn *
 conn_alloc(struct conn_table *t, unsigned int worker, const struct lb_service *svc,
-	   const struct lb_dest *d)
+	   const struct lb_dest *d, uint64_t now)
 {
 	struct lb_conn *c;
+	uint32_t id;
 
-	if (t->count >= t->max || rte_mempool_get(t->pool, (void **)&c) != 0)
+	if (t->count >= t->max || (id = id_alloc(t)) == UINT32_MAX)
 		return NULL;
+	c = &lb_conn_base[id];
 	memset(c, 0, sizeof(*c));
-	c->daddr = d->addr;
-	c->dport = d->port;
-	c->fwd = d->fwd;
-	c->out_port = d->port_id;
+	memset(&lb_conn_ext_base[id], 0, sizeof(struct lb_conn_ext));
+	c->out.saddr = d->addr;
+	c->out.sport = d->port;
+	c->fwd = (uint8_t)d->fwd;
+	c->out_port = (uint8_t)d->port_id;
 	c->nexthop = d->fwd == LB_FWD_DR ? d->addr : d->nexthop;
 	c->owner = (uint8_t)worker;
-	c->created_tsc = rte_rdtsc();
+	c->sync_state = LB_SYNC_NEVER;
 	c->dest = d->state;
 	c->svc = svc->state;
+	lb_conn_ext_base[id].sync_time = lb_conn_ticks(now);
 	return c;
+}
+
+/* c, filled in and indexed, is in the table. Owner only. */
+static void
+publish(struct conn_table *t, struct lb_conn *c)
+{
+	uint32_t i = conn_id(c) - t->first;
+
+	t->used[i >> 6] |= UINT64_C(1) << (i & 63);
+	__atomic_store_n(&c->live, true, __ATOMIC_RELEASE);	/* lb_conn_walk */
+	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
+}
+
+/* c, out of the index, leaves the table; its entry is reused after QSBR. */
+static void
+unpublish(struct conn_table *t, struct lb_conn *c)
+{
+	uint32_t i = conn_id(c) - t->first;
+
+	t->used[i >> 6] &= ~(UINT64_C(1) << (i & 63));
+	__atomic_store_n(&c->live, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
+	id_free(t, conn_id(c));
 }
 
 static void
@@ -320,14 +466,14 @@ template_key(struct lb_conn_key *k, const struct lb_service *svc, rte_be32_t cad
 
 /* Take a reference unless the owner has started removing it. */
 static bool
-template_acquire(struct lb_conn *t)
+template_acquire(struct lb_conn_ext *x)
 {
-	uint32_t v = __atomic_load_n(&t->controlled, __ATOMIC_ACQUIRE);
+	uint32_t v = __atomic_load_n(&x->controlled, __ATOMIC_ACQUIRE);
 
 	do {
 		if (v == LB_TMPL_DEAD)
 			return false;
-	} while (!__atomic_compare_exchange_n(&t->controlled, &v, v + 1, true,
+	} while (!__atomic_compare_exchange_n(&x->controlled, &v, v + 1, true,
 					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	return true;
 }
@@ -335,7 +481,7 @@ template_acquire(struct lb_conn *t)
 void
 lb_conn_template_put(struct lb_conn *tmpl)
 {
-	__atomic_fetch_sub(&tmpl->controlled, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_sub(&lb_conn_ext(tmpl)->controlled, 1, __ATOMIC_RELEASE);
 }
 
 struct lb_conn *
@@ -348,9 +494,10 @@ lb_conn_template_get(unsigned int worker, const struct lb_service *svc, rte_be32
 
 	template_key(&k, svc, caddr);
 	t = lb_conn_lookup(worker, &k, &dir);
-	if (t == NULL || !template_acquire(t))
+	if (t == NULL || !template_acquire(lb_conn_ext(t)))
 		return NULL;
-	__atomic_store_n(&t->expire_tsc, now + tsc_hz * t->timeout_s, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->expire, lb_conn_ticks(now) + secs(lb_conn_ext(t)->timeout_s),
+			 __ATOMIC_RELAXED);
 	return t;
 }
 
@@ -359,23 +506,25 @@ lb_conn_template_create(unsigned int worker, const struct lb_service *svc,
 			rte_be32_t caddr, const struct lb_dest *d, uint64_t now)
 {
 	struct conn_table *t = &tables[worker];
+	struct lb_conn_ext *x;
 	struct lb_conn *c;
 
-	c = conn_alloc(t, worker, svc, d);
+	c = conn_alloc(t, worker, svc, d, now);
 	if (c == NULL)
 		return NULL;
+	x = lb_conn_ext(c);
 	template_key(&c->in, svc, caddr);
 	c->is_template = true;
-	c->controlled = 1;
-	c->timeout_s = svc->timeout;
+	x->controlled = 1;
+	x->timeout_s = svc->timeout;
 	c->state = LB_UDP_STATE;	/* templates have no TCP state */
-	c->expire_tsc = now + tsc_hz * svc->timeout;
-	if (rte_hash_add_key_data(t->hash, &c->in, c) != 0) {
-		rte_mempool_put(t->pool, c);
+	c->expire = lb_conn_ticks(now) + secs(svc->timeout);
+	if (lb_conn_index_add(&t->index, &c->in, conn_id(c) + 1) != 0) {
+		id_free(t, conn_id(c));
 		return NULL;
 	}
 	__atomic_fetch_add(&c->dest->persistconns, 1, __ATOMIC_RELAXED);
-	track(t, c);
+	publish(t, c);
 	return c;
 }
 
@@ -386,32 +535,34 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 {
 	struct conn_table *t = &tables[worker];
 	struct lb_conn *c;
+	uint32_t ref;
 
-	c = conn_alloc(t, worker, svc, d);
+	c = conn_alloc(t, worker, svc, d, now);
 	if (c == NULL)
 		return NULL;
+	ref = conn_id(c) + 1;
 	c->in = *in;
-	c->tmpl = tmpl;		/* its reference now belongs to c */
+	/* its reference now belongs to c */
+	lb_conn_ext(c)->tmpl = tmpl != NULL ? conn_id(tmpl) + 1 : 0;
 	c->state = in->proto == IPPROTO_TCP ? LB_TCP_NONE : LB_UDP_STATE;
-	c->expire_tsc = now + tsc_hz * 2;
+	c->expire = lb_conn_ticks(now) + secs(2);
 	c->out.proto = in->proto;
-	c->out.saddr = d->addr;
-	c->out.sport = d->port;
 	c->out.daddr = d->fwd == LB_FWD_FNAT ? laddr : in->saddr;
 	c->out.dport = d->fwd == LB_FWD_FNAT ? lport : in->sport;
-	if (rte_hash_add_key_data(t->hash, &c->in, c) != 0) {
-		rte_mempool_put(t->pool, c);
+	if (lb_conn_index_add(&t->index, &c->in, ref) != 0) {
+		id_free(t, conn_id(c));
 		return NULL;
 	}
 	if ((c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT) &&
-	    rte_hash_add_key_data(t->hash, &c->out, (void *)((uintptr_t)c | OUT_TAG)) != 0) {
-		rte_hash_del_key(t->hash, &c->in);	/* frees c after a grace period */
+	    lb_conn_index_add(&t->index, &c->out, ref | LB_REF_OUT) != 0) {
+		lb_conn_index_del(&t->index, &c->in, ref);
+		id_free(t, conn_id(c));		/* reused after a grace period */
 		return NULL;
 	}
 	__atomic_fetch_add(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
 	c->dest->stats[worker].conns++;
 	c->svc->stats[worker].conns++;
-	track(t, c);
+	publish(t, c);
 	update_overload(c);
 	return c;
 }
@@ -422,12 +573,12 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
  * once a packet. A shorter timeout (FIN, RST) always lands.
  */
 static inline void
-set_expire(struct lb_conn *c, uint64_t t)
+set_expire(struct lb_conn *c, uint32_t t)
 {
-	uint64_t cur = __atomic_load_n(&c->expire_tsc, __ATOMIC_RELAXED);
+	uint32_t cur = __atomic_load_n(&c->expire, __ATOMIC_RELAXED);
 
-	if (t < cur || t - cur > tsc_hz)
-		__atomic_store_n(&c->expire_tsc, t, __ATOMIC_RELAXED);
+	if ((int32_t)(t - cur) < 0 || t - cur > tick_hz)
+		__atomic_store_n(&c->expire, t, __ATOMIC_RELAXED);
 }
 
 /* c went from state old to new: move it between its real server's counts. */
@@ -456,9 +607,9 @@ lb_conn_sync_set(struct lb_conn *c, uint8_t state, uint32_t timeout_s, uint64_t 
 		state = old;
 	if (timeout_s == 0)
 		timeout_s = state == LB_UDP_STATE ? timeouts.udp : timeouts.tcp[state];
-	__atomic_store_n(&c->expire_tsc, now + tsc_hz * timeout_s, __ATOMIC_RELAXED);
-	c->sync_state = state;
-	__atomic_store_n(&c->sync_tsc, now, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->expire, lb_conn_ticks(now) + secs(timeout_s), __ATOMIC_RELAXED);
+	__atomic_store_n(&c->sync_state, state, __ATOMIC_RELAXED);
+	__atomic_store_n(&lb_conn_ext(c)->sync_time, lb_conn_ticks(now), __ATOMIC_RELAXED);
 	update_overload(c);
 }
 
@@ -469,7 +620,7 @@ lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now
 	uint32_t timeout;
 
 	if (old == LB_UDP_STATE) {
-		set_expire(c, now + tsc_hz * timeouts.udp);
+		set_expire(c, lb_conn_ticks(now) + secs(timeouts.udp));
 		return;
 	}
 	if (dir == LB_DIR_IN && (c->fwd == LB_FWD_DR || c->fwd == LB_FWD_TUN))
@@ -486,37 +637,48 @@ lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now
 		new = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	}
 	timeout = timeouts.tcp[new < LB_TCP_STATE_MAX ? new : LB_TCP_CLOSE];
-	set_expire(c, now + tsc_hz * timeout);
+	set_expire(c, lb_conn_ticks(now) + secs(timeout));
+}
+
+uint32_t
+lb_conn_seconds_left(const struct lb_conn *c, uint64_t now)
+{
+	int32_t left = (int32_t)(__atomic_load_n(&c->expire, __ATOMIC_RELAXED) -
+				 lb_conn_ticks(now));
+
+	return left > 0 ? (uint32_t)left / tick_hz : 0;
 }
 
 static void
 remove_conn(struct conn_table *t, struct lb_conn *c)
 {
 	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
+	const uint32_t ref = conn_id(c) + 1, tmpl = lb_conn_ext(c)->tmpl;
 
 	if (unlikely(c->proxy != LB_PROXY_NONE))
 		lb_synproxy_release(c);	/* a segment still held: freed */
 
-	if (lb_conn_removed_hook != NULL && __atomic_load_n(&c->sync_tsc, __ATOMIC_RELAXED) != 0)
+	if (lb_conn_removed_hook != NULL &&
+	    __atomic_load_n(&c->sync_state, __ATOMIC_RELAXED) != LB_SYNC_NEVER)
 		lb_conn_removed_hook(c);
 
 	if (c->is_template) {
 		__atomic_fetch_sub(&c->dest->persistconns, 1, __ATOMIC_RELAXED);
-		untrack(t, c);
-		rte_hash_del_key(t->hash, &c->in);
+		lb_conn_index_del(&t->index, &c->in, ref);
+		unpublish(t, c);
 		return;
 	}
-	if (c->tmpl != NULL)
-		lb_conn_template_put(c->tmpl);
+	if (tmpl != 0)
+		lb_conn_template_put(&lb_conn_base[tmpl - 1]);
 	if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT)
-		rte_hash_del_key(t->hash, &c->out);
+		lb_conn_index_del(&t->index, &c->out, ref | LB_REF_OUT);
 	if (st == LB_TCP_ESTABLISHED)
 		__atomic_fetch_sub(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
 	else
 		__atomic_fetch_sub(&c->dest->inactconns, 1, __ATOMIC_RELAXED);
 	update_overload(c);
-	untrack(t, c);
-	rte_hash_del_key(t->hash, &c->in);	/* c is freed after a grace period */
+	lb_conn_index_del(&t->index, &c->in, ref);
+	unpublish(t, c);	/* the entry is reused after a grace period */
 }
 
 /* 2: half-open, taken first; 1: closing or never answered; 0: never evicted. */
@@ -546,19 +708,20 @@ lb_conn_make_room(unsigned int worker)
 	struct conn_table *t = &tables[worker];
 	struct lb_conn *best = NULL;
 	int best_rank = 0;
-	unsigned int k;
+	unsigned int k, words = EVICT_SCAN;
 
 	if (worker >= nb_tables)
 		return -ENOSPC;
 	if (t->count < t->max)
 		return 0;
-	for (k = 0; k < EVICT_SCAN && k < t->count; k++) {
+	for (k = 0; k < EVICT_SCAN; k++) {
+		uint32_t i = next_used(t, &t->evict_cursor, &words);
 		struct lb_conn *c;
 		int r;
 
-		if (t->evict_cursor >= t->count)
-			t->evict_cursor = 0;
-		c = t->live[t->evict_cursor++];
+		if (i == UINT32_MAX)
+			break;
+		c = &lb_conn_base[t->first + i];
 		r = evict_rank(c);
 		if (r > best_rank) {
 			best = c;
@@ -585,39 +748,50 @@ lb_conn_retire_for_reuse(unsigned int worker, struct lb_conn *c)
 	return true;
 }
 
+#define EXPIRE_WORDS 64		/* 64-entry words of the in-use map read per call at most */
+#define EXPIRE_AHEAD 4		/* connections prefetched ahead of the check */
+
 unsigned int
 lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget)
 {
 	struct conn_table *t = &tables[worker];
-	unsigned int removed = 0;
+	const uint32_t tnow = lb_conn_ticks(now);
+	unsigned int removed = 0, words = EXPIRE_WORDS;
 
 	if (worker >= nb_tables)
 		return 0;
-	/* exactly `budget` entries looked at, however large the table */
-	while (budget-- > 0 && t->count > 0) {
+	if (conn_rcu != NULL) {		/* entries freed last time, reusable soon */
+		retire_close(t);
+		retire_reclaim(t);
+	}
+	if (t->count == 0)
+		return 0;
+	/* budget connections looked at at most, however large the table */
+	while (budget-- > 0) {
+		uint32_t i = next_used(t, &t->cursor, &words);
 		struct lb_conn *c;
 
-		if (t->cursor >= t->count)
-			t->cursor = 0;
-		c = t->live[t->cursor];
-		if ((int64_t)(now - __atomic_load_n(&c->expire_tsc, __ATOMIC_RELAXED)) < 0) {
-			t->cursor++;
+		if (i == UINT32_MAX)
+			break;
+		c = &lb_conn_base[t->first + i];
+		if (i + EXPIRE_AHEAD < t->cap)
+			rte_prefetch0(c + EXPIRE_AHEAD);
+		if (!ticks_passed(tnow, __atomic_load_n(&c->expire, __ATOMIC_RELAXED)))
 			continue;
-		}
 		if (c->is_template) {
+			struct lb_conn_ext *x = lb_conn_ext(c);
 			uint32_t zero = 0;
 
 			/* in use: live on for another timeout, as LVS re-arms it */
-			if (!__atomic_compare_exchange_n(&c->controlled, &zero, LB_TMPL_DEAD,
+			if (!__atomic_compare_exchange_n(&x->controlled, &zero, LB_TMPL_DEAD,
 							 false, __ATOMIC_ACQ_REL,
 							 __ATOMIC_RELAXED)) {
-				__atomic_store_n(&c->expire_tsc, now + tsc_hz * c->timeout_s,
+				__atomic_store_n(&c->expire, tnow + secs(x->timeout_s),
 						 __ATOMIC_RELAXED);
-				t->cursor++;
 				continue;
 			}
 		}
-		remove_conn(t, c);	/* the last entry moves to cursor: check it next */
+		remove_conn(t, c);
 		removed++;
 	}
 	return removed;
@@ -628,14 +802,16 @@ lb_conn_scan(unsigned int worker, unsigned int budget,
 	     void (*fn)(unsigned int worker, struct lb_conn *c, void *arg), void *arg)
 {
 	struct conn_table *t = &tables[worker];
-	unsigned int seen = 0;
+	unsigned int seen = 0, words = budget;
 
 	if (worker >= nb_tables)
 		return 0;
-	while (seen < budget && seen < t->count) {
-		if (t->scan_cursor >= t->count)
-			t->scan_cursor = 0;
-		fn(worker, t->live[t->scan_cursor++], arg);
+	while (seen < budget) {
+		uint32_t i = next_used(t, &t->scan_cursor, &words);
+
+		if (i == UINT32_MAX)
+			break;
+		fn(worker, &lb_conn_base[t->first + i], arg);
 		seen++;
 	}
 	return seen;
@@ -653,24 +829,22 @@ lb_conn_set_timeouts(const struct lb_config *cfg)
 static void
 conn_info(const struct lb_conn *c, unsigned int worker, uint64_t now, struct lb_conn_info *i)
 {
-	uint64_t expire = __atomic_load_n(&c->expire_tsc, __ATOMIC_RELAXED);
-
 	i->in = c->in;
 	i->out = c->out;
-	i->daddr = c->daddr;
-	i->dport = c->dport;
+	i->daddr = c->out.saddr;
+	i->dport = c->out.sport;
 	i->fwd = c->fwd;
 	i->state = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	i->is_template = c->is_template;
 	i->worker = (uint8_t)worker;
-	i->expire_s = expire > now ? (uint32_t)((expire - now) / tsc_hz) : 0;
+	i->expire_s = lb_conn_seconds_left(c, now);
 }
 
 unsigned int
 lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned int max, unsigned int rcu_id)
 {
 	unsigned int w = (unsigned int)(*cursor >> 32), n = 0;
-	uint32_t i = (uint32_t)*cursor, count;
+	uint32_t i = (uint32_t)*cursor;
 	uint64_t now = rte_get_tsc_cycles();
 
 	if (*cursor == UINT64_MAX)
@@ -685,15 +859,15 @@ lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned int max, unsig
 	while (w < nb_tables && n < max) {
 		const struct conn_table *t = &tables[w];
 
-		count = __atomic_load_n(&t->count, __ATOMIC_ACQUIRE);
-		while (i < count && n < max) {
-			const struct lb_conn *c = __atomic_load_n(&t->live[i], __ATOMIC_ACQUIRE);
+		/* entries in use keep `live` until removed, and are not reused
+		 * while this walker is online */
+		while (i < t->cap && n < max) {
+			const struct lb_conn *c = &lb_conn_base[t->first + i++];
 
-			i++;
-			if (c != NULL)
+			if (__atomic_load_n(&c->live, __ATOMIC_ACQUIRE))
 				conn_info(c, w, now, &out[n++]);
 		}
-		if (i >= count) {
+		if (i >= t->cap) {
 			w++;
 			i = 0;
 		}
@@ -717,17 +891,14 @@ lb_conn_count(void)
 size_t
 lb_conn_bytes_per_conn(void)
 {
-	/*
-	 * Mempool element with header and trailer, the dense-list pointer, and
-	 * per NAT connection 2.5 hash entries (key slot with data, bucket slot,
-	 * free-slot ring entry) plus the RCU defer-queue entry; the benchmark
-	 * measured 369 B on the heap with the earlier 2-entry sizing.
-	 */
-	struct rte_mempool_objsz sz;
+	const struct conn_table *t = &tables[0];
+	size_t per_entry = sizeof(struct lb_conn) + sizeof(struct lb_conn_ext) + sizeof(uint32_t);
 
-	rte_mempool_calc_obj_size(sizeof(struct lb_conn), 0, &sz);
-	return sz.total_size + sizeof(struct lb_conn *) +
-	       5 * (sizeof(struct lb_conn_key) + sizeof(void *) + 8 + 8 + 4) / 2 + 32;
+	if (nb_tables == 0 || t->max == 0)
+		return 0;
+	/* entries with their headroom, free ring, in-use map, index buckets */
+	return ((size_t)t->cap * per_entry + (t->cap + 63) / 64 * 8 +
+		lb_conn_index_bytes(&t->index) + t->max - 1) / t->max;
 }
 
 #define FNAT_PORT_MIN 1024
@@ -762,7 +933,7 @@ lb_conn_fnat_local(unsigned int worker, const struct lb_service *svc,
 
 		k.daddr = svc->laddrs[n % svc->nb_laddrs];
 		k.dport = rte_cpu_to_be_16((uint16_t)(base + (n / svc->nb_laddrs) % span));
-		if (rte_hash_lookup(tables[worker].hash, &k) < 0) {
+		if (lb_conn_index_find(&tables[worker].index, &k) == 0) {
 			*laddr = k.daddr;
 			*lport = k.dport;
 			return 0;

@@ -5,15 +5,23 @@
 /*
  * The connection table.
  *
- * Each worker owns one table (an rte_hash in lock-free reader mode, written
- * only by its owner, so no lock anywhere) holding its connections under two
- * keys: the client's direction (client -> VIP) and, for NAT/FNAT, the real
- * server's (RS -> client or RS -> local address). Every worker may read
- * every table: a packet whose flow was created by another worker (RSS hashes
- * the two directions of a NAT flow differently) is found there. Deleted
- * entries are reclaimed through RCU QSBR once every worker has passed a
- * quiescent state. Connection state that other workers may change (TCP
- * state, expiry) is updated with atomics.
+ * Each worker owns one table, written only by its owner, read by every
+ * worker without a lock:
+ * - an array of connections, one cache line each (struct lb_conn), and a
+ *   parallel array of their rarely used parts (struct lb_conn_ext);
+ * - an index: 2-choice bucketed cuckoo hash of 64-byte buckets, 8 slots
+ *   each (a 32-bit signature and a 32-bit reference to the connection and
+ *   the direction of the key). A connection is indexed under the client's
+ *   key and, for NAT/FNAT, the real server's (RS -> client or RS -> local
+ *   address). A lookup reads one bucket and one connection line.
+ * Every worker may read every table: a packet whose flow was created by
+ * another worker (RSS hashes the two directions of a NAT flow differently)
+ * is found there. A removed connection's entry is reused only after every
+ * worker has passed an RCU QSBR quiescent state. Connection state that
+ * other workers may change (TCP state, expiry) is updated with atomics.
+ * rte_hash was the first table; it cannot hold a NAT connection's two
+ * keys under 128 bytes (a 32-byte key slot per key, buckets and a free
+ * ring rounded up to powers of two), so this one replaced it.
  */
 
 #include <stdbool.h>
@@ -52,29 +60,42 @@ enum lb_dir {
 };
 
 /*
- * One connection: 128 bytes, two cache lines, laid out without holes (the
- * offsets are in the comments; a static assert keeps the size).
+ * One connection: 64 bytes, one cache line, laid out without holes (the
+ * offsets are in the comments; a static assert keeps the size). Times are
+ * in ticks of the connection clock (lb_conn_ticks).
  */
 struct lb_conn {
-	struct lb_conn_key in;		/*   0 as the client sends it */
-	struct lb_conn_key out;		/*  16 as the real server answers (NAT/FNAT) */
-	rte_be32_t daddr;		/*  32 real server */
-	rte_be16_t dport;
-	uint16_t out_port;		/*  38 DPDK port towards the real server */
-	rte_be32_t nexthop;		/*  40 next hop towards the real server */
-	uint8_t fwd;			/*  44 enum lb_fwd */
-	uint8_t state;			/*  45 enum lb_tcp_state; atomics */
-	uint8_t owner;			/*  46 worker that created it */
-	uint8_t proxy;			/*  47 enum lb_proxy_state (app/synproxy.h); atomics */
-	bool is_template;		/*  48 */
-	uint8_t sync_state;		/*  49 state last sent to / received from the peer */
-	uint16_t proxy_mss;		/*  50 SYN proxy: the MSS the cookie carried */
-	uint16_t proxy_win;		/*  52 ... the client's window, for our ACK to the RS */
-	uint64_t expire_tsc;		/*  56 atomics */
-	struct lb_dest_state *dest;	/*  64 counters; kept alive while conns use it */
-	struct lb_svc_state *svc;	/*  72 */
-	struct lb_conn *tmpl;		/*  80 persistence template controlling it, or NULL */
-	union {				/*  88 */
+	struct lb_conn_key in;		/*  0 as the client sends it */
+	struct lb_conn_key out;		/* 16 as the real server answers (indexed for
+					 * NAT/FNAT); saddr/sport: the real server */
+	struct lb_dest_state *dest;	/* 32 counters; kept alive while conns use it */
+	struct lb_svc_state *svc;	/* 40 */
+	rte_be32_t nexthop;		/* 48 next hop towards the real server */
+	uint32_t expire;		/* 52 ticks; atomics */
+	uint8_t out_port;		/* 56 DPDK port towards the real server */
+	uint8_t fwd;			/* 57 enum lb_fwd */
+	uint8_t state;			/* 58 enum lb_tcp_state; atomics */
+	uint8_t proxy;			/* 59 enum lb_proxy_state (app/synproxy.h); atomics */
+	uint8_t owner;			/* 60 worker whose table holds it */
+	uint8_t sync_state;		/* 61 state last sent to / received from the peer,
+					 * LB_SYNC_NEVER before that; atomics */
+	bool is_template;		/* 62 */
+	bool live;			/* 63 in the table (lb_conn_walk); atomics */
+};
+
+_Static_assert(sizeof(struct lb_conn) == 64, "struct lb_conn is one cache line");
+_Static_assert(RTE_MAX_ETHPORTS <= 256, "lb_conn.out_port is one byte");
+
+/*
+ * The parts of a connection few packets need, in a parallel array
+ * (lb_conn_ext): templates, the SYN proxy, connection sync. 32 bytes.
+ */
+struct lb_conn_ext {
+	uint32_t tmpl;			/*  0 persistence template controlling it:
+					 * its lb_conn_id + 1, 0 = none */
+	uint32_t sync_time;		/*  4 ticks: last sent or received, else when
+					 * created (atomics) */
+	union {				/*  8 */
 		struct {		/* templates */
 			uint32_t controlled;	/* connections using it (atomics);
 						 * LB_TMPL_DEAD once being removed */
@@ -85,15 +106,38 @@ struct lb_conn {
 			uint32_t proxy_isn;	/* ours towards the client: the cookie */
 		};
 	};
-	uint32_t slot;			/*  96 owner only: index in its table's dense list */
-	uint32_t seq_delta;		/* 100 SYN proxy: RS's ISN - ours, once LB_PROXY_OPEN */
-	uint64_t created_tsc;		/* 104 */
-	uint64_t sync_tsc;		/* 112 last sent or received (atomics); 0 = never */
-	struct rte_mbuf *held;		/* 120 SYN proxy: a client segment waiting (atomics) */
+	struct rte_mbuf *held;		/* 16 SYN proxy: a client segment waiting (atomics) */
+	uint32_t seq_delta;		/* 24 SYN proxy: RS's ISN - ours, once LB_PROXY_OPEN */
+	uint16_t proxy_mss;		/* 28 SYN proxy: the MSS the cookie carried */
+	uint16_t proxy_win;		/* 30 ... the client's window, for our ACK to the RS */
 };
 
-_Static_assert(sizeof(struct lb_conn) == 128, "struct lb_conn is two cache lines");
+_Static_assert(sizeof(struct lb_conn_ext) == 32, "struct lb_conn_ext is 32 bytes");
 
+/* Every worker's entries in one array (worker w's are a slice), and theirs. */
+extern struct lb_conn *lb_conn_base;
+extern struct lb_conn_ext *lb_conn_ext_base;
+
+/* c's rarely used parts. Any lcore. */
+static inline struct lb_conn_ext *
+lb_conn_ext(const struct lb_conn *c)
+{
+	return &lb_conn_ext_base[c - lb_conn_base];
+}
+
+/*
+ * The connection clock: TSC >> lb_conn_tick_shift, about 4 ms a tick (at
+ * least 256 a second), in 32 bits; compare two with a signed difference.
+ */
+extern unsigned int lb_conn_tick_shift;
+
+static inline uint32_t
+lb_conn_ticks(uint64_t tsc)
+{
+	return (uint32_t)(tsc >> lb_conn_tick_shift);
+}
+
+#define LB_SYNC_NEVER 0xff	/* lb_conn.sync_state before the first sync */
 
 #define LB_TMPL_DEAD UINT32_MAX
 #define LB_KEY_TEMPLATE 1		/* lb_conn_key.pad[0] of a template's key */
@@ -198,8 +242,8 @@ unsigned int lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budg
 
 /*
  * Call fn on the next `budget` connections of worker's table (a cursor of
- * its own goes round the table; entries moved by removals may be seen
- * twice or once less in a round). fn must not remove. Worker `worker`
+ * its own goes round the table in entry order; a connection created
+ * behind it waits for the next round). fn must not remove. Worker `worker`
  * only. Returns how many were visited.
  */
 unsigned int lb_conn_scan(unsigned int worker, unsigned int budget,
@@ -263,11 +307,14 @@ int lb_conn_make_room(unsigned int worker);
 void lb_conn_sync_set(struct lb_conn *c, uint8_t state, uint32_t timeout_s, uint64_t now);
 
 /*
- * Called by the owner as it removes a connection it had synced (sync_tsc
- * set), so the backups hear of it; NULL = nobody. Set by the control lcore
+ * Called by the owner as it removes a connection it had synced (sync_state
+ * not LB_SYNC_NEVER), so the backups hear of it; NULL = nobody. Set by the control lcore
  * before the workers start.
  */
 extern void (*lb_conn_removed_hook)(const struct lb_conn *c);
+
+/* Whole seconds until c expires (0 when due). Any lcore. */
+uint32_t lb_conn_seconds_left(const struct lb_conn *c, uint64_t now);
 
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);
@@ -278,7 +325,10 @@ enum lb_tcp_state lb_tcp_next_state(enum lb_tcp_state cur, enum lb_dir dir, uint
 /* Name of a state ("ESTABLISHED", "UDP"). */
 const char *lb_conn_state_name(unsigned int state);
 
-/* Bytes of memory per connection (entry, two keys, table slots), for notes. */
+/*
+ * Bytes of memory per allowed connection: entry, its rarely used part,
+ * index buckets for two keys, free ring, in-use map, the headroom's share.
+ */
 size_t lb_conn_bytes_per_conn(void);
 
 #endif

@@ -132,15 +132,15 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 
 	switch (c->fwd) {
 	case LB_FWD_NAT:
-		rc = lb_rewrite_dnat(m, info->l3_off, c->daddr, c->dport);
+		rc = lb_rewrite_dnat(m, info->l3_off, c->out.saddr, c->out.sport);
 		break;
 	case LB_FWD_FNAT:
 		rc = lb_rewrite_fnat(m, info->l3_off, c->out.daddr, c->out.dport,
-				     c->daddr, c->dport);
+				     c->out.saddr, c->out.sport);
 		break;
 	case LB_FWD_TUN:
-		rc = lb_rewrite_ipip_encap(m, info->l3_off, lb_route_source(port_id, c->daddr),
-					   c->daddr,
+		rc = lb_rewrite_ipip_encap(m, info->l3_off, lb_route_source(port_id, c->out.saddr),
+					   c->out.saddr,
 					   port_mtu(port_id));
 		if (rc == -EMSGSIZE) {
 			too_big(lc, m, info, c, port_mtu(port_id) - LB_IPIP_OVERHEAD);
@@ -410,13 +410,13 @@ forward_icmp_error(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 			return;
 		}
 	} else if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT) {	/* to the RS */
-		inner = (struct lb_pkt_tuple){ c->daddr, c->out.daddr, c->dport,
+		inner = (struct lb_pkt_tuple){ c->out.saddr, c->out.daddr, c->out.sport,
 					       c->out.dport, q.proto };
 		rc = lb_rewrite_icmp_error_inner(m, info->l3_off,
 						 c->fwd == LB_FWD_FNAT ? c->out.daddr
 								       : ip->src_addr,
-						 c->daddr, &inner);
-		if (rc == 0 && lb_route_lookup(c->daddr, &port_id, &nexthop) == 0) {
+						 c->out.saddr, &inner);
+		if (rc == 0 && lb_route_lookup(c->out.saddr, &port_id, &nexthop) == 0) {
 			lb_fwd_send_to(lc, m, port_id, nexthop, now);
 			return;
 		}

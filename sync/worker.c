@@ -31,7 +31,7 @@ void
 lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, uint64_t now,
 		  bool expire)
 {
-	uint64_t exp = __atomic_load_n(&c->expire_tsc, __ATOMIC_RELAXED), hz = rte_get_tsc_hz();
+	const uint32_t left = lb_conn_seconds_left(c, now);
 
 	memset(e, 0, sizeof(*e));
 	e->proto = c->in.proto;
@@ -39,10 +39,10 @@ lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, u
 	e->cport = c->in.sport;
 	e->vaddr = c->in.daddr;
 	e->vport = c->in.dport;
-	e->daddr = c->daddr;
-	e->dport = c->dport;
+	e->daddr = c->out.saddr;
+	e->dport = c->out.sport;
 	/* an expired connection lingers a second on the backups, as CLOSE */
-	e->timeout_s = expire || exp <= now ? 1 : (uint32_t)RTE_MAX((exp - now) / hz, (uint64_t)1);
+	e->timeout_s = expire || left == 0 ? 1 : left;
 	switch (c->fwd) {
 	case LB_FWD_DR: e->flags = LB_SYNC_F_DROUTE; break;
 	case LB_FWD_TUN: e->flags = LB_SYNC_F_TUNNEL; break;
@@ -64,8 +64,10 @@ lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, u
 		/* SYN proxy: the real server's numbers go down by its ISN - ours */
 		e->has_seq = 1;
 		e->flags |= LB_SYNC_F_OUT_SEQ;
-		e->out_seq_init = c->proxy_isn + c->seq_delta;
-		e->out_seq_delta = -c->seq_delta;
+		const struct lb_conn_ext *x = lb_conn_ext(c);
+
+		e->out_seq_init = x->proxy_isn + x->seq_delta;
+		e->out_seq_delta = -x->seq_delta;
 	}
 	if (expire && st != LB_UDP_STATE)
 		st = LB_TCP_CLOSE;
@@ -95,27 +97,32 @@ queue(unsigned int worker, const struct lb_conn *c, uint8_t st, uint64_t now, bo
 void
 lb_sync_conn_note(unsigned int worker, struct lb_conn *c, uint64_t now)
 {
+	struct lb_conn_ext *x = lb_conn_ext(c);
 	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
-	uint64_t last = __atomic_load_n(&c->sync_tsc, __ATOMIC_RELAXED);
+	uint8_t sent = __atomic_load_n(&c->sync_state, __ATOMIC_RELAXED);
+	uint32_t last = __atomic_load_n(&x->sync_time, __ATOMIC_RELAXED);
+	const uint32_t t = lb_conn_ticks(now);
 
 	if (!state_synced(st) ||
-	    (c->is_template && __atomic_load_n(&c->controlled, __ATOMIC_RELAXED) == LB_TMPL_DEAD))
+	    (c->is_template && __atomic_load_n(&x->controlled, __ATOMIC_RELAXED) == LB_TMPL_DEAD))
 		return;
-	/* signed: a packet's `now` may be later than the loop's, or the reverse */
-	if (last == 0) {
-		if ((int64_t)(now - c->created_tsc) < (int64_t)lb_sync_threshold_tsc)
+	/* signed: a packet's `now` may be later than the loop's, or the reverse;
+	 * before the first sync, sync_time is when the connection was made */
+	if (sent == LB_SYNC_NEVER) {
+		if ((int32_t)(t - last) < (int32_t)lb_conn_ticks(lb_sync_threshold_tsc))
 			return;
-	} else if (st == __atomic_load_n(&c->sync_state, __ATOMIC_RELAXED) &&
-		   (int64_t)(now - last) < (int64_t)lb_sync_refresh_tsc) {
+	} else if (st == sent && (int32_t)(t - last) < (int32_t)lb_conn_ticks(lb_sync_refresh_tsc)) {
 		return;
 	}
 	/* one worker wins the right to send it (NAT replies run on others) */
-	if (!__atomic_compare_exchange_n(&c->sync_tsc, &last, now, false, __ATOMIC_RELAXED,
+	if (!__atomic_compare_exchange_n(&x->sync_time, &last, t, false, __ATOMIC_RELAXED,
 					 __ATOMIC_RELAXED))
 		return;
 	__atomic_store_n(&c->sync_state, st, __ATOMIC_RELAXED);
-	if (!queue(worker, c, st, now, false))	/* the refresh scan tries again */
-		__atomic_store_n(&c->sync_tsc, last, __ATOMIC_RELAXED);
+	if (!queue(worker, c, st, now, false)) {	/* the refresh scan tries again */
+		__atomic_store_n(&c->sync_state, sent, __ATOMIC_RELAXED);
+		__atomic_store_n(&x->sync_time, last, __ATOMIC_RELAXED);
+	}
 }
 
 /* lb_conn_removed_hook: the owner removes a synced connection. */
@@ -197,7 +204,7 @@ install(unsigned int worker, const struct lb_sync_conn *e, uint64_t now)
 	}
 	c = lb_conn_lookup(worker, &k, &dir);
 	if (c != NULL) {
-		if (dir == LB_DIR_IN && c->daddr == e->daddr && c->dport == e->dport) {
+		if (dir == LB_DIR_IN && c->out.saddr == e->daddr && c->out.sport == e->dport) {
 			lb_conn_sync_set(c, st, e->timeout_s, now);
 			if (e->has_seq)
 				lb_synproxy_adopt(c, e->out_seq_init, -e->out_seq_delta);

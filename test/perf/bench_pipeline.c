@@ -35,7 +35,6 @@
 #include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
-#include <rte_mempool.h>
 #include <rte_tcp.h>
 
 #include "app/conn.h"
@@ -93,7 +92,7 @@ learn_servers(const struct scenario *sc, uint8_t *rs_of)
 
 		c = lb_conn_lookup(0, &key, &dir);
 		for (r = 0; c != NULL && r < BENCH_NB_RS; r++)
-			if (env.rs_addr[sc->fwd][r] == c->daddr)
+			if (env.rs_addr[sc->fwd][r] == c->out.saddr)
 				break;
 		if (c == NULL || r == BENCH_NB_RS)
 			return -ENOENT;
@@ -308,14 +307,12 @@ run(const struct scenario *sc)
 static void
 print_notes(uint64_t capacity)
 {
-	struct rte_mempool_objsz sz;
 	uint64_t heap, empty = 0;
 
-	rte_mempool_calc_obj_size(sizeof(struct lb_conn), 0, &sz);
-	printf("\n  memory: struct lb_conn is %zu B in a %u B mempool element (header %u, "
-	       "trailer %u); heap B also counts the hash's\n  key slots, buckets, free-slot "
-	       "ring and RCU defer queue, all sized for 2 keys per connection (DR uses 1)\n",
-	       sizeof(struct lb_conn), sz.total_size, sz.header_size, sz.trailer_size);
+	printf("\n  memory: struct lb_conn is %zu B and struct lb_conn_ext %zu B, in arrays with "
+	       "1/32 headroom; heap B also counts\n  the index buckets (8 B a key, 2 keys per "
+	       "connection, 80 %% full at most; DR uses 1), free ring and in-use map\n",
+	       sizeof(struct lb_conn), sizeof(struct lb_conn_ext));
 	if (bench_tables_reset(&env, capacity, &heap) == 0)
 		empty = bench_expire_cost(&env, EXPIRE_BUDGET, 4);
 	printf("  expiry: lb_conn_expire(budget %u) on an empty table of connections.max "
