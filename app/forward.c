@@ -132,11 +132,13 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 
 	switch (c->fwd) {
 	case LB_FWD_NAT:
-		rc = lb_rewrite_dnat(m, info->l3_off, c->out.saddr, c->out.sport);
+		lb_rewrite_nat_checked(m, info->l3_off, info->l4_off, info->proto, LB_NAT_DST,
+				       0, 0, c->out.saddr, c->out.sport);
 		break;
 	case LB_FWD_FNAT:
-		rc = lb_rewrite_fnat(m, info->l3_off, c->out.daddr, c->out.dport,
-				     c->out.saddr, c->out.sport);
+		lb_rewrite_nat_checked(m, info->l3_off, info->l4_off, info->proto,
+				       LB_NAT_SRC | LB_NAT_DST, c->out.daddr, c->out.dport,
+				       c->out.saddr, c->out.sport);
 		break;
 	case LB_FWD_TUN:
 		rc = lb_rewrite_ipip_encap(m, info->l3_off, lb_route_source(port_id, c->out.saddr),
@@ -168,17 +170,14 @@ forward_out(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 {
 	uint16_t port_id;
 	rte_be32_t nexthop;
-	int rc;
 
 	if (c->fwd == LB_FWD_FNAT)
-		rc = lb_rewrite_fnat(m, info->l3_off, c->in.daddr, c->in.dport,
-				     c->in.saddr, c->in.sport);
+		lb_rewrite_nat_checked(m, info->l3_off, info->l4_off, info->proto,
+				       LB_NAT_SRC | LB_NAT_DST, c->in.daddr, c->in.dport,
+				       c->in.saddr, c->in.sport);
 	else
-		rc = lb_rewrite_snat(m, info->l3_off, c->in.daddr, c->in.dport);
-	if (rc != 0) {
-		lb_fwd_drop(lc, m, LB_DROP_L4_TRUNC);
-		return;
-	}
+		lb_rewrite_nat_checked(m, info->l3_off, info->l4_off, info->proto, LB_NAT_SRC,
+				       c->in.daddr, c->in.dport, 0, 0);
 	if (lb_route_lookup(c->in.saddr, &port_id, &nexthop) != 0) {
 		lb_fwd_drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
@@ -442,6 +441,34 @@ tcp_flags_sane(uint8_t proto, uint8_t flags)
 			 RTE_TCP_FIN_FLAG)) != 0;
 }
 
+/*
+ * The ports of a TCP or UDP packet that lb_classify passed (IPv4 header
+ * and total length within the frame): 0, -ENOENT for a fragment past the
+ * first, -EINVAL when the L4 header (TCP: with the options it claims) is
+ * cut short.
+ */
+static inline int
+transit_ports(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	      const struct lb_pkt_info *info, struct lb_conn_key *k)
+{
+	const uint16_t l4_len = info->l3_len - (info->l4_off - info->l3_off);
+	const uint8_t *l4 = rte_pktmbuf_mtod_offset(m, const uint8_t *, info->l4_off);
+
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))
+		return -ENOENT;
+	if (info->proto == IPPROTO_TCP) {
+		if (l4_len < sizeof(struct rte_tcp_hdr) ||
+		    (unsigned int)(l4[12] >> 4) * 4 < sizeof(struct rte_tcp_hdr) ||
+		    (unsigned int)(l4[12] >> 4) * 4 > l4_len)
+			return -EINVAL;
+	} else if (l4_len < sizeof(struct rte_udp_hdr)) {
+		return -EINVAL;
+	}
+	memcpy(&k->sport, l4, sizeof(k->sport));
+	memcpy(&k->dport, l4 + 2, sizeof(k->dport));
+	return 0;
+}
+
 bool
 lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
 		   struct lb_fwd_pkt *p, uint64_t now)
@@ -467,7 +494,7 @@ lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_
 		return false;
 	}
 	memset(&p->key, 0, sizeof(p->key));
-	rc = lb_pkt_ports(m, info->l3_off, &p->key.sport, &p->key.dport);
+	rc = transit_ports(m, ip, info, &p->key);
 	if (rc != 0) {
 		lb_fwd_drop(lc, m, rc == -ENOENT ? LB_DROP_FRAGMENT : LB_DROP_L4_TRUNC);
 		return false;

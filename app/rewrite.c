@@ -14,8 +14,8 @@
 #include "app/rewrite.h"
 #include "app/rewrite_priv.h"
 
-#define NAT_SRC 0x1
-#define NAT_DST 0x2
+#define NAT_SRC LB_NAT_SRC
+#define NAT_DST LB_NAT_DST
 
 int
 lb_rewrite_find_l4(const struct rte_mbuf *m, uint16_t l3_off,
@@ -87,23 +87,19 @@ lb_pkt_ports(const struct rte_mbuf *m, uint16_t l3_off,
 }
 
 /*
- * Set the fields named by `what`. The IP checksum takes the address change,
- * the L4 checksum the address change (pseudo-header) plus the port change.
+ * Set the fields named by `what` of a packet whose L4 header is at loc.
+ * The IP checksum takes the address change, the L4 checksum the address
+ * change (pseudo-header) plus the port change.
  */
-static int
-nat_rewrite(struct rte_mbuf *m, uint16_t l3_off, unsigned int what,
-	    rte_be32_t saddr, rte_be16_t sport, rte_be32_t daddr, rte_be16_t dport)
+static void
+nat_apply(struct rte_mbuf *m, uint16_t l3_off, const struct lb_l4_loc *loc, unsigned int what,
+	  rte_be32_t saddr, rte_be16_t sport, rte_be32_t daddr, rte_be16_t dport)
 {
 	struct rte_ipv4_hdr *ip;
-	struct lb_l4_loc loc;
 	uint32_t diff = 0;
 	uint16_t csum;
 	uint8_t *l4;
-	int rc;
 
-	rc = lb_rewrite_find_l4(m, l3_off, &loc);
-	if (rc < 0)
-		return rc;
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3_off);
 	if (what & NAT_SRC) {
 		diff = lb_csum_diff32(diff, ip->src_addr, saddr);
@@ -114,10 +110,10 @@ nat_rewrite(struct rte_mbuf *m, uint16_t l3_off, unsigned int what,
 		ip->dst_addr = daddr;
 	}
 	ip->hdr_checksum = lb_csum_apply(ip->hdr_checksum, diff);
-	if (!loc.has_l4)
-		return 0;	/* non-first fragment: addresses only */
+	if (!loc->has_l4)
+		return;		/* non-first fragment: addresses only */
 
-	l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, loc.l4_off);
+	l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, loc->l4_off);
 	if (what & NAT_SRC) {
 		diff = lb_csum_diff16(diff, lb_ld16(l4), sport);
 		lb_st16(l4, sport);
@@ -126,14 +122,40 @@ nat_rewrite(struct rte_mbuf *m, uint16_t l3_off, unsigned int what,
 		diff = lb_csum_diff16(diff, lb_ld16(l4 + 2), dport);
 		lb_st16(l4 + 2, dport);
 	}
-	csum = lb_ld16(l4 + loc.csum_off);
-	if (loc.proto == IPPROTO_UDP && csum == 0)
-		return 0;	/* sender sent no checksum: keep none */
+	csum = lb_ld16(l4 + loc->csum_off);
+	if (loc->proto == IPPROTO_UDP && csum == 0)
+		return;		/* sender sent no checksum: keep none */
 	csum = lb_csum_apply(csum, diff);
-	if (loc.proto == IPPROTO_UDP && csum == 0)
+	if (loc->proto == IPPROTO_UDP && csum == 0)
 		csum = 0xffff;
-	lb_st16(l4 + loc.csum_off, csum);
+	lb_st16(l4 + loc->csum_off, csum);
+}
+
+static int
+nat_rewrite(struct rte_mbuf *m, uint16_t l3_off, unsigned int what,
+	    rte_be32_t saddr, rte_be16_t sport, rte_be32_t daddr, rte_be16_t dport)
+{
+	struct lb_l4_loc loc;
+	int rc;
+
+	rc = lb_rewrite_find_l4(m, l3_off, &loc);
+	if (rc < 0)
+		return rc;
+	nat_apply(m, l3_off, &loc, what, saddr, sport, daddr, dport);
 	return 0;
+}
+
+void
+lb_rewrite_nat_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, uint8_t proto,
+		       unsigned int what, rte_be32_t saddr, rte_be16_t sport,
+		       rte_be32_t daddr, rte_be16_t dport)
+{
+	const struct lb_l4_loc loc = {
+		.proto = proto, .l4_off = l4_off, .has_l4 = true,
+		.csum_off = proto == IPPROTO_TCP ? LB_TCP_CSUM_OFF : LB_UDP_CSUM_OFF,
+	};
+
+	nat_apply(m, l3_off, &loc, what, saddr, sport, daddr, dport);
 }
 
 int
@@ -177,9 +199,11 @@ lb_rewrite_ttl_dec(struct rte_mbuf *m, uint16_t l3_off)
 
 	if (ip->time_to_live <= 1)
 		return -ETIMEDOUT;
-	from = lb_ld16(&ip->time_to_live);	/* TTL and protocol: one checksum word */
+	/* TTL and protocol are one checksum word; worked out from the loaded
+	 * word, not reloaded after the store (a store-forwarding stall) */
+	from = lb_ld16(&ip->time_to_live);
+	to = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(from) - 0x100));
 	ip->time_to_live--;
-	to = lb_ld16(&ip->time_to_live);
 	ip->hdr_checksum = lb_csum_apply(ip->hdr_checksum, lb_csum_diff16(0, from, to));
 	return 0;
 }

@@ -99,6 +99,20 @@ int lb_rewrite_fnat(struct rte_mbuf *m, uint16_t l3_off,
 		    rte_be32_t saddr, rte_be16_t sport,
 		    rte_be32_t daddr, rte_be16_t dport);
 
+#define LB_NAT_SRC 0x1	/* lb_rewrite_nat_checked: set the source */
+#define LB_NAT_DST 0x2	/* ... and/or the destination */
+
+/*
+ * lb_rewrite_dnat/snat/fnat (`what` says which) for a TCP or UDP packet
+ * whose headers were checked already: IPv4 header and length by
+ * lb_classify, the whole L4 header in the first segment and no fragment
+ * by lb_forward_prepare. l4_off and proto as lb_pkt_info has them; nothing
+ * is parsed again. Any lcore.
+ */
+void lb_rewrite_nat_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, uint8_t proto,
+			    unsigned int what, rte_be32_t saddr, rte_be16_t sport,
+			    rte_be32_t daddr, rte_be16_t dport);
+
 /*
  * Set the source and destination MAC of the frame (DR, and the last step
  * of every other method); the IP packet is untouched. m must hold at least
