@@ -258,32 +258,29 @@ lb_conn_lookup(unsigned int worker, const struct lb_conn_key *key, enum lb_dir *
 }
 
 void
-lb_conn_lookup_bulk(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
-		    struct lb_conn **conns, enum lb_dir *dirs)
+lb_conn_lookup_start(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
+		     uint32_t *cands)
 {
-	uint32_t refs[64];
-	unsigned int i, w;
-
-	n = RTE_MIN(n, 64u);
 	if (worker < nb_tables)
-		lb_conn_index_find_bulk(&tables[worker].index, keys, n, refs);
+		lb_conn_index_find_start(&tables[worker].index, keys, n, cands);
 	else
-		memset(refs, 0, sizeof(refs));
-	for (i = 0; i < n; i++) {
-		conns[i] = NULL;
-		if (refs[i] != 0) {
-			conns[i] = decode(refs[i], &dirs[i]);
-			continue;
-		}
-		for (w = 0; w < nb_tables; w++) {
-			uint32_t ref;
+		memset(cands, 0, sizeof(*cands) * n);
+}
 
-			if (w != worker && (ref = lb_conn_index_find(&tables[w].index, keys[i])) != 0) {
-				conns[i] = decode(ref, &dirs[i]);
-				break;
-			}
-		}
-	}
+struct lb_conn *
+lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_key *key, uint32_t cand,
+		      enum lb_dir *dir)
+{
+	uint32_t ref;
+	unsigned int w;
+
+	if (worker < nb_tables && (ref = lb_conn_index_find_finish(&tables[worker].index, key,
+								   cand)) != 0)
+		return decode(ref, dir);
+	for (w = 0; w < nb_tables; w++)
+		if (w != worker && (ref = lb_conn_index_find(&tables[w].index, key)) != 0)
+			return decode(ref, dir);
+	return NULL;
 }
 
 static void

@@ -167,13 +167,18 @@ struct lb_conn *lb_conn_lookup(unsigned int worker, const struct lb_conn_key *ke
 			       enum lb_dir *dir);
 
 /*
- * lb_conn_lookup for n keys (n <= 64) at once: the caller's own table with
- * one bulk lookup whose bucket reads overlap, the connections found
- * prefetched, then the other tables for the keys not found. conns[i] is
- * NULL when key i has no connection. Lock-free; worker lcores.
+ * lb_conn_lookup for a burst, in two steps so that the connection lines
+ * arrive while the packets before are being forwarded: lb_conn_lookup_start
+ * for the n keys (n <= 64) of the burst, in the caller's own table (cands:
+ * unconfirmed references, n of them), then lb_conn_lookup_finish for each
+ * key, in order, with its cands[i]: confirmed, else looked up in full in
+ * every table (so a connection made by an earlier packet of the burst is
+ * found). Lock-free; worker lcores.
  */
-void lb_conn_lookup_bulk(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
-			 struct lb_conn **conns, enum lb_dir *dirs);
+void lb_conn_lookup_start(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
+			  uint32_t *cands);
+struct lb_conn *lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_key *key,
+				      uint32_t cand, enum lb_dir *dir);
 
 /*
  * Create a connection for a new flow in worker's table: key `in` as the

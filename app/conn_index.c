@@ -134,37 +134,41 @@ lb_conn_index_find(const struct lb_conn_index *x, const struct lb_conn_key *k)
 }
 
 void
-lb_conn_index_find_bulk(const struct lb_conn_index *x, const struct lb_conn_key **keys,
-			unsigned int n, uint32_t *refs)
+lb_conn_index_find_start(const struct lb_conn_index *x, const struct lb_conn_key **keys,
+			 unsigned int n, uint32_t *cands)
 {
-	uint32_t h1[64], h2[64], cand[64];
+	uint32_t h1[64], h2[64];
 	unsigned int i, s;
 
 	n = RTE_MIN(n, 64u);
-	/* 1: hash, prefetch the first buckets */
 	for (i = 0; i < n; i++) {
 		key_hash(keys[i], &h1[i], &h2[i]);
 		rte_prefetch0(&x->buckets[bucket_of(x, h1[i])]);
 	}
-	/* 2: the first slot whose signature matches; prefetch its connection */
+	/* the first slot whose signature matches; prefetch its connection */
 	for (i = 0; i < n; i++) {
 		const struct lb_conn_bucket *b = &x->buckets[bucket_of(x, h1[i])];
 
-		cand[i] = 0;
+		cands[i] = 0;
 		for (s = 0; s < SLOTS; s++)
 			if (__atomic_load_n(&b->sig[s], __ATOMIC_RELAXED) == h1[i]) {
-				cand[i] = __atomic_load_n(&b->ref[s], __ATOMIC_ACQUIRE);
+				cands[i] = __atomic_load_n(&b->ref[s], __ATOMIC_ACQUIRE);
 				break;
 			}
-		if (cand[i] != 0)
-			rte_prefetch0(lb_conn_of_ref(cand[i]));
+		if (cands[i] != 0)
+			rte_prefetch0(lb_conn_of_ref(cands[i]));
 		else
 			rte_prefetch0(&x->buckets[bucket_of(x, h2[i])]);
 	}
-	/* 3: compare; anything else (second bucket, a rarer match) the long way */
-	for (i = 0; i < n; i++)
-		refs[i] = cand[i] != 0 && key_eq(ref_key(cand[i]), keys[i]) ?
-			  cand[i] : find_hashed(x, keys[i], h1[i], h2[i]);
+}
+
+uint32_t
+lb_conn_index_find_finish(const struct lb_conn_index *x, const struct lb_conn_key *k,
+			  uint32_t cand)
+{
+	if (cand != 0 && key_eq(ref_key(cand), k))
+		return cand;
+	return lb_conn_index_find(x, k);
 }
 
 /* Put sig/ref in a free slot of b; false when b is full. Writer only. */

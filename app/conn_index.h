@@ -58,12 +58,17 @@ size_t lb_conn_index_bytes(const struct lb_conn_index *x);
 uint32_t lb_conn_index_find(const struct lb_conn_index *x, const struct lb_conn_key *k);
 
 /*
- * lb_conn_index_find for n keys (n <= 64): the buckets of all prefetched
- * first, then the connections the signatures point at, then compared, so
- * the misses of the burst overlap. refs[i] is 0 when key i is absent.
+ * lb_conn_index_find for a burst of n keys (n <= 64), in two steps so
+ * that the misses overlap: _start hashes every key, prefetches its first
+ * bucket, then reads the buckets and prefetches the connection each
+ * signature points at, leaving an unconfirmed reference in cands[i] (0:
+ * none); _finish, called a while later for each key, confirms it or looks
+ * the long way (second bucket, a rarer match). Returns the reference or 0.
  */
-void lb_conn_index_find_bulk(const struct lb_conn_index *x, const struct lb_conn_key **keys,
-			     unsigned int n, uint32_t *refs);
+void lb_conn_index_find_start(const struct lb_conn_index *x, const struct lb_conn_key **keys,
+			      unsigned int n, uint32_t *cands);
+uint32_t lb_conn_index_find_finish(const struct lb_conn_index *x, const struct lb_conn_key *k,
+				   uint32_t cand);
 
 /*
  * Add key k -> ref (the connection must already hold k). The writer only.

@@ -554,8 +554,6 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 	const struct lb_pkt_info *info = &p->info;
 	struct rte_mbuf *m = p->m;
 
-	if (c == NULL)	/* maybe created by an earlier packet of this burst */
-		c = lb_conn_lookup(lc->worker_index, &p->key, &dir);
 	/* a client reusing its port after TIME_WAIT opens a new connection */
 	if (c != NULL && dir == LB_DIR_IN &&
 	    (p->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG &&
@@ -591,13 +589,17 @@ void
 lb_forward_burst(struct lb_lcore *lc, struct lb_fwd_pkt *p, unsigned int n, uint64_t now)
 {
 	const struct lb_conn_key *keys[LB_BURST];
-	struct lb_conn *conns[LB_BURST];
-	enum lb_dir dirs[LB_BURST];
+	uint32_t cands[LB_BURST];
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
 		keys[i] = &p[i].key;
-	lb_conn_lookup_bulk(lc->worker_index, keys, n, conns, dirs);
-	for (i = 0; i < n; i++)
-		lb_forward_conn(lc, &p[i], conns[i], dirs[i], now);
+	lb_conn_lookup_start(lc->worker_index, keys, n, cands);
+	for (i = 0; i < n; i++) {
+		enum lb_dir dir = LB_DIR_IN;
+		struct lb_conn *c = lb_conn_lookup_finish(lc->worker_index, &p[i].key, cands[i],
+							  &dir);
+
+		lb_forward_conn(lc, &p[i], c, dir, now);
+	}
 }
