@@ -73,6 +73,7 @@ main(int argc, char **argv)
 	lb_test_register_sync();
 	lb_test_register_metrics();
 	lb_test_register_txfull();
+	lb_test_register_conn();
 	lb_test_register_announce();
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);

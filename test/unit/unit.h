@@ -30,6 +30,7 @@ void lb_test_register_vrrp_reload(void);
 void lb_test_register_sync(void);
 void lb_test_register_metrics(void);
 void lb_test_register_txfull(void);
+void lb_test_register_conn(void);
 void lb_test_register_announce(void);
 
 /*

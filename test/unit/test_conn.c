@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The connection table filled to its maximum: every NAT connection found
+ * under both keys (single and burst lookups), one past the maximum
+ * refused, expired connections gone and their entries used again. The
+ * index is then over 80 % full, so entries have had to move (cuckoo).
+ */
+#include <stdlib.h>
+#include <netinet/in.h>
+
+#include <rte_cycles.h>
+
+#include "app/conn.h"
+#include "config/config.h"
+#include "test/unit/unit.h"
+
+#define MAX_CONNS 4096
+#define VIP RTE_BE32(0xc6120164)	/* 198.18.1.100 */
+#define RIP RTE_BE32(0xc6120201)	/* 198.18.2.1 */
+
+static struct lb_dest_state dest_state;
+static struct lb_svc_state svc_state;
+
+/* Client i: 198.18.128.0/17, port 1024 + i / 32768 */
+static struct lb_conn_key
+client_key(unsigned int i)
+{
+	struct lb_conn_key k = {
+		.saddr = rte_cpu_to_be_32(0xc6128000 + (i & 0x7fff)),
+		.daddr = VIP,
+		.sport = rte_cpu_to_be_16((uint16_t)(1024 + i / 32768)),
+		.dport = RTE_BE16(80),
+		.proto = IPPROTO_TCP,
+	};
+
+	return k;
+}
+
+static struct lb_conn_key
+reply_key(unsigned int i)
+{
+	struct lb_conn_key c = client_key(i), k = {
+		.saddr = RIP, .daddr = c.saddr, .sport = RTE_BE16(8080), .dport = c.sport,
+		.proto = IPPROTO_TCP,
+	};
+
+	return k;
+}
+
+static unsigned int
+fill(struct lb_service *svc, const struct lb_dest *d, uint64_t now)
+{
+	unsigned int i, made = 0;
+
+	for (i = 0; i < MAX_CONNS; i++) {
+		struct lb_conn_key k = client_key(i);
+
+		made += lb_conn_create(0, &k, svc, d, 0, 0, NULL, now) != NULL;
+	}
+	return made;
+}
+
+static void
+test_conn_table_full_and_reused(void)
+{
+	struct lb_config cfg;
+	struct lb_service *svc = calloc(1, sizeof(*svc) + sizeof(struct lb_dest));
+	struct lb_dest *d;
+	uint64_t now = rte_rdtsc(), later;
+	unsigned int i, found_in = 0, found_out = 0, found_burst = 0, wrong = 0, rounds;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+	lb_config_defaults(&cfg);
+	svc->proto = IPPROTO_TCP;
+	svc->vip = VIP;
+	svc->vport = RTE_BE16(80);
+	svc->state = &svc_state;
+	svc->nb_dests = 1;
+	d = &svc->dests[0];
+	d->addr = RIP;
+	d->port = RTE_BE16(8080);
+	d->fwd = LB_FWD_NAT;
+	d->weight = 1;
+	d->state = &dest_state;
+	CU_ASSERT_EQUAL_FATAL(lb_conn_init(1, MAX_CONNS, NULL, &cfg), 0);
+
+	CU_ASSERT_EQUAL(fill(svc, d, now), MAX_CONNS);
+	CU_ASSERT_EQUAL(lb_conn_count(), MAX_CONNS);
+	{
+		struct lb_conn_key k = client_key(MAX_CONNS);
+
+		CU_ASSERT_PTR_NULL(lb_conn_create(0, &k, svc, d, 0, 0, NULL, now));
+	}
+	for (i = 0; i < MAX_CONNS; i++) {
+		struct lb_conn_key ki = client_key(i), ko = reply_key(i);
+		enum lb_dir dir_in, dir_out;
+		struct lb_conn *ci = lb_conn_lookup(0, &ki, &dir_in);
+		struct lb_conn *co = lb_conn_lookup(0, &ko, &dir_out);
+
+		found_in += ci != NULL && dir_in == LB_DIR_IN && ci->in.saddr == ki.saddr &&
+			    ci->in.sport == ki.sport;
+		found_out += co != NULL && co == ci && dir_out == LB_DIR_OUT;
+	}
+	CU_ASSERT_EQUAL(found_in, MAX_CONNS);
+	CU_ASSERT_EQUAL(found_out, MAX_CONNS);
+
+	/* bursts of 32, half client keys, half reply keys, a few unknown */
+	for (i = 0; i < MAX_CONNS; i += 32) {
+		struct lb_conn_key keys[32];
+		const struct lb_conn_key *kp[32];
+		uint32_t cands[32];
+		unsigned int j;
+
+		for (j = 0; j < 32; j++) {
+			keys[j] = j & 1 ? reply_key(i + j) : client_key(i + j);
+			if (j == 31)
+				keys[j] = client_key(MAX_CONNS + i);	/* no such flow */
+			kp[j] = &keys[j];
+		}
+		lb_conn_lookup_start(0, kp, 32, cands);
+		for (j = 0; j < 32; j++) {
+			enum lb_dir dir;
+			struct lb_conn *c = lb_conn_lookup_finish(0, kp[j], cands[j], &dir);
+
+			if (j == 31)
+				wrong += c != NULL;
+			else if (c != NULL && dir == (j & 1 ? LB_DIR_OUT : LB_DIR_IN))
+				found_burst++;
+		}
+	}
+	CU_ASSERT_EQUAL(found_burst, MAX_CONNS / 32 * 31);
+	CU_ASSERT_EQUAL(wrong, 0);
+
+	/* nothing answered: every connection times out (NONE, 2 s) */
+	later = now + 3 * rte_get_tsc_hz();
+	for (rounds = 0; rounds < 1000 && lb_conn_count() > 0; rounds++)
+		lb_conn_expire(0, later, 64);
+	CU_ASSERT_EQUAL(lb_conn_count(), 0);
+	{
+		struct lb_conn_key k = client_key(7);
+		enum lb_dir dir;
+
+		CU_ASSERT_PTR_NULL(lb_conn_lookup(0, &k, &dir));
+	}
+	CU_ASSERT_EQUAL(__atomic_load_n(&dest_state.inactconns, __ATOMIC_RELAXED), 0);
+
+	/* the freed entries serve a full table again */
+	CU_ASSERT_EQUAL(fill(svc, d, later), MAX_CONNS);
+	CU_ASSERT_EQUAL(lb_conn_count(), MAX_CONNS);
+	lb_conn_term();
+	free(svc);
+}
+
+void
+lb_test_register_conn(void)
+{
+	CU_pSuite s = CU_add_suite("conn", NULL, NULL);
+
+	CU_add_test(s, "table filled to max: both keys found, one more refused, expired reused",
+		    test_conn_table_full_and_reused);
+}
