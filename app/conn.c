@@ -32,9 +32,9 @@ struct conn_table {
 	uint32_t first;			/* its entries: lb_conn_base[first, first + cap) */
 	uint32_t cap;			/* entries (max and headroom for the RCU wait) */
 	uint32_t max;			/* connections allowed */
-	uint32_t count;			/* connections; written by owner, read by all */
-	/* owner only from here */
-	uint64_t *used __rte_cache_aligned;	/* a bit per entry in use, for the scans */
+	/* written by the owner only from here */
+	uint32_t count __rte_cache_aligned;	/* connections; read by lb_conn_count */
+	uint64_t *used;			/* a bit per entry in use (atomic words: lb_conn_walk) */
 	uint32_t *ring;			/* free entries (ids), cap of them */
 	uint32_t head;			/* next to hand out */
 	uint32_t avail;			/* free and past the RCU wait, from head on */
@@ -433,7 +433,8 @@ publish(struct conn_table *t, struct lb_conn *c)
 {
 	uint32_t i = conn_id(c) - t->first;
 
-	t->used[i >> 6] |= UINT64_C(1) << (i & 63);
+	__atomic_store_n(&t->used[i >> 6], t->used[i >> 6] | UINT64_C(1) << (i & 63),
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&c->live, true, __ATOMIC_RELEASE);	/* lb_conn_walk */
 	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
 }
@@ -444,7 +445,8 @@ unpublish(struct conn_table *t, struct lb_conn *c)
 {
 	uint32_t i = conn_id(c) - t->first;
 
-	t->used[i >> 6] &= ~(UINT64_C(1) << (i & 63));
+	__atomic_store_n(&t->used[i >> 6], t->used[i >> 6] & ~(UINT64_C(1) << (i & 63)),
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&c->live, false, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
 	id_free(t, conn_id(c));
@@ -857,10 +859,16 @@ lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned int max, unsig
 		const struct conn_table *t = &tables[w];
 
 		/* entries in use keep `live` until removed, and are not reused
-		 * while this walker is online */
+		 * while this walker is online; the in-use map skips empty runs */
 		while (i < t->cap && n < max) {
-			const struct lb_conn *c = &lb_conn_base[t->first + i++];
+			const struct lb_conn *c;
 
+			if ((i & 63) == 0 &&
+			    __atomic_load_n(&t->used[i >> 6], __ATOMIC_RELAXED) == 0) {
+				i += 64;
+				continue;
+			}
+			c = &lb_conn_base[t->first + i++];
 			if (__atomic_load_n(&c->live, __ATOMIC_ACQUIRE))
 				conn_info(c, w, now, &out[n++]);
 		}
