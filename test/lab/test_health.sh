@@ -229,7 +229,8 @@ peer rs1 8200 accept
 lab_check "quorum regained: the sorry server leaves" \
 	lab_wait_until 5 not_listed 198.18.1.104:80 $RS3:80
 lab_requests client 4 http://198.18.1.104/
-lab_check_eq "the real servers serve again" "2 2" "${LAB_SEEN[rs1]:-0} ${LAB_SEEN[rs2]:-0}"
+lab_check_eq "the real servers serve again (rs1 rs2 rs3 failed)" "2 2 0 0" \
+	"${LAB_SEEN[rs1]:-0} ${LAB_SEEN[rs2]:-0} ${LAB_SEEN[rs3]:-0} $LAB_FAILS"
 
 # ---- .105: MISC_CHECK, misc_dynamic, notify scripts
 lab_check "MISC_CHECK: exit 0 keeps rs1 with its weight" listed 198.18.1.105:80 $RS1:80 1
