@@ -261,10 +261,30 @@ void
 lb_conn_lookup_start(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
 		     uint32_t *cands)
 {
+	const struct lb_conn_key *miss_keys[64];
+	unsigned int miss_at[64], nb_miss, i, w;
+	uint32_t miss_cands[64];
+
+	n = RTE_MIN(n, 64u);
+	memset(cands, 0, sizeof(*cands) * n);
 	if (worker < nb_tables)
 		lb_conn_index_find_start(&tables[worker].index, keys, n, cands);
-	else
-		memset(cands, 0, sizeof(*cands) * n);
+	/* keys with no candidate here: the other tables' (a NAT reply whose
+	 * connection another worker made), their misses overlapping too */
+	for (w = 0; w < nb_tables; w++) {
+		if (w == worker)
+			continue;
+		for (i = 0, nb_miss = 0; i < n; i++)
+			if (cands[i] == 0) {
+				miss_at[nb_miss] = i;
+				miss_keys[nb_miss++] = keys[i];
+			}
+		if (nb_miss == 0)
+			break;
+		lb_conn_index_find_start(&tables[w].index, miss_keys, nb_miss, miss_cands);
+		for (i = 0; i < nb_miss; i++)
+			cands[miss_at[i]] = miss_cands[i];
+	}
 }
 
 struct lb_conn *
@@ -274,8 +294,10 @@ lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_key *key, uint32
 	uint32_t ref;
 	unsigned int w;
 
-	if (worker < nb_tables && (ref = lb_conn_index_find_finish(&tables[worker].index, key,
-								   cand)) != 0)
+	/* the candidate may be from any table: references are global */
+	if (cand != 0 && lb_conn_index_confirm(key, cand))
+		return decode(cand, dir);
+	if (worker < nb_tables && (ref = lb_conn_index_find(&tables[worker].index, key)) != 0)
 		return decode(ref, dir);
 	for (w = 0; w < nb_tables; w++)
 		if (w != worker && (ref = lb_conn_index_find(&tables[w].index, key)) != 0)

@@ -162,13 +162,10 @@ lb_conn_index_find_start(const struct lb_conn_index *x, const struct lb_conn_key
 	}
 }
 
-uint32_t
-lb_conn_index_find_finish(const struct lb_conn_index *x, const struct lb_conn_key *k,
-			  uint32_t cand)
+bool
+lb_conn_index_confirm(const struct lb_conn_key *k, uint32_t cand)
 {
-	if (cand != 0 && key_eq(ref_key(cand), k))
-		return cand;
-	return lb_conn_index_find(x, k);
+	return key_eq(ref_key(cand), k);
 }
 
 /* Put sig/ref in a free slot of b; false when b is full. Writer only. */

@@ -19,6 +19,7 @@
  * moves is written at its new place before it leaves the old one, and the
  * move counted, so a reader that missed while entries moved looks again.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app/conn.h"
@@ -62,13 +63,13 @@ uint32_t lb_conn_index_find(const struct lb_conn_index *x, const struct lb_conn_
  * that the misses overlap: _start hashes every key, prefetches its first
  * bucket, then reads the buckets and prefetches the connection each
  * signature points at, leaving an unconfirmed reference in cands[i] (0:
- * none); _finish, called a while later for each key, confirms it or looks
- * the long way (second bucket, a rarer match). Returns the reference or 0.
+ * none); lb_conn_index_confirm, a while later, checks it; when it fails,
+ * lb_conn_index_find looks the long way (second bucket, a rarer match).
  */
 void lb_conn_index_find_start(const struct lb_conn_index *x, const struct lb_conn_key **keys,
 			      unsigned int n, uint32_t *cands);
-uint32_t lb_conn_index_find_finish(const struct lb_conn_index *x, const struct lb_conn_key *k,
-				   uint32_t cand);
+/* Does the connection reference cand (non-zero, from any table) names hold k? */
+bool lb_conn_index_confirm(const struct lb_conn_key *k, uint32_t cand);
 
 /*
  * Add key k -> ref (the connection must already hold k). The writer only.
