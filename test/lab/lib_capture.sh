@@ -60,6 +60,11 @@ lab_bad_checksums() {	# PCAP: how many frames have a bad IP/TCP/UDP checksum
 		udp.checksum.status == "Bad"' | wc -l
 }
 
+lab_show_bad_checksums() {	# PCAP: the first 5 such frames, for the log
+	lab_tshark "$1" -Y 'ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
+		udp.checksum.status == "Bad"' | head -5 | sed "s|^|    | $(basename "$1"): |"
+}
+
 # lab_check_vip_arp PCAP VIP MAC: two checks on a capture of the client's
 # link: the client asked ARP for VIP, and got exactly one reply to each
 # request, every one from MAC (dplb's: no real server answered too).
