@@ -98,8 +98,8 @@ lb_eal_args(const struct lb_config *cfg, const char *prog, int uargc,
 unsigned int
 lb_eal_memory_need_mb(const struct lb_config *cfg)
 {
-	/* connections: ~370 B measured (entry, 2.5 hash entries, RCU queue); mbufs 2.5 KB */
-	uint64_t bytes = (uint64_t)cfg->conn_max * 400 +
+	/* connections: 124 B measured (lb_conn_bytes_per_conn, with headroom); mbufs 2.5 KB */
+	uint64_t bytes = (uint64_t)cfg->conn_max * 140 +
 			 (uint64_t)cfg->nb_ifaces * 2 * cfg->mbufs_per_port * 2560 +
 			 (128ull << 20);	/* rings, tables, EAL itself */
 
