@@ -291,18 +291,10 @@ struct lb_conn *
 lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_key *key, uint32_t cand,
 		      enum lb_dir *dir)
 {
-	uint32_t ref;
-	unsigned int w;
-
 	/* the candidate may be from any table: references are global */
 	if (cand != 0 && lb_conn_index_confirm(key, cand))
 		return decode(cand, dir);
-	if (worker < nb_tables && (ref = lb_conn_index_find(&tables[worker].index, key)) != 0)
-		return decode(ref, dir);
-	for (w = 0; w < nb_tables; w++)
-		if (w != worker && (ref = lb_conn_index_find(&tables[w].index, key)) != 0)
-			return decode(ref, dir);
-	return NULL;
+	return lb_conn_lookup(worker, key, dir);
 }
 
 static void
