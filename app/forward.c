@@ -456,14 +456,8 @@ transit_ports(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))
 		return -ENOENT;
-	if (info->proto == IPPROTO_TCP) {
-		if (l4_len < sizeof(struct rte_tcp_hdr) ||
-		    (unsigned int)(l4[12] >> 4) * 4 < sizeof(struct rte_tcp_hdr) ||
-		    (unsigned int)(l4[12] >> 4) * 4 > l4_len)
-			return -EINVAL;
-	} else if (l4_len < sizeof(struct rte_udp_hdr)) {
+	if (!lb_l4_header_complete(l4, l4_len, info->proto))
 		return -EINVAL;
-	}
 	memcpy(&k->sport, l4, sizeof(k->sport));
 	memcpy(&k->dport, l4 + 2, sizeof(k->dport));
 	return 0;

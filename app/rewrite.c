@@ -23,8 +23,7 @@ lb_rewrite_find_l4(const struct rte_mbuf *m, uint16_t l3_off,
 {
 	uint16_t dlen = rte_pktmbuf_data_len(m);
 	const struct rte_ipv4_hdr *ip;
-	const uint8_t *l4;
-	uint16_t hlen, tlen, need;
+	uint16_t hlen, tlen;
 
 	if (dlen < l3_off || dlen - l3_off < (int)sizeof(*ip))
 		return -EINVAL;
@@ -37,11 +36,9 @@ lb_rewrite_find_l4(const struct rte_mbuf *m, uint16_t l3_off,
 	loc->proto = ip->next_proto_id;
 	switch (loc->proto) {
 	case IPPROTO_TCP:
-		need = sizeof(struct rte_tcp_hdr);
 		loc->csum_off = LB_TCP_CSUM_OFF;
 		break;
 	case IPPROTO_UDP:
-		need = sizeof(struct rte_udp_hdr);
 		loc->csum_off = LB_UDP_CSUM_OFF;
 		break;
 	default:
@@ -53,15 +50,10 @@ lb_rewrite_find_l4(const struct rte_mbuf *m, uint16_t l3_off,
 		       RTE_IPV4_HDR_OFFSET_MASK) == 0;
 	if (!loc->has_l4)
 		return 0;
-	if (loc->l4_len < need)
+	/* the whole header it claims, TCP options included */
+	if (!lb_l4_header_complete(rte_pktmbuf_mtod_offset(m, const uint8_t *, loc->l4_off),
+				   loc->l4_len, loc->proto))
 		return -EINVAL;
-	if (loc->proto == IPPROTO_TCP) {
-		/* the whole header it claims, options included */
-		l4 = rte_pktmbuf_mtod_offset(m, const uint8_t *, loc->l4_off);
-		need = (uint16_t)((l4[12] >> 4) * 4);
-		if (need < sizeof(struct rte_tcp_hdr) || need > loc->l4_len)
-			return -EINVAL;
-	}
 	return 0;
 }
 

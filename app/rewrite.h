@@ -39,10 +39,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
 
 /* Outer header that lb_rewrite_ipip_encap prepends. */
 #define LB_IPIP_OVERHEAD 20
@@ -61,6 +65,23 @@ struct lb_pkt_tuple {
 	rte_be16_t dport;
 	uint8_t proto;
 };
+
+/*
+ * Do the l4_len bytes at l4 (a TCP or UDP packet's L4 part, within the
+ * frame) hold its whole header, TCP with the options it claims? Pure.
+ */
+static inline bool
+lb_l4_header_complete(const uint8_t *l4, uint32_t l4_len, uint8_t proto)
+{
+	uint32_t hlen;
+
+	if (proto != IPPROTO_TCP)
+		return l4_len >= sizeof(struct rte_udp_hdr);
+	if (l4_len < sizeof(struct rte_tcp_hdr))
+		return false;
+	hlen = (uint32_t)(l4[12] >> 4) * 4;
+	return hlen >= sizeof(struct rte_tcp_hdr) && hlen <= l4_len;
+}
 
 /*
  * The L4 ports of the TCP or UDP packet at l3_off, for the connection
