@@ -384,12 +384,6 @@ id_free(struct conn_table *t, uint32_t id)
 	t->open++;
 }
 
-static inline bool
-is_used(const struct conn_table *t, uint32_t i)
-{
-	return (t->used[i >> 6] >> (i & 63)) & 1;
-}
-
 /*
  * The next entry in use at or after *i (wrapping at cap), looking at no
  * more than *words 64-entry words in all (counted down): its index, or
