@@ -168,19 +168,36 @@ lb_conn_index_confirm(const struct lb_conn_key *k, uint32_t cand)
 	return key_eq(ref_key(cand), k);
 }
 
-/* Put sig/ref in a free slot of b; false when b is full. Writer only. */
-static bool
-put_free(struct lb_conn_bucket *b, uint32_t sig, uint32_t ref)
+/* A free slot of b, or -1. Writer only. */
+static int
+free_slot(const struct lb_conn_bucket *b)
 {
 	unsigned int s;
 
 	for (s = 0; s < SLOTS; s++)
-		if (b->ref[s] == 0) {
-			__atomic_store_n(&b->sig[s], sig, __ATOMIC_RELAXED);
-			__atomic_store_n(&b->ref[s], ref, __ATOMIC_RELEASE);
-			return true;
-		}
-	return false;
+		if (b->ref[s] == 0)
+			return (int)s;
+	return -1;
+}
+
+/* Publish sig/ref in slot s of b: the signature first. Writer only. */
+static void
+put(struct lb_conn_bucket *b, unsigned int s, uint32_t sig, uint32_t ref)
+{
+	__atomic_store_n(&b->sig[s], sig, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->ref[s], ref, __ATOMIC_RELEASE);
+}
+
+/* Put sig/ref in a free slot of b; false when b is full. Writer only. */
+static bool
+put_free(struct lb_conn_bucket *b, uint32_t sig, uint32_t ref)
+{
+	int s = free_slot(b);
+
+	if (s < 0)
+		return false;
+	put(b, (unsigned int)s, sig, ref);
+	return true;
 }
 
 /* The other bucket of the entry in slot s of bucket number b. */
@@ -192,17 +209,6 @@ other_bucket(const struct lb_conn_index *x, uint32_t b, unsigned int s)
 	key_hash(ref_key(x->buckets[b].ref[s]), &h1, &h2);
 	b1 = bucket_of(x, h1);
 	return b1 == b ? bucket_of(x, h2) : b1;
-}
-
-static int
-free_slot(const struct lb_conn_bucket *b)
-{
-	unsigned int s;
-
-	for (s = 0; s < SLOTS; s++)
-		if (b->ref[s] == 0)
-			return (int)s;
-	return -1;
 }
 
 struct step {
@@ -227,8 +233,7 @@ move_entry(struct lb_conn_index *x, struct step from, struct step to)
 {
 	struct lb_conn_bucket *f = &x->buckets[from.b], *t = &x->buckets[to.b];
 
-	__atomic_store_n(&t->sig[to.s], f->sig[from.s], __ATOMIC_RELAXED);
-	__atomic_store_n(&t->ref[to.s], f->ref[from.s], __ATOMIC_RELEASE);
+	put(t, to.s, f->sig[from.s], f->ref[from.s]);
 	__atomic_store_n(&x->moves, x->moves + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);	/* counted before the old place changes */
 	__atomic_store_n(&f->ref[from.s], 0, __ATOMIC_RELAXED);
@@ -243,19 +248,20 @@ static int
 make_room(struct lb_conn_index *x, uint32_t start)
 {
 	struct step path[MAX_PATH];
-	uint32_t b = start;
+	uint32_t b = start, alt[SLOTS];
 	unsigned int len, s, k;
 
 	for (len = 0; len < MAX_PATH; len++) {
 		/* an entry here whose other bucket has room ends the path */
 		for (s = 0; s < SLOTS; s++) {
-			uint32_t o = other_bucket(x, b, s);
 			int f;
 
-			if (o == b || on_path(path, len, b, s) || (f = free_slot(&x->buckets[o])) < 0)
+			alt[s] = other_bucket(x, b, s);
+			if (alt[s] == b || on_path(path, len, b, s) ||
+			    (f = free_slot(&x->buckets[alt[s]])) < 0)
 				continue;
 			path[len] = (struct step){ b, s };
-			move_entry(x, path[len], (struct step){ o, (unsigned int)f });
+			move_entry(x, path[len], (struct step){ alt[s], (unsigned int)f });
 			for (k = len; k-- > 0;)		/* the freed slot takes the one before */
 				move_entry(x, path[k], path[k + 1]);
 			return (int)path[0].s;
@@ -263,13 +269,13 @@ make_room(struct lb_conn_index *x, uint32_t start)
 		/* none: push on through an entry not yet on the path */
 		for (k = 0; k < SLOTS; k++) {
 			s = (x->kick++ + k) % SLOTS;
-			if (!on_path(path, len, b, s) && other_bucket(x, b, s) != b)
+			if (!on_path(path, len, b, s) && alt[s] != b)
 				break;
 		}
 		if (k == SLOTS)
 			return -1;
 		path[len] = (struct step){ b, s };
-		b = other_bucket(x, b, s);
+		b = alt[s];
 	}
 	return -1;
 }
@@ -292,8 +298,7 @@ lb_conn_index_add(struct lb_conn_index *x, const struct lb_conn_key *k, uint32_t
 	}
 	if (s < 0)
 		return -ENOSPC;
-	__atomic_store_n(&x->buckets[b1].sig[s], h1, __ATOMIC_RELAXED);
-	__atomic_store_n(&x->buckets[b1].ref[s], ref, __ATOMIC_RELEASE);
+	put(&x->buckets[b1], (unsigned int)s, h1, ref);
 	return 0;
 }
 
