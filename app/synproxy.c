@@ -98,8 +98,9 @@ static bool
 send_syn(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *info,
 	 struct lb_conn *c, bool keep, uint64_t now)
 {
-	struct lb_tcp_seg seg = { .seq = lb_conn_ext(c)->proxy_cisn, .win = lb_conn_ext(c)->proxy_win,
-				  .mss = lb_conn_ext(c)->proxy_mss, .flags = RTE_TCP_SYN_FLAG };
+	const struct lb_conn_ext *x = lb_conn_ext(c);
+	struct lb_tcp_seg seg = { .seq = x->proxy_cisn, .win = x->proxy_win,
+				  .mss = x->proxy_mss, .flags = RTE_TCP_SYN_FLAG };
 	struct lb_pkt_info si = { .ether_type = info->ether_type, .l3_off = info->l3_off,
 				  .l4_off = info->l3_off + sizeof(struct rte_ipv4_hdr),
 				  .l3_len = sizeof(struct rte_ipv4_hdr) +
@@ -130,11 +131,12 @@ lb_synproxy_open(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, u
 	const struct rte_tcp_hdr *th = tcp_of(p->m, &p->info);
 	uint32_t data = p->info.l3_len - (p->info.l4_off - p->info.l3_off) -
 			(th->data_off >> 4) * 4u;
+	struct lb_conn_ext *x = lb_conn_ext(c);
 
-	lb_conn_ext(c)->proxy_cisn = rte_be_to_cpu_32(th->sent_seq) - 1;
-	lb_conn_ext(c)->proxy_isn = rte_be_to_cpu_32(th->recv_ack) - 1;
-	lb_conn_ext(c)->proxy_mss = mss;
-	lb_conn_ext(c)->proxy_win = rte_be_to_cpu_16(th->rx_win);
+	x->proxy_cisn = rte_be_to_cpu_32(th->sent_seq) - 1;
+	x->proxy_isn = rte_be_to_cpu_32(th->recv_ack) - 1;
+	x->proxy_mss = mss;
+	x->proxy_win = rte_be_to_cpu_16(th->rx_win);
 	__atomic_store_n(&c->proxy, LB_PROXY_WAIT, __ATOMIC_RELEASE);
 	lc->stats.syn_cookies_ok++;
 	lb_synproxy_done(lc, c);
@@ -153,13 +155,14 @@ rs_synack(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, uint8_t 
 {
 	const struct rte_tcp_hdr *th = tcp_of(p->m, &p->info);
 	uint32_t rs_isn = rte_be_to_cpu_32(th->sent_seq);
+	struct lb_conn_ext *x = lb_conn_ext(c);
 	struct lb_tcp_seg seg = { .seq = rte_be_to_cpu_32(th->recv_ack), .ack = rs_isn + 1,
-				  .win = lb_conn_ext(c)->proxy_win, .flags = RTE_TCP_ACK_FLAG, .reply = true };
+				  .win = x->proxy_win, .flags = RTE_TCP_ACK_FLAG, .reply = true };
 	struct lb_pkt_info hi;
 	struct rte_mbuf *h;
 
 	if (st == LB_PROXY_WAIT) {
-		lb_conn_ext(c)->seq_delta = rs_isn - lb_conn_ext(c)->proxy_isn;
+		x->seq_delta = rs_isn - x->proxy_isn;
 		__atomic_store_n(&c->proxy, LB_PROXY_OPEN, __ATOMIC_RELEASE);
 	}
 	lb_conn_seen(c, LB_DIR_OUT, p->flags, now);
@@ -169,7 +172,7 @@ rs_synack(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, uint8_t 
 		lb_conn_seen(c, LB_DIR_IN, RTE_TCP_ACK_FLAG, now);	/* our ACK: ESTABLISHED */
 		lb_fwd_send_to(lc, p->m, c->out_port, c->nexthop, now);
 	}
-	h = __atomic_exchange_n(&lb_conn_ext(c)->held, HELD_DONE, __ATOMIC_ACQ_REL);
+	h = __atomic_exchange_n(&x->held, HELD_DONE, __ATOMIC_ACQ_REL);
 	if (h == NULL || h == HELD_DONE)
 		return;
 	hi = (struct lb_pkt_info){ .ether_type = RTE_ETHER_TYPE_IPV4, .l3_off = h->l2_len,
@@ -178,7 +181,7 @@ rs_synack(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, uint8_t 
 							     hi.l3_off)->total_length);
 	h->l2_len = 0;
 	h->l3_len = 0;
-	if (lb_rewrite_tcp_seq(h, hi.l3_off, 0, lb_conn_ext(c)->seq_delta) != 0) {
+	if (lb_rewrite_tcp_seq(h, hi.l3_off, 0, x->seq_delta) != 0) {
 		lb_fwd_drop(lc, h, LB_DROP_L4_TRUNC);
 		return;
 	}
@@ -189,6 +192,7 @@ bool
 lb_synproxy_packet(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 		   enum lb_dir dir, uint64_t now)
 {
+	const struct lb_conn_ext *x = lb_conn_ext(c);
 	uint8_t st = __atomic_load_n(&c->proxy, __ATOMIC_ACQUIRE);
 	uint32_t seq;
 
@@ -204,7 +208,7 @@ lb_synproxy_packet(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 			send_syn(lc, p->m, &p->info, c, false, now);
 			return false;
 		}
-		if (lb_rewrite_tcp_seq(p->m, p->info.l3_off, 0, lb_conn_ext(c)->seq_delta) != 0) {
+		if (lb_rewrite_tcp_seq(p->m, p->info.l3_off, 0, x->seq_delta) != 0) {
 			lb_fwd_drop(lc, p->m, LB_DROP_L4_TRUNC);
 			return false;
 		}
@@ -223,13 +227,13 @@ lb_synproxy_packet(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 		/* refused: the client gets the RST in the numbers it knows */
 		lb_synproxy_release(c);
 		seq = rte_be_to_cpu_32(tcp_of(p->m, &p->info)->sent_seq);
-		if (lb_rewrite_tcp_seq(p->m, p->info.l3_off, lb_conn_ext(c)->proxy_isn + 1 - seq, 0) != 0) {
+		if (lb_rewrite_tcp_seq(p->m, p->info.l3_off, x->proxy_isn + 1 - seq, 0) != 0) {
 			lb_fwd_drop(lc, p->m, LB_DROP_L4_TRUNC);
 			return false;
 		}
 		return true;
 	}
-	if (lb_rewrite_tcp_seq(p->m, p->info.l3_off, -lb_conn_ext(c)->seq_delta, 0) != 0) {
+	if (lb_rewrite_tcp_seq(p->m, p->info.l3_off, -x->seq_delta, 0) != 0) {
 		lb_fwd_drop(lc, p->m, LB_DROP_L4_TRUNC);
 		return false;
 	}
@@ -239,9 +243,11 @@ lb_synproxy_packet(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 void
 lb_synproxy_adopt(struct lb_conn *c, uint32_t rs_isn, uint32_t seq_delta)
 {
-	lb_conn_ext(c)->seq_delta = seq_delta;
-	lb_conn_ext(c)->proxy_isn = rs_isn - seq_delta;
-	__atomic_store_n(&lb_conn_ext(c)->held, HELD_DONE, __ATOMIC_RELAXED);
+	struct lb_conn_ext *x = lb_conn_ext(c);
+
+	x->seq_delta = seq_delta;
+	x->proxy_isn = rs_isn - seq_delta;
+	__atomic_store_n(&x->held, HELD_DONE, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->proxy, LB_PROXY_OPEN, __ATOMIC_RELEASE);
 }
 

@@ -61,11 +61,11 @@ lb_sync_conn_fill(struct lb_sync_conn *e, const struct lb_conn *c, uint8_t st, u
 		return;
 	}
 	if (__atomic_load_n(&c->proxy, __ATOMIC_ACQUIRE) == LB_PROXY_OPEN) {
+		const struct lb_conn_ext *x = lb_conn_ext(c);
+
 		/* SYN proxy: the real server's numbers go down by its ISN - ours */
 		e->has_seq = 1;
 		e->flags |= LB_SYNC_F_OUT_SEQ;
-		const struct lb_conn_ext *x = lb_conn_ext(c);
-
 		e->out_seq_init = x->proxy_isn + x->seq_delta;
 		e->out_seq_delta = -x->seq_delta;
 	}
