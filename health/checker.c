@@ -119,6 +119,21 @@ lb_health_checker_done(struct lb_health_rs *rs, struct lb_health_checker *c,
 	return changed;
 }
 
+enum lb_health_verdict
+lb_health_checker_verdict_since(const struct lb_health_checker *c, uint64_t since)
+{
+	if (c->running || !c->has_run || c->started_at < since)
+		return LB_HEALTH_VERDICT_PENDING;
+	return c->last_error[0] == '\0' ? LB_HEALTH_VERDICT_PASS : LB_HEALTH_VERDICT_FAIL;
+}
+
+void
+lb_health_checker_kick(struct lb_health_checker *c, uint64_t now)
+{
+	if (!c->running && c->next_at > now)
+		c->next_at = now;
+}
+
 bool
 lb_health_rs_shutdown(struct lb_health_rs *rs, bool omega, struct lb_health_event *ev)
 {

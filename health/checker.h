@@ -105,6 +105,24 @@ bool lb_health_checker_done(struct lb_health_rs *rs, struct lb_health_checker *c
 			    uint64_t now, bool ok, const char *reason,
 			    struct lb_health_event *ev);
 
+/* What a checker's attempts started at or after some time say. */
+enum lb_health_verdict {
+	LB_HEALTH_VERDICT_PENDING,	/* none has finished yet */
+	LB_HEALTH_VERDICT_PASS,		/* the last such attempt passed */
+	LB_HEALTH_VERDICT_FAIL,		/* the last such attempt failed */
+};
+
+/*
+ * The verdict of c's last finished attempt if it started at or after since
+ * (a result newer than an event, e.g. a passive failure); PENDING while
+ * none did or one is still running.
+ */
+enum lb_health_verdict lb_health_checker_verdict_since(const struct lb_health_checker *c,
+							 uint64_t since);
+
+/* Bring c's next attempt forward to now (nothing while one runs). */
+void lb_health_checker_kick(struct lb_health_checker *c, uint64_t now);
+
 /*
  * Shutdown: with omega (keepalived virtual_server `omega`), an alive rs is
  * reported DOWN so notify_down / quorum-down actions run on the way out.

@@ -24,6 +24,7 @@ struct lb_health_mon lb_hm;
 RTE_LOG_REGISTER_SUFFIX(lb_health_logtype, health, INFO);
 
 #define POLL_EVERY_US	1000	/* probes advance at most once a millisecond */
+#define BACKOFF_LOOK_US	50000	/* a back-off's fresh check is seen this soon */
 #define MS		1000ull	/* us per ms */
 
 uint64_t
@@ -563,9 +564,13 @@ lb_health_monitor_poll(uint64_t now_us)
 	lb_hm.changes = 0;
 	lb_health_script_reap_detached();
 	lb_health_set_poll(&lb_hm.set, now_us, on_event, NULL);
-	if (now_us >= lb_hm.next_passive) {
-		lb_hm.next_passive = now_us + 1000000;
-		lb_hm_passive_scan(now_us);
+	if (now_us >= lb_hm.next_backoffs) {
+		bool count = now_us >= lb_hm.next_passive;
+
+		if (count)
+			lb_hm.next_passive = now_us + 1000000;
+		lb_hm.next_backoffs = now_us + BACKOFF_LOOK_US;
+		lb_hm_passive_scan(now_us, count);
 	}
 	publish_now();
 	return lb_hm.changes;

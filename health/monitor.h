@@ -16,7 +16,7 @@
  *    the workers see a server refuse that many SYNs (RST) within a second,
  *    it is taken out before its checkers notice, for passive_backoff
  *    (doubled when it fails again soon after), then let back in if its
- *    checkers pass.
+ *    checkers pass an attempt started after the failure.
  * Changes go into the running config (what `ipvsadm -L -n` shows, the same
  * one ipvsadm edits) and are published with the caller's function, so the
  * workers see a new RCU snapshot. Probes are non-blocking kernel sockets:

@@ -25,6 +25,7 @@ struct target {
 	bool passive_down;		/* out on the workers' refused-SYN count */
 	bool pf_resync;			/* take the next count as the baseline */
 	uint32_t pf_last;		/* count at the last scan */
+	uint64_t passive_since;		/* the failure (or failed re-check) that began it */
 	uint64_t passive_until;		/* back-off ends */
 	uint64_t backoff;		/* current back-off, us */
 	uint64_t readmitted_at;		/* end of the last back-off */
@@ -72,7 +73,8 @@ struct lb_health_mon {
 	bool dirty;			/* running changed since the last publish */
 	unsigned int changes;
 	lb_health_fails_fn fails;	/* the workers' refused-SYN counts, or NULL */
-	uint64_t next_passive;		/* next passive scan */
+	uint64_t next_passive;		/* next passive count */
+	uint64_t next_backoffs;		/* next look at passive back-offs */
 };
 
 /* The one monitor (control lcore). */
@@ -101,8 +103,12 @@ lb_hm_alive(const struct target *t)
  */
 void lb_hm_rs_changed(struct hsvc *s, struct target *t, bool up, const char *why);
 
-/* Passive check: compare the workers' counts once a second (passive.c). */
-void lb_hm_passive_scan(uint64_t now);
+/*
+ * Passive check (passive.c): end the back-offs that are over (fresh checks
+ * decide); with count (once a second), also compare the workers' counts
+ * and take out the servers that refused too many SYNs since the last one.
+ */
+void lb_hm_passive_scan(uint64_t now, bool count);
 
 
 #endif

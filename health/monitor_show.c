@@ -68,9 +68,11 @@ lb_health_monitor_show(FILE *out, uint64_t now_us)
 				lb_hm_alive(t) ? "ALIVE" : "DEAD", t->rs.weight,
 				t->rs.inhibit_on_failure ? " (inhibit_on_failure)" : "",
 				t->hrs.nb_checkers, t->hrs.nb_failed);
-			if (t->passive_down)
+			if (t->passive_down && now_us < t->passive_until)
 				fprintf(out, ", passive back-off %.1f s left",
 					(double)(t->passive_until - now_us) / 1e6);
+			else if (t->passive_down)
+				fprintf(out, ", passive back-off over, re-checking");
 			fputc('\n', out);
 			for (p = t->first; p < t->first + t->nb; p++)
 				show_probe(out, &lb_hm.probes[p], now_us);

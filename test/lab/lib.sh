@@ -395,12 +395,18 @@ lab_add_nat_hosts() {
 
 # lab_requests NAME N URL: N requests `curl -sf -m 5 URL` from host NAME,
 # one after the other. LAB_SEEN[PAGE] counts the answers by page (a real
-# server's page is its name), LAB_FAILS the requests that failed.
+# server's page is its name), LAB_FAILS the requests that failed and
+# LAB_FAIL_RCS their curl exit codes.
 lab_requests() {
-	local page i
-	LAB_SEEN=() LAB_FAILS=0
+	local page i rc
+	LAB_SEEN=() LAB_FAILS=0 LAB_FAIL_RCS=""
 	for ((i = 0; i < $2; i++)); do
-		page=$(lab_in "$1" curl -sf -m 5 "$3") || { LAB_FAILS=$((LAB_FAILS + 1)); continue; }
+		rc=0
+		page=$(lab_in "$1" curl -sf -m 5 "$3") || rc=$?
+		if [ $rc -ne 0 ]; then	# curl's exit codes: 7 refused, 28 timeout, 56 reset
+			LAB_FAILS=$((LAB_FAILS + 1)) LAB_FAIL_RCS+="${LAB_FAIL_RCS:+ }$rc"
+			continue
+		fi
 		LAB_SEEN[$page]=$((${LAB_SEEN[$page]:-0} + 1))
 	done
 }

@@ -28,7 +28,8 @@
 #        nginx, a 404 takes the server out, the page back brings it in.
 #   .107 passive check (beyond keepalived): with a 30 s delay_loop, a
 #        stopped nginx is taken out within about a second because the
-#        workers saw it refuse connections; back after passive_backoff.
+#        workers saw it refuse connections; stays out while a fresh check
+#        at the end of each passive_backoff fails, back once one passes.
 #
 # usage: test/lab/test_health.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
@@ -265,14 +266,22 @@ kill -TERM "$(cat "$LAB_TMP/nginx-rs1-80/nginx.pid")"
 lab_wait_until 5 eval "! lab_in rs1 curl -s -m 1 -o /dev/null http://$RS1/"
 t_stop=$(now_ms)
 lab_requests client 4 http://198.18.1.107/
+t_req=$(now_ms)
 lab_check "passive: rs1 is out of .107 long before its 30 s delay_loop" \
 	lab_wait_until 3 not_listed 198.18.1.107:80 $RS1:80
-lab_check "... within 3 s of nginx stopping ($(( $(now_ms) - t_stop )) ms)" \
+lab_check "... within 3 s of nginx stopping ($(( $(now_ms) - t_stop )) ms; the 4 requests took $(( t_req - t_stop )) ms, $LAB_FAILS failed)" \
 	test $(( $(now_ms) - t_stop )) -le 3000
 lab_check_grep "show health: rs1 is in its passive back-off" \
 	"198\.18\.2\.11:80 +DEAD .*passive back-off" "$(lab_dplbctl show health)"
 lab_requests client 10 http://198.18.1.107/
-lab_check_eq "no request fails once rs1 is out" "0 10" "$LAB_FAILS ${LAB_SEEN[rs2]:-0}"
+lab_check_eq "no request fails once rs1 is out" "0 10" "$LAB_FAILS ${LAB_SEEN[rs2]:-0}" ||
+	{ echo "curl exit codes: $LAB_FAIL_RCS"; lab_dplbctl ipvsadm -L -n -c | grep -F 198.18.1.107
+	  lab_dplbctl show health | grep -A3 107; }
+# its checker passed before nginx stopped (30 s delay_loop): that stale pass
+# must not let it back in; a fresh check at the end of the back-off fails
+lab_check "passive: at the end of the back-off a fresh check fails" lab_wait_until 6 eval \
+	"grep -q '198\.18\.2\.11:80 of TCP 198\.18\.1\.107:80: passive back-off over but a fresh check failed' '${DPLB_LOG[main]}'"
+lab_check "... so rs1 stays out" not_listed 198.18.1.107:80 $RS1:80
 lab_nginx rs1 $RS1 80 || true
 lab_check "passive: rs1 is back after its back-off (its checker passes)" \
 	lab_wait_until 6 listed 198.18.1.107:80 $RS1:80

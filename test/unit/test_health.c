@@ -291,6 +291,41 @@ test_count_retry0_alpha_warmup(void)
 	CU_ASSERT(c.next_at >= S(1) && c.next_at < S(5));
 }
 
+/* The passive back-off's question: did an attempt since the failure pass? */
+static void
+test_count_verdict_since_kick(void)
+{
+	struct lb_health_rs rs;
+	struct lb_health_checker c;
+	struct lb_health_event ev;
+
+	lb_health_rs_init(&rs);
+	lb_health_checker_init(&rs, &c, &tm, 0, 0);
+	/* never ran: nothing to go by */
+	CU_ASSERT_EQUAL(lb_health_checker_verdict_since(&c, 0), LB_HEALTH_VERDICT_PENDING);
+	CU_ASSERT_EQUAL(attempt(&rs, &c, 0, true), LB_HEALTH_EV_NONE);
+	CU_ASSERT_EQUAL(lb_health_checker_verdict_since(&c, 0), LB_HEALTH_VERDICT_PASS);
+	/* a pass from before the failure at 5 s does not count */
+	CU_ASSERT_EQUAL(lb_health_checker_verdict_since(&c, S(5)), LB_HEALTH_VERDICT_PENDING);
+	/* the kick brings the 10 s attempt forward to 7 s */
+	CU_ASSERT_FALSE(lb_health_checker_due(&c, S(7)));
+	lb_health_checker_kick(&c, S(7));
+	CU_ASSERT_TRUE(lb_health_checker_due(&c, S(7)));
+	lb_health_checker_begin(&c, S(7));
+	/* running: still pending, and a kick changes nothing */
+	lb_health_checker_kick(&c, S(8));
+	CU_ASSERT_EQUAL(lb_health_checker_verdict_since(&c, S(5)), LB_HEALTH_VERDICT_PENDING);
+	lb_health_checker_done(&rs, &c, S(8), false, "connect: refused", &ev);
+	CU_ASSERT_EQUAL(lb_health_checker_verdict_since(&c, S(5)), LB_HEALTH_VERDICT_FAIL);
+	CU_ASSERT_TRUE(rs.alive);	/* retry 2: the checker itself is still up */
+	/* a kick never pushes an earlier attempt later */
+	CU_ASSERT_EQUAL(c.next_at, S(9));
+	lb_health_checker_kick(&c, S(20));
+	CU_ASSERT_EQUAL(c.next_at, S(9));
+	CU_ASSERT_EQUAL(attempt(&rs, &c, S(9), true), LB_HEALTH_EV_NONE);
+	CU_ASSERT_EQUAL(lb_health_checker_verdict_since(&c, S(5)), LB_HEALTH_VERDICT_PASS);
+}
+
 static void
 test_count_several_checkers_omega(void)
 {
@@ -614,6 +649,7 @@ lb_test_health_logic(CU_pSuite s)
 	CU_add_test(s, "count: retry, delay_before_retry, delay_loop", test_count_retry);
 	CU_add_test(s, "count: retry 0, alpha, warmup", test_count_retry0_alpha_warmup);
 	CU_add_test(s, "count: several checkers, omega", test_count_several_checkers_omega);
+	CU_add_test(s, "count: verdict since a time, kick", test_count_verdict_since_kick);
 	CU_add_test(s, "quorum: hysteresis, sorry server, inhibit", test_quorum_hysteresis_sorry);
 	CU_add_test(s, "probe: TCP up and refused on 127.0.0.1", test_probe_tcp);
 	CU_add_test(s, "probe: HTTP digest, status, timeout", test_probe_http);
