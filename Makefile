@@ -17,7 +17,7 @@ build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 $(SAN_BUILD)/build.ninja:
-	meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false $(MESON_OPTS)
+	meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false $(MESON_OPTS)
 
 # Everything a user needs to trust a build: deps, hugepages, unit tests
 # (plain and sanitizer builds), then the netns lab.

@@ -15,6 +15,7 @@
 #include "app/conn.h"
 #include "app/conn_index.h"
 #include "app/synproxy.h"
+#include "pmd-glue/route.h"
 
 RTE_LOG_REGISTER_SUFFIX(lb_conn_logtype, conn, INFO);
 #define LOG(level, fmt, ...) \
@@ -258,33 +259,27 @@ lb_conn_lookup(unsigned int worker, const struct lb_conn_key *key, enum lb_dir *
 }
 
 void
-lb_conn_lookup_start(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
-		     uint32_t *cands)
+lb_conn_lookup_prefetch(unsigned int worker, const struct lb_conn_key *key,
+			struct lb_conn_probe *pr)
 {
-	const struct lb_conn_key *miss_keys[64];
-	unsigned int miss_at[64], nb_miss, i, w;
-	uint32_t miss_cands[64];
+	if (likely(worker < nb_tables))
+		lb_conn_index_prefetch(&tables[worker].index, key, pr);
+}
 
-	n = RTE_MIN(n, 64u);
-	memset(cands, 0, sizeof(*cands) * n);
-	if (worker < nb_tables)
-		lb_conn_index_find_start(&tables[worker].index, keys, n, cands);
-	/* keys with no candidate here: the other tables' (a NAT reply whose
-	 * connection another worker made), their misses overlapping too */
-	for (w = 0; w < nb_tables; w++) {
-		if (w == worker)
-			continue;
-		for (i = 0, nb_miss = 0; i < n; i++)
-			if (cands[i] == 0) {
-				miss_at[nb_miss] = i;
-				miss_keys[nb_miss++] = keys[i];
-			}
-		if (nb_miss == 0)
-			break;
-		lb_conn_index_find_start(&tables[w].index, miss_keys, nb_miss, miss_cands);
-		for (i = 0; i < nb_miss; i++)
-			cands[miss_at[i]] = miss_cands[i];
-	}
+uint32_t
+lb_conn_lookup_candidate(unsigned int worker, const struct lb_conn_probe *pr)
+{
+	uint32_t cand;
+	unsigned int w;
+
+	if (unlikely(worker >= nb_tables))
+		return 0;
+	cand = lb_conn_index_candidate(&tables[worker].index, pr);
+	/* none here: maybe a NAT reply whose connection another worker made */
+	for (w = 0; cand == 0 && w < nb_tables; w++)
+		if (w != worker)
+			lb_conn_index_prefetch_hashed(&tables[w].index, pr);
+	return cand;
 }
 
 struct lb_conn *
@@ -554,7 +549,8 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	c->state = in->proto == IPPROTO_TCP ? LB_TCP_NONE : LB_UDP_STATE;
 	c->expire = lb_conn_ticks(now) + secs(2);
 	c->out.proto = in->proto;
-	c->out.daddr = d->fwd == LB_FWD_FNAT ? laddr : in->saddr;
+	c->out.daddr = d->fwd == LB_FWD_FNAT ? laddr :
+		       d->fwd == LB_FWD_TUN ? lb_route_source(d->port_id, d->addr) : in->saddr;
 	c->out.dport = d->fwd == LB_FWD_FNAT ? lport : in->sport;
 	if (lb_conn_index_add(&t->index, &c->in, ref) != 0) {
 		id_free(t, conn_id(c));
@@ -749,7 +745,8 @@ lb_conn_retire_for_reuse(unsigned int worker, struct lb_conn *c)
 	uint8_t st = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 
 	if (c->owner != worker || worker >= nb_tables || c->is_template ||
-	    (st != LB_TCP_TIME_WAIT && st != LB_TCP_CLOSE))
+	    (st != LB_TCP_TIME_WAIT && st != LB_TCP_CLOSE) ||
+	    !__atomic_load_n(&c->live, __ATOMIC_RELAXED))	/* removed already */
 		return false;
 	remove_conn(&tables[worker], c);
 	return true;

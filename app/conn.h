@@ -67,7 +67,8 @@ enum lb_dir {
 struct lb_conn {
 	struct lb_conn_key in;		/*  0 as the client sends it */
 	struct lb_conn_key out;		/* 16 as the real server answers (indexed for
-					 * NAT/FNAT); saddr/sport: the real server */
+					 * NAT/FNAT); saddr/sport: the real server;
+					 * TUN: daddr is the tunnel's outer source */
 	struct lb_dest_state *dest;	/* 32 counters; kept alive while conns use it */
 	struct lb_svc_state *svc;	/* 40 */
 	rte_be32_t nexthop;		/* 48 next hop towards the real server */
@@ -166,17 +167,26 @@ void lb_conn_term(void);
 struct lb_conn *lb_conn_lookup(unsigned int worker, const struct lb_conn_key *key,
 			       enum lb_dir *dir);
 
+/* A key's lookup in flight between the steps below (app/conn_index.c). */
+struct lb_conn_probe {
+	uint32_t h1, h2;		/* the key's two hashes */
+};
+
 /*
- * lb_conn_lookup for a burst, in two steps so that the connection lines
- * arrive while the packets before are being forwarded: lb_conn_lookup_start
- * for the n keys (n <= 64) of the burst, in the caller's own table (cands:
- * unconfirmed references, n of them), then lb_conn_lookup_finish for each
- * key, in order, with its cands[i]: confirmed, else looked up in full in
- * every table (so a connection made by an earlier packet of the burst is
- * found). Lock-free; worker lcores.
+ * lb_conn_lookup in three steps, for a software pipeline over a burst: the
+ * memory one step reads arrives while the packets before are forwarded.
+ * lb_conn_lookup_prefetch hashes key into *pr and prefetches its bucket
+ * in the caller's own table; some packets later lb_conn_lookup_candidate
+ * reads it and returns an unconfirmed reference (its connection
+ * prefetched; 0: none there, the other buckets the key may be in
+ * prefetched); some packets later still, lb_conn_lookup_finish confirms
+ * it, else looks the key up in full in every table (so a connection an
+ * earlier packet of the burst made, or removed, is seen as it is now).
+ * Lock-free; worker lcores.
  */
-void lb_conn_lookup_start(unsigned int worker, const struct lb_conn_key **keys, unsigned int n,
-			  uint32_t *cands);
+void lb_conn_lookup_prefetch(unsigned int worker, const struct lb_conn_key *key,
+			     struct lb_conn_probe *pr);
+uint32_t lb_conn_lookup_candidate(unsigned int worker, const struct lb_conn_probe *pr);
 struct lb_conn *lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_key *key,
 				      uint32_t cand, enum lb_dir *dir);
 

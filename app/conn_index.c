@@ -134,38 +134,44 @@ lb_conn_index_find(const struct lb_conn_index *x, const struct lb_conn_key *k)
 }
 
 void
-lb_conn_index_find_start(const struct lb_conn_index *x, const struct lb_conn_key **keys,
-			 unsigned int n, uint32_t *cands)
+lb_conn_index_prefetch(const struct lb_conn_index *x, const struct lb_conn_key *k,
+		       struct lb_conn_probe *pr)
 {
-	uint32_t h1[64], h2[64];
-	unsigned int i, s;
+	key_hash(k, &pr->h1, &pr->h2);
+	rte_prefetch0(&x->buckets[bucket_of(x, pr->h1)]);
+}
 
-	n = RTE_MIN(n, 64u);
-	for (i = 0; i < n; i++) {
-		key_hash(keys[i], &h1[i], &h2[i]);
-		rte_prefetch0(&x->buckets[bucket_of(x, h1[i])]);
-	}
-	/* the first slot whose signature matches; prefetch its connection */
-	for (i = 0; i < n; i++) {
-		const struct lb_conn_bucket *b = &x->buckets[bucket_of(x, h1[i])];
+void
+lb_conn_index_prefetch_hashed(const struct lb_conn_index *x, const struct lb_conn_probe *pr)
+{
+	rte_prefetch0(&x->buckets[bucket_of(x, pr->h1)]);
+}
 
-		cands[i] = 0;
-		for (s = 0; s < SLOTS; s++)
-			if (__atomic_load_n(&b->sig[s], __ATOMIC_RELAXED) == h1[i]) {
-				cands[i] = __atomic_load_n(&b->ref[s], __ATOMIC_ACQUIRE);
-				break;
+uint32_t
+lb_conn_index_candidate(const struct lb_conn_index *x, const struct lb_conn_probe *pr)
+{
+	const struct lb_conn_bucket *b = &x->buckets[bucket_of(x, pr->h1)];
+	unsigned int s;
+
+	for (s = 0; s < SLOTS; s++)
+		if (__atomic_load_n(&b->sig[s], __ATOMIC_RELAXED) == pr->h1) {
+			uint32_t ref = __atomic_load_n(&b->ref[s], __ATOMIC_ACQUIRE);
+
+			if (ref != 0) {
+				rte_prefetch0(lb_conn_of_ref(ref));
+				return ref;
 			}
-		if (cands[i] != 0)
-			rte_prefetch0(lb_conn_of_ref(cands[i]));
-		else
-			rte_prefetch0(&x->buckets[bucket_of(x, h2[i])]);
-	}
+		}
+	rte_prefetch0(&x->buckets[bucket_of(x, pr->h2)]);
+	return 0;
 }
 
 bool
 lb_conn_index_confirm(const struct lb_conn_key *k, uint32_t cand)
 {
-	return key_eq(ref_key(cand), k);
+	const struct lb_conn *c = lb_conn_of_ref(cand);
+
+	return __atomic_load_n(&c->live, __ATOMIC_ACQUIRE) && key_eq(ref_key(cand), k);
 }
 
 /* A free slot of b, or -1. Writer only. */

@@ -59,16 +59,26 @@ size_t lb_conn_index_bytes(const struct lb_conn_index *x);
 uint32_t lb_conn_index_find(const struct lb_conn_index *x, const struct lb_conn_key *k);
 
 /*
- * lb_conn_index_find for a burst of n keys (n <= 64), in two steps so
- * that the misses overlap: _start hashes every key, prefetches its first
- * bucket, then reads the buckets and prefetches the connection each
- * signature points at, leaving an unconfirmed reference in cands[i] (0:
- * none); lb_conn_index_confirm, a while later, checks it; when it fails,
- * lb_conn_index_find looks the long way (second bucket, a rarer match).
+ * lb_conn_index_find in steps, so that a burst's misses overlap with the
+ * work on the packets before (a software pipeline): lb_conn_index_prefetch
+ * hashes a key into *pr (app/conn.h) and prefetches its first bucket; some packets
+ * later, lb_conn_index_candidate reads that bucket and returns the
+ * reference of the first slot whose signature matches (unconfirmed, its
+ * connection prefetched), else 0 (the second bucket prefetched);
+ * lb_conn_index_confirm, some packets later still, checks it. When it
+ * fails, lb_conn_index_find looks the long way (second bucket, a rarer
+ * match). Lock-free, as lb_conn_index_find.
  */
-void lb_conn_index_find_start(const struct lb_conn_index *x, const struct lb_conn_key **keys,
-			      unsigned int n, uint32_t *cands);
-/* Does the connection reference cand (non-zero, from any table) names hold k? */
+void lb_conn_index_prefetch(const struct lb_conn_index *x, const struct lb_conn_key *k,
+			    struct lb_conn_probe *pr);
+uint32_t lb_conn_index_candidate(const struct lb_conn_index *x, const struct lb_conn_probe *pr);
+/* Also prefetch pr's first bucket in x (another table, same hashes). */
+void lb_conn_index_prefetch_hashed(const struct lb_conn_index *x, const struct lb_conn_probe *pr);
+
+/*
+ * Does the connection reference cand (non-zero, from any table) names hold
+ * k, and is it still in its table (not removed since cand was read)?
+ */
 bool lb_conn_index_confirm(const struct lb_conn_key *k, uint32_t cand);
 
 /*

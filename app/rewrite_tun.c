@@ -60,6 +60,26 @@ ipv4_at(const struct rte_mbuf *m, uint16_t l3_off, uint16_t *hlen,
 	return ip;
 }
 
+/*
+ * The header checksum of the outer header, from the values written (a
+ * read-back of the fresh stores would stall on store forwarding). Words as
+ * they lie in memory (RFC 1071 2(B)); the checksum field itself is 0.
+ */
+static inline uint16_t
+outer_cksum(uint8_t tos, rte_be16_t tot_len, rte_be16_t id, rte_be16_t frag,
+	    rte_be32_t saddr, rte_be32_t daddr)
+{
+	const uint16_t vhl_tos = lb_ld16((const uint8_t[2]){ RTE_IPV4_VHL_DEF, tos });
+	const uint16_t ttl_proto = lb_ld16((const uint8_t[2]){ 64, IPPROTO_IPIP });
+	uint64_t s = (uint64_t)vhl_tos + tot_len + id + frag + ttl_proto +
+		     (uint64_t)saddr + daddr;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
 int
 lb_rewrite_ipip_encap(struct rte_mbuf *m, uint16_t l3_off,
 		      rte_be32_t outer_saddr, rte_be32_t outer_daddr,
@@ -67,9 +87,10 @@ lb_rewrite_ipip_encap(struct rte_mbuf *m, uint16_t l3_off,
 {
 	const struct rte_ipv4_hdr *in;
 	struct rte_ipv4_hdr *out;
+	rte_be16_t df, tot_len, id;
 	uint16_t hlen, tlen;
+	uint8_t tos;
 	uint32_t pad;
-	rte_be16_t df;
 	char *p;
 
 	in = ipv4_at(m, l3_off, &hlen, &tlen);
@@ -83,23 +104,32 @@ lb_rewrite_ipip_encap(struct rte_mbuf *m, uint16_t l3_off,
 
 	/* Ethernet padding would end up behind the outer packet: drop it */
 	pad = rte_pktmbuf_pkt_len(m) - (l3_off + tlen);
-	if (pad != 0)
+	if (pad != 0 && likely(m->nb_segs == 1 && pad <= m->data_len)) {
+		m->data_len = (uint16_t)(m->data_len - pad);
+		m->pkt_len -= pad;
+	} else if (pad != 0) {
 		(void)rte_pktmbuf_trim(m, pad);	/* in a later segment: harmless */
+	}
+	tos = in->type_of_service;
 	p = rte_pktmbuf_prepend(m, LB_IPIP_OVERHEAD);
-	memmove(p, p + LB_IPIP_OVERHEAD, l3_off);
+	if (likely(l3_off == RTE_ETHER_HDR_LEN))	/* 14 < 20: no overlap */
+		memcpy(p, p + LB_IPIP_OVERHEAD, RTE_ETHER_HDR_LEN);
+	else
+		memmove(p, p + LB_IPIP_OVERHEAD, l3_off);
 	/* the outer header lands where the link header was; `in` moved not */
 	out = (struct rte_ipv4_hdr *)(p + l3_off);
+	tot_len = rte_cpu_to_be_16(tlen + LB_IPIP_OVERHEAD);
+	id = next_ip_id();
 	out->version_ihl = RTE_IPV4_VHL_DEF;
-	out->type_of_service = in->type_of_service;
-	out->total_length = rte_cpu_to_be_16(tlen + LB_IPIP_OVERHEAD);
-	out->packet_id = next_ip_id();
+	out->type_of_service = tos;
+	out->total_length = tot_len;
+	out->packet_id = id;
 	out->fragment_offset = df;
 	out->time_to_live = 64;
 	out->next_proto_id = IPPROTO_IPIP;
-	out->hdr_checksum = 0;
+	out->hdr_checksum = outer_cksum(tos, tot_len, id, df, outer_saddr, outer_daddr);
 	out->src_addr = outer_saddr;
 	out->dst_addr = outer_daddr;
-	out->hdr_checksum = rte_ipv4_cksum(out);
 	return 0;
 }
 

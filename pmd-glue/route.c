@@ -47,6 +47,8 @@ lb_route_source(uint16_t port_id, rte_be32_t dst)
 
 	if (p == NULL || p->cfg->nb_addrs == 0)
 		return 0;
+	if (p->cfg->nb_addrs == 1)	/* the usual port: no subnet to compare */
+		return rte_cpu_to_be_32(p->cfg->addrs[0].addr);
 	for (i = 0; i < p->cfg->nb_addrs; i++)
 		if (lb_ipv4_in_prefix(a, &p->cfg->addrs[i]))
 			return rte_cpu_to_be_32(p->cfg->addrs[i].addr);

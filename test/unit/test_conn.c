@@ -107,7 +107,7 @@ test_conn_table_full_and_reused(void)
 	/* bursts of 32, half client keys, half reply keys, a few unknown */
 	for (i = 0; i < MAX_CONNS; i += 32) {
 		struct lb_conn_key keys[32];
-		const struct lb_conn_key *kp[32];
+		struct lb_conn_probe pr[32];
 		uint32_t cands[32];
 		unsigned int j;
 
@@ -115,12 +115,13 @@ test_conn_table_full_and_reused(void)
 			keys[j] = j & 1 ? reply_key(i + j) : client_key(i + j);
 			if (j == 31)
 				keys[j] = client_key(MAX_CONNS + i);	/* no such flow */
-			kp[j] = &keys[j];
+			lb_conn_lookup_prefetch(0, &keys[j], &pr[j]);
 		}
-		lb_conn_lookup_start(0, kp, 32, cands);
+		for (j = 0; j < 32; j++)
+			cands[j] = lb_conn_lookup_candidate(0, &pr[j]);
 		for (j = 0; j < 32; j++) {
 			enum lb_dir dir;
-			struct lb_conn *c = lb_conn_lookup_finish(0, kp[j], cands[j], &dir);
+			struct lb_conn *c = lb_conn_lookup_finish(0, &keys[j], cands[j], &dir);
 
 			if (j == 31)
 				wrong += c != NULL;
