@@ -152,6 +152,63 @@ test_conn_table_full_and_reused(void)
 	free(svc);
 }
 
+/*
+ * Two SYNs of one flow in a burst, its connection in TIME_WAIT: the first
+ * removes it (a new connection); the second, whose candidate was read
+ * before that, must not find the removed one nor remove it again (the
+ * entry would be freed twice). It finds the new connection instead.
+ */
+static void
+test_conn_reuse_within_burst(void)
+{
+	struct lb_config cfg;
+	struct lb_service *svc = calloc(1, sizeof(*svc) + sizeof(struct lb_dest));
+	struct lb_conn_key k = client_key(1);
+	struct lb_conn_probe pr[2];
+	struct lb_conn *old, *c, *again;
+	const uint64_t now = rte_rdtsc();
+	uint32_t cand[2];
+	enum lb_dir dir;
+	struct lb_dest *d;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+	lb_config_defaults(&cfg);
+	svc->proto = IPPROTO_TCP;
+	svc->vip = VIP;
+	svc->vport = RTE_BE16(80);
+	svc->state = &svc_state;
+	svc->nb_dests = 1;
+	d = &svc->dests[0];
+	*d = (struct lb_dest){ .addr = RIP, .port = RTE_BE16(8080), .fwd = LB_FWD_NAT,
+			       .weight = 1, .state = &dest_state };
+	CU_ASSERT_EQUAL_FATAL(lb_conn_init(1, 64, NULL, &cfg), 0);
+	old = lb_conn_create(0, &k, svc, d, 0, 0, NULL, now);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(old);
+	__atomic_store_n(&old->state, LB_TCP_TIME_WAIT, __ATOMIC_RELAXED);
+
+	/* both SYNs' candidates read before either is forwarded */
+	lb_conn_lookup_prefetch(0, &k, &pr[0]);
+	lb_conn_lookup_prefetch(0, &k, &pr[1]);
+	cand[0] = lb_conn_lookup_candidate(0, &pr[0]);
+	cand[1] = lb_conn_lookup_candidate(0, &pr[1]);
+	CU_ASSERT_NOT_EQUAL(cand[1], 0);
+
+	/* the first SYN: the old connection found, retired, a new one made */
+	CU_ASSERT_PTR_EQUAL(lb_conn_lookup_finish(0, &k, cand[0], &dir), old);
+	CU_ASSERT_TRUE(lb_conn_retire_for_reuse(0, old));
+	CU_ASSERT_EQUAL(lb_conn_count(), 0);
+	c = lb_conn_create(0, &k, svc, d, 0, 0, NULL, now);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+
+	/* the second: the new one, though its candidate named the old */
+	again = lb_conn_lookup_finish(0, &k, cand[1], &dir);
+	CU_ASSERT_PTR_EQUAL(again, c);
+	CU_ASSERT_FALSE(lb_conn_retire_for_reuse(0, old));	/* never twice */
+	CU_ASSERT_EQUAL(lb_conn_count(), 1);
+	lb_conn_term();
+	free(svc);
+}
+
 void
 lb_test_register_conn(void)
 {
@@ -159,4 +216,6 @@ lb_test_register_conn(void)
 
 	CU_add_test(s, "table filled to max: both keys found, one more refused, expired reused",
 		    test_conn_table_full_and_reused);
+	CU_add_test(s, "two SYNs of a TIME_WAIT flow in one burst: removed once, new one found",
+		    test_conn_reuse_within_burst);
 }
