@@ -249,9 +249,10 @@ void lb_conn_template_put(struct lb_conn *tmpl);
 void lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now);
 
 /*
- * Expire up to `budget` of worker's connections whose time has come
- * (incremental scan, so expiry keeps pace with insertion). Worker `worker`
- * only. Returns the number removed.
+ * Look at the next `budget` of worker's connections (64 words of the
+ * in-use map at most) and remove those whose time has come (an incremental
+ * scan: called again while it finds some, expiry keeps pace with
+ * insertion). Worker `worker` only. Returns the number removed.
  */
 unsigned int lb_conn_expire(unsigned int worker, uint64_t now, unsigned int budget);
 

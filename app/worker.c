@@ -16,12 +16,12 @@ RTE_LOG_REGISTER_SUFFIX(lb_worker_logtype, worker, INFO);
 	rte_log(RTE_LOG_##level, lb_worker_logtype, "worker: " fmt "\n", ##__VA_ARGS__)
 
 #define DRAIN_US 100
-#define EXPIRE_BUDGET 32	/* connections removed by one expiry call at most */
+#define EXPIRE_BUDGET 32	/* connections looked at by one expiry call at most */
 /*
- * Expiry runs this often, and on every poll while a call removes a whole
- * budget (expiry then keeps pace with any rate of new connections). Every
- * poll it cost up to ~650 cycles on a large, sparse table: 20 c/p at 32
- * packets a poll (bench_memif).
+ * Expiry runs this often, and on every poll while its calls find expired
+ * connections (as it did on every poll before: it keeps pace with the
+ * rate of new connections). Every poll, it cost up to ~650 cycles on a
+ * large, sparse table: 20 c/p at 32 packets a poll (bench_memif).
  */
 #define EXPIRE_US 20
 
@@ -215,8 +215,7 @@ lb_worker_main(void *arg)
 			flush_caches(lc);
 		}
 		if (expire_more || cur_tsc - expired_tsc >= expire_tsc) {
-			expire_more = lb_conn_expire(lc->worker_index, cur_tsc, EXPIRE_BUDGET) ==
-				      EXPIRE_BUDGET;
+			expire_more = lb_conn_expire(lc->worker_index, cur_tsc, EXPIRE_BUDGET) != 0;
 			expired_tsc = cur_tsc;
 		}
 		lb_sync_worker_poll(lc->worker_index, cur_tsc);	/* synced connections in */
