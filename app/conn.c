@@ -282,6 +282,18 @@ lb_conn_lookup_candidate(unsigned int worker, const struct lb_conn_probe *pr)
 	return cand;
 }
 
+uint32_t
+lb_conn_lookup_candidate_others(unsigned int worker, const struct lb_conn_probe *pr)
+{
+	uint32_t cand = 0;
+	unsigned int w;
+
+	for (w = 0; cand == 0 && w < nb_tables; w++)
+		if (w != worker)
+			cand = lb_conn_index_candidate(&tables[w].index, pr);
+	return cand;
+}
+
 struct lb_conn *
 lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_key *key, uint32_t cand,
 		      enum lb_dir *dir)

@@ -187,6 +187,13 @@ struct lb_conn_probe {
 void lb_conn_lookup_prefetch(unsigned int worker, const struct lb_conn_key *key,
 			     struct lb_conn_probe *pr);
 uint32_t lb_conn_lookup_candidate(unsigned int worker, const struct lb_conn_probe *pr);
+/*
+ * For a key lb_conn_lookup_candidate found no candidate for, a few packets
+ * later: the candidate in the other workers' tables (their buckets were
+ * prefetched then), its connection prefetched; 0 when none. The step a NAT
+ * reply takes when the connection is in another worker's table.
+ */
+uint32_t lb_conn_lookup_candidate_others(unsigned int worker, const struct lb_conn_probe *pr);
 struct lb_conn *lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_key *key,
 				      uint32_t cand, enum lb_dir *dir);
 
