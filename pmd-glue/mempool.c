@@ -86,8 +86,12 @@ lb_mempool_watch(void)
 
 		if (mp == NULL)
 			continue;
-		if (hold_all && state[s].held != NULL)
+		if (hold_all && state[s].held != NULL) {
 			take(s, UINT32_MAX);
+			/* a worker whose TX frees refill its own cache would
+			 * otherwise keep receiving: the pool must be dry for it too */
+			lb_mempool_flush_gen++;
+		}
 		left = lb_mempool_store_count(mp);
 		if (!state[s].dry && left == 0) {
 			state[s].dry = true;
