@@ -134,17 +134,17 @@ lb_conn_index_find(const struct lb_conn_index *x, const struct lb_conn_key *k)
 }
 
 void
-lb_conn_index_prefetch(const struct lb_conn_index *x, const struct lb_conn_key *k,
-		       struct lb_conn_probe *pr)
+lb_conn_index_prefetch_hashed(const struct lb_conn_index *x, const struct lb_conn_probe *pr)
 {
-	key_hash(k, &pr->h1, &pr->h2);
 	rte_prefetch0(&x->buckets[bucket_of(x, pr->h1)]);
 }
 
 void
-lb_conn_index_prefetch_hashed(const struct lb_conn_index *x, const struct lb_conn_probe *pr)
+lb_conn_index_prefetch(const struct lb_conn_index *x, const struct lb_conn_key *k,
+		       struct lb_conn_probe *pr)
 {
-	rte_prefetch0(&x->buckets[bucket_of(x, pr->h1)]);
+	key_hash(k, &pr->h1, &pr->h2);
+	lb_conn_index_prefetch_hashed(x, pr);
 }
 
 uint32_t

@@ -60,29 +60,44 @@ fill(struct lb_service *svc, const struct lb_dest *d, uint64_t now)
 	return made;
 }
 
-static void
-test_conn_table_full_and_reused(void)
+/*
+ * A NAT service VIP:80 -> RIP:8080 (calloc'ed; the caller frees it) and a
+ * one-worker table of max connections. NULL when either cannot be had.
+ */
+static struct lb_service *
+nat_service_and_table(uint32_t max)
 {
-	struct lb_config cfg;
 	struct lb_service *svc = calloc(1, sizeof(*svc) + sizeof(struct lb_dest));
-	struct lb_dest *d;
-	uint64_t now = rte_rdtsc(), later;
-	unsigned int i, found_in = 0, found_out = 0, found_burst = 0, wrong = 0, rounds;
+	struct lb_config cfg;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+	if (svc == NULL)
+		return NULL;
 	lb_config_defaults(&cfg);
 	svc->proto = IPPROTO_TCP;
 	svc->vip = VIP;
 	svc->vport = RTE_BE16(80);
 	svc->state = &svc_state;
 	svc->nb_dests = 1;
+	svc->dests[0] = (struct lb_dest){ .addr = RIP, .port = RTE_BE16(8080),
+					  .fwd = LB_FWD_NAT, .weight = 1,
+					  .state = &dest_state };
+	if (lb_conn_init(1, max, NULL, &cfg) != 0) {
+		free(svc);
+		return NULL;
+	}
+	return svc;
+}
+
+static void
+test_conn_table_full_and_reused(void)
+{
+	struct lb_service *svc = nat_service_and_table(MAX_CONNS);
+	const struct lb_dest *d;
+	uint64_t now = rte_rdtsc(), later;
+	unsigned int i, found_in = 0, found_out = 0, found_burst = 0, wrong = 0, rounds;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
 	d = &svc->dests[0];
-	d->addr = RIP;
-	d->port = RTE_BE16(8080);
-	d->fwd = LB_FWD_NAT;
-	d->weight = 1;
-	d->state = &dest_state;
-	CU_ASSERT_EQUAL_FATAL(lb_conn_init(1, MAX_CONNS, NULL, &cfg), 0);
 
 	CU_ASSERT_EQUAL(fill(svc, d, now), MAX_CONNS);
 	CU_ASSERT_EQUAL(lb_conn_count(), MAX_CONNS);
@@ -161,27 +176,17 @@ test_conn_table_full_and_reused(void)
 static void
 test_conn_reuse_within_burst(void)
 {
-	struct lb_config cfg;
-	struct lb_service *svc = calloc(1, sizeof(*svc) + sizeof(struct lb_dest));
+	struct lb_service *svc = nat_service_and_table(64);
 	struct lb_conn_key k = client_key(1);
 	struct lb_conn_probe pr[2];
 	struct lb_conn *old, *c, *again;
 	const uint64_t now = rte_rdtsc();
 	uint32_t cand[2];
 	enum lb_dir dir;
-	struct lb_dest *d;
+	const struct lb_dest *d;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
-	lb_config_defaults(&cfg);
-	svc->proto = IPPROTO_TCP;
-	svc->vip = VIP;
-	svc->vport = RTE_BE16(80);
-	svc->state = &svc_state;
-	svc->nb_dests = 1;
 	d = &svc->dests[0];
-	*d = (struct lb_dest){ .addr = RIP, .port = RTE_BE16(8080), .fwd = LB_FWD_NAT,
-			       .weight = 1, .state = &dest_state };
-	CU_ASSERT_EQUAL_FATAL(lb_conn_init(1, 64, NULL, &cfg), 0);
 	old = lb_conn_create(0, &k, svc, d, 0, 0, NULL, now);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(old);
 	__atomic_store_n(&old->state, LB_TCP_TIME_WAIT, __ATOMIC_RELAXED);
