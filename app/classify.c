@@ -4,6 +4,7 @@
 #include <rte_ip.h>
 
 #include "app/classify.h"
+#include "app/ip_csum.h"
 
 static enum lb_verdict
 drop(enum lb_drop_reason *reason, enum lb_drop_reason r)
@@ -41,7 +42,7 @@ ip_csum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint16_t hle
 		return true;
 	if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return false;
-	return rte_raw_cksum(ip, hlen) == 0xffff;
+	return lb_ipv4_hdr_sum(ip, hlen) == 0xffff;
 }
 
 static enum lb_verdict
