@@ -638,6 +638,12 @@ lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now
 		set_expire(c, lb_conn_ticks(now) + secs(timeouts.udp));
 		return;
 	}
+	/* most segments: an open connection stays open in every direction */
+	if (likely(old == LB_TCP_ESTABLISHED) &&
+	    (tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)) == 0) {
+		set_expire(c, lb_conn_ticks(now) + secs(timeouts.tcp[LB_TCP_ESTABLISHED]));
+		return;
+	}
 	if (dir == LB_DIR_IN && (c->fwd == LB_FWD_DR || c->fwd == LB_FWD_TUN))
 		dir = LB_DIR_IN_ONLY;
 	new = (uint8_t)lb_tcp_next_state(old, dir, tcp_flags);

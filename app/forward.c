@@ -81,12 +81,12 @@ ttl_expired(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 		lb_fwd_send_back(lc, err);
 }
 
-static uint16_t
+/* A table read, not lb_port_by_id's search: TUN asks for every packet. */
+static inline uint16_t
 port_mtu(uint16_t port_id)
 {
-	const struct lb_port *p = lb_port_by_id(port_id);
-
-	return p && p->cfg->mtu ? p->cfg->mtu : RTE_ETHER_MTU;
+	return port_id < RTE_MAX_ETHPORTS && lb_port_mtu[port_id] != 0 ?
+	       lb_port_mtu[port_id] : RTE_ETHER_MTU;
 }
 
 void

@@ -19,6 +19,7 @@ RTE_LOG_REGISTER_SUFFIX(lb_port_logtype, port, INFO);
 
 struct lb_port lb_ports[LB_MAX_IFACES];
 unsigned int lb_nb_ports;
+uint16_t lb_port_mtu[RTE_MAX_ETHPORTS];
 
 int
 lb_port_devargs(const char *device, unsigned int nb_workers, char *out, size_t len)
@@ -155,6 +156,7 @@ start(struct lb_port *p)
 			    "random one", ifc->name);
 	}
 	lb_local.port_mac[p->port_id] = p->mac;
+	lb_port_mtu[p->port_id] = ifc->mtu ? ifc->mtu : RTE_ETHER_MTU;
 	return 0;
 }
 

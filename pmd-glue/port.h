@@ -38,6 +38,8 @@ struct lb_port {
 
 extern struct lb_port lb_ports[LB_MAX_IFACES];
 extern unsigned int lb_nb_ports;
+/* Each started data port's configured MTU by DPDK port id, 0 for others. */
+extern uint16_t lb_port_mtu[RTE_MAX_ETHPORTS];
 
 /*
  * Probe, configure and start every interface of cfg: one RX and one TX
