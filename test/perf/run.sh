@@ -9,6 +9,9 @@
 # bench_pipeline: lb_worker_process() on one worker lcore (the last CPU,
 #   the control lcore on the one before), then the 10-million-connection
 #   rows in a second process (it skips them itself when memory is short).
+# bench_memfloor: dplb's lookup shape (bucket, then entry, prefetched 8
+#   and 8 ahead) without dplb, for 1 K and 1 M entries: what a million
+#   connections cost on this machine however well the lookup overlaps.
 # bench_scale: the pipeline on 1, 2, ... workers at once (as many as there
 #   are CPUs, the control lcore asleep on CPU 0 beside the last one).
 # bench_ctlload: the pipeline with the control lcore idle, then running
@@ -27,7 +30,7 @@ WORKER=$((NCPU - 1))
 CONTROL=$((NCPU > 1 ? NCPU - 2 : 0))
 status=0
 
-for b in bench_sched bench_pipeline bench_scale bench_ctlload; do
+for b in bench_sched bench_pipeline bench_memfloor bench_scale bench_ctlload; do
 	if [ ! -x "$PERF/$b" ]; then
 		echo "run.sh: $PERF/$b not found: build first (ninja -C $BUILD)" >&2
 		exit 2
@@ -85,6 +88,10 @@ echo "== bench_pipeline --conns-10m"
 "$PERF/bench_pipeline" --lcores="$CONTROL,$WORKER" --conns-10m 2>/dev/null
 rc=$?
 [ "$rc" -gt "$status" ] && status=$rc
+echo
+
+echo "== bench_memfloor (taskset -c $WORKER): this machine's price for a table out of cache"
+taskset -c "$WORKER" "$PERF/bench_memfloor" || status=2
 echo
 
 echo "== bench_scale (workers 1..$NCPU)"

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Memory floor: what this machine charges a lookup pipeline for its table
+ * leaving the caches, without dplb. The same shape as dplb's lookup
+ * (app/forward.c): per item a 64-byte bucket of 8 signatures and 8
+ * references, then the 64-byte entry it names, prefetched 8 and 8 items
+ * ahead in bursts of 32, then rounds of independent multiplies standing
+ * in for the packet work. Run for 1 thousand and 1 million
+ * entries: the difference per item is what a million connections cost on
+ * this machine however well the lookup overlaps with the work, the figure
+ * to hold bench_pipeline's 1 K -> 1 M difference against.
+ *
+ * Also: one dependent load at a time over 128 MB (DRAM latency), and
+ * independent loads 16 ahead (the most lines a core gets per cycle).
+ *
+ *   bench_memfloor
+ *
+ * Memory: 2 MB hugepages when the kernel has them free, else 4 KB pages
+ * (said in the output). Prints figures; exits 2 only when memory is short.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
+
+#define SLOTS 8
+#define AHEAD 8			/* as BUCKET_AHEAD and CONN_AHEAD */
+#define BURST 32
+#define ITEMS (1u << 22)	/* items timed per row */
+
+struct bucket {
+	uint32_t sig[SLOTS];
+	uint32_t ref[SLOTS];
+};
+
+struct entry {
+	uint64_t key;
+	uint64_t pad[7];
+};
+
+_Static_assert(sizeof(struct bucket) == 64 && sizeof(struct entry) == 64, "one line each");
+
+static bool huge = true;
+
+static void *
+map(size_t len)
+{
+	void *p = MAP_FAILED;
+
+	if (huge)
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p == MAP_FAILED) {
+		huge = false;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static size_t
+round_2m(size_t len)
+{
+	return (len + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+}
+
+/*
+ * Stand-in for a packet's work: n rounds of 4 independent multiply-adds,
+ * so it keeps the core busy side by side as packet code does (one
+ * dependent chain leaves the core idle enough to hide more of the misses).
+ */
+static inline uint64_t
+work(uint64_t v, unsigned int n)
+{
+	uint64_t a = v, b = v + 1, c = v + 2, d = v + 3;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		a = a * 6364136223846793005ull + 1;
+		b = b * 6364136223846793005ull + 3;
+		c = c * 6364136223846793005ull + 5;
+		d = d * 6364136223846793005ull + 7;
+		__asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+	}
+	return a ^ b ^ c ^ d;
+}
+
+struct table {
+	struct bucket *b;
+	struct entry *e;
+	uint32_t nb, n, stride;
+	size_t blen, elen;
+};
+
+static inline uint32_t
+bucket_of(const struct table *t, uint32_t key)
+{
+	return (uint32_t)(((uint64_t)rte_hash_crc_4byte(key, 0x9e3779b9) * t->nb) >> 32);
+}
+
+/* n entries, buckets for 80 % fill as dplb sizes them; 0 or -1. */
+static int
+table_make(struct table *t, uint32_t n)
+{
+	uint32_t i, s;
+
+	t->n = n;
+	t->nb = (uint32_t)(((uint64_t)n * 100 / 80 + SLOTS - 1) / SLOTS);
+	t->blen = round_2m((size_t)t->nb * sizeof(struct bucket));
+	t->elen = round_2m((size_t)n * sizeof(struct entry));
+	t->b = map(t->blen);
+	t->e = map(t->elen);
+	if (t->b == NULL || t->e == NULL)
+		return -1;
+	memset(t->b, 0, t->blen);
+	for (i = 0; i < n; i++) {
+		struct bucket *b = &t->b[bucket_of(t, i)];
+
+		t->e[i].key = i;
+		for (s = 0; s < SLOTS && b->ref[s] != 0; s++)
+			;
+		if (s < SLOTS) {	/* a full bucket leaves the key out: a miss, rare */
+			b->sig[s] = i;
+			b->ref[s] = i + 1;
+		}
+	}
+	/* visit keys scattered, as bench_pipeline does: an odd stride near n * 0.618 */
+	t->stride = (uint32_t)((uint64_t)n * 618 / 1000) | 1;
+	return 0;
+}
+
+static void
+table_free(struct table *t)
+{
+	if (t->b != NULL)
+		munmap(t->b, t->blen);
+	if (t->e != NULL)
+		munmap(t->e, t->elen);
+}
+
+/* Cycles per item of the pipelined lookup plus `n_work` multiplies. */
+static double
+pipeline(const struct table *t, unsigned int n_work)
+{
+	uint32_t key[BURST], ref[BURST], cur = 0;
+	uint64_t acc = 0, t0, base;
+	unsigned int s;
+
+	t0 = rte_rdtsc();
+	for (base = 0; base < ITEMS; base += BURST) {
+		for (s = 0; s < BURST; s++) {
+			key[s] = cur;
+			cur += t->stride;	/* no division: stride < n */
+			if (cur >= t->n)
+				cur -= t->n;
+		}
+		for (s = 0; s < BURST + 2 * AHEAD; s++) {
+			if (s < BURST)
+				rte_prefetch0(&t->b[bucket_of(t, key[s])]);
+			if (s >= AHEAD && s - AHEAD < BURST) {
+				const unsigned int j = s - AHEAD;
+				const struct bucket *b = &t->b[bucket_of(t, key[j])];
+				unsigned int q;
+
+				ref[j] = 0;
+				for (q = 0; q < SLOTS; q++)
+					if (b->sig[q] == key[j]) {
+						ref[j] = b->ref[q];
+						rte_prefetch0(&t->e[ref[j] - 1]);
+						break;
+					}
+			}
+			if (s >= 2 * AHEAD) {
+				const unsigned int j = s - 2 * AHEAD;
+
+				if (ref[j] != 0)
+					acc += t->e[ref[j] - 1].key;
+				acc = work(acc, n_work);
+			}
+		}
+	}
+	t0 = rte_rdtsc() - t0;
+	__asm__ volatile("" : : "r"(acc));
+	return (double)t0 / ITEMS;
+}
+
+/* Cycles per load over e's 2^21 lines: dependent (a chase), or independent 16 ahead. */
+static double
+loads(struct entry *e, bool dependent)
+{
+	const uint64_t mask = (1u << 21) - 1;
+	uint64_t i, x = 0, t0, sum = 0;
+	const uint32_t n = 1u << 20;
+
+	/* each entry names the next: a full-period LCG, every line once */
+	for (i = 0; i <= mask; i++)
+		e[i].key = (i * 1103515245u + 12345u) & mask;
+	t0 = rte_rdtsc();
+	for (i = 0; i < n; i++) {
+		if (dependent) {
+			x = e[x].key;
+		} else {
+			rte_prefetch0(&e[((i + 16) * 2654435761u) & mask]);
+			sum += e[(i * 2654435761u) & mask].key;
+		}
+	}
+	t0 = rte_rdtsc() - t0;
+	__asm__ volatile("" : : "r"(x), "r"(sum));
+	return (double)t0 / n;
+}
+
+int
+main(void)
+{
+	static const uint32_t sizes[] = { 1000, 1000000 };
+	static const unsigned int works[] = { 0, 15, 30, 45 };
+	double c[2][4];
+	struct table t;
+	unsigned int i, w;
+
+	for (i = 0; i < 2; i++) {
+		memset(&t, 0, sizeof(t));
+		if (table_make(&t, sizes[i]) != 0) {
+			fprintf(stderr, "bench_memfloor: no memory for %u entries\n", sizes[i]);
+			table_free(&t);
+			return 2;
+		}
+		for (w = 0; w < RTE_DIM(works); w++) {
+			(void)pipeline(&t, works[w]);	/* warm */
+			c[i][w] = pipeline(&t, works[w]);
+		}
+		table_free(&t);
+	}
+	printf("memory floor (%s): dplb's lookup shape without dplb, bucket + entry prefetched "
+	       "%u and %u ahead in bursts of %u,\n  then rounds of 4 independent multiplies "
+	       "for the work; cycles per item\n", huge ? "2 MB hugepages" : "4 KB pages", AHEAD, AHEAD, BURST);
+	printf("  %-22s %10s %10s %12s\n", "work (rounds)", "1 K", "1 M", "1 M - 1 K");
+	for (w = 0; w < RTE_DIM(works); w++)
+		printf("  %2u x 4 multiplies      %10.1f %10.1f %12.1f\n", works[w], c[0][w], c[1][w],
+		       c[1][w] - c[0][w]);
+
+	memset(&t, 0, sizeof(t));
+	t.elen = (size_t)64 << 21;	/* 128 MB: past any L3 */
+	t.e = map(t.elen);
+	if (t.e == NULL) {
+		fprintf(stderr, "bench_memfloor: no memory for the 128 MB chase\n");
+		return 2;
+	}
+	printf("  128 MB: a dependent load %.0f cycles; independent loads, 16 ahead: %.1f cycles "
+	       "a line\n", loads(t.e, true), loads(t.e, false));
+	table_free(&t);
+	return 0;
+}
