@@ -99,8 +99,8 @@ check_quiet
 hdr=--header
 for ((w = 1; w <= NCPU && w <= 8; w++)); do
 	"$PERF/bench_scale" --workers="$w" $hdr 2>/dev/null
-	hdr=""
 	rc=$?
+	hdr=""
 	[ "$rc" -gt "$status" ] && status=$rc
 done
 echo

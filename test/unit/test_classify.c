@@ -214,8 +214,11 @@ test_ip_checksum(void)
 			hdr[i] = (uint8_t)(x >> 16);
 		}
 		if (n % 3 == 0) {	/* a right checksum, so the 0xffff answer is tried too */
+			uint16_t sum;
+
 			memset(hdr + 10, 0, 2);
-			*(uint16_t *)(hdr + 10) = (uint16_t)~rte_raw_cksum(hdr, hlen);
+			sum = (uint16_t)~rte_raw_cksum(hdr, hlen);
+			memcpy(hdr + 10, &sum, sizeof(sum));
 		}
 		CU_ASSERT_EQUAL(lb_ipv4_hdr_sum(hdr, hlen), rte_raw_cksum(hdr, hlen));
 	}
