@@ -6,6 +6,20 @@
 #include <string.h>
 
 /*
+ * A one's-complement sum kept in 64 bits (any value), folded to 16 bits
+ * with its end-around carries (RFC 1071 2(C)).
+ */
+static inline uint16_t
+lb_csum_fold64(uint64_t s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/*
  * The one's-complement sum of the IPv4 header at ip, hlen bytes (a
  * multiple of 4: 20 to 60), folded to 16 bits; the header's checksum is
  * right when it is 0xffff. Adds 32-bit words into 64 bits and folds once
@@ -25,11 +39,7 @@ lb_ipv4_hdr_sum(const void *ip, uint16_t hlen)
 		memcpy(&w, p + i, sizeof(w));
 		s += w;
 	}
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+	return lb_csum_fold64(s);
 }
 
 #endif

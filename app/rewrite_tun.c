@@ -15,6 +15,7 @@
 #include <rte_per_lcore.h>
 #include <rte_random.h>
 
+#include "app/ip_csum.h"
 #include "app/rewrite.h"
 #include "app/rewrite_priv.h"
 
@@ -71,13 +72,8 @@ outer_cksum(uint8_t tos, rte_be16_t tot_len, rte_be16_t id, rte_be16_t frag,
 {
 	const uint16_t vhl_tos = lb_ld16((const uint8_t[2]){ RTE_IPV4_VHL_DEF, tos });
 	const uint16_t ttl_proto = lb_ld16((const uint8_t[2]){ 64, IPPROTO_IPIP });
-	uint64_t s = (uint64_t)vhl_tos + tot_len + id + frag + ttl_proto +
-		     (uint64_t)saddr + daddr;
-
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return (uint16_t)~lb_csum_fold64((uint64_t)vhl_tos + tot_len + id + frag + ttl_proto +
+					 (uint64_t)saddr + daddr);
 }
 
 int
