@@ -18,6 +18,11 @@ import struct
 import sys
 import time
 
+# Source port of the forged TCP segments: below Linux's ephemeral range
+# (32768-60999), so no connection curl made from the same client can share
+# its 4-tuple (tests look the forged port up in `show conn` and expect none)
+FORGED_SPORT = 29999
+
 # kind -> (dplb drop reason it must be counted under, or "" when dplb
 # answers it / passes it on, description)
 KINDS = {
@@ -147,9 +152,9 @@ def build(kind, src_mac, dst_mac, src_ip, dst_ip):
                  "tcp_port0": (0, 0x02), "tcp_ack": (80, 0x10)}
     if kind in tcp_kinds:
         dport, flags = tcp_kinds[kind]
-        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, 40000, dport, flags), proto=6)
+        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, FORGED_SPORT, dport, flags), proto=6)
     if kind == "tcp_ttl1":
-        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, 40000, 80, 0x02), proto=6,
+        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, FORGED_SPORT, 80, 0x02), proto=6,
                                   ttl=1)
     if kind == "udp_port0":
         return eth(0x0800) + ipv4(src_ip, dst_ip, udp(src_ip, dst_ip, 0, 9999), proto=17)
