@@ -41,8 +41,12 @@ next_ip_id(void)
 	return rte_cpu_to_be_16((uint16_t)s);
 }
 
-/* The IPv4 header at l3_off if it and its total length fit, else NULL. */
-static const struct rte_ipv4_hdr *
+/*
+ * The IPv4 header at l3_off if it and its total length fit, else NULL.
+ * Always inlined: as a call (LTO left it one) it cost TUN 3-4 cycles a
+ * packet in bench_pipeline.
+ */
+static __rte_always_inline const struct rte_ipv4_hdr *
 ipv4_at(const struct rte_mbuf *m, uint16_t l3_off, uint16_t *hlen,
 	uint16_t *tlen)
 {
