@@ -182,20 +182,3 @@ lb_rewrite_ether(struct rte_mbuf *m, const struct rte_ether_addr *src,
 	rte_ether_addr_copy(src, &eth->src_addr);
 	rte_ether_addr_copy(dst, &eth->dst_addr);
 }
-
-int
-lb_rewrite_ttl_dec(struct rte_mbuf *m, uint16_t l3_off)
-{
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3_off);
-	uint16_t from, to;
-
-	if (ip->time_to_live <= 1)
-		return -ETIMEDOUT;
-	/* TTL and protocol are one checksum word; worked out from the loaded
-	 * word, not reloaded after the store (a store-forwarding stall) */
-	from = lb_ld16(&ip->time_to_live);
-	to = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(from) - 0x100));
-	ip->time_to_live--;
-	ip->hdr_checksum = lb_csum_apply(ip->hdr_checksum, lb_csum_diff16(0, from, to));
-	return 0;
-}

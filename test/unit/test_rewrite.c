@@ -541,6 +541,66 @@ test_ttl(void)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * Decrement the TTL of the header at L3 in m, whose checksum field holds
+ * csum: 0 when the header then still sums to 0xffff and only its TTL and
+ * checksum bytes changed, 1 if not.
+ */
+static unsigned int
+ttl_dec_wrong(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, rte_be16_t csum)
+{
+	uint8_t before[sizeof(*ip)];
+
+	ip->hdr_checksum = csum;
+	memcpy(before, ip, sizeof(*ip));
+	if (lb_rewrite_ttl_dec(m, L3) != 0 || rte_raw_cksum(ip, sizeof(*ip)) != 0xffff)
+		return 1;
+	before[8]--;					/* TTL */
+	memcpy(before + 10, &ip->hdr_checksum, 2);	/* checksum */
+	return memcmp(before, ip, sizeof(*ip)) != 0;
+}
+
+/*
+ * The incremental checksum of a TTL decrement, for every checksum a header
+ * can carry: one header whose packet ID runs through all 65536 values (so
+ * its checksum does too), at TTLs 2, 64 and 255. Where the checksum is 0,
+ * also with 0xffff, its other one's-complement form, which some stacks
+ * send: there the end-around carry decides.
+ */
+static void
+test_ttl_every_checksum(void)
+{
+	static const uint8_t ttls[] = { 2, 64, 255 };
+	struct spec s = { .proto = IPPROTO_UDP, .payload = 10, .t = orig_t };
+	unsigned int id, t, wrong = 0, zeros = 0;
+	uint8_t buf[256];
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	uint16_t len = build(buf, &s);
+	rte_be16_t csum;
+
+	m = mbuf_of(buf, len);
+	CU_ASSERT_FATAL(m != NULL);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, L3);
+	for (t = 0; t < RTE_DIM(ttls); t++) {
+		for (id = 0; id <= 0xffff; id++) {
+			ip->packet_id = rte_cpu_to_be_16((uint16_t)id);
+			ip->time_to_live = ttls[t];
+			ip->hdr_checksum = 0;
+			csum = rte_ipv4_cksum(ip);
+			wrong += ttl_dec_wrong(m, ip, csum);
+			if (csum == 0) {
+				zeros++;
+				ip->time_to_live = ttls[t];
+				wrong += ttl_dec_wrong(m, ip, 0xffff);
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_EQUAL(zeros, RTE_DIM(ttls));	/* one packet ID each */
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_ether(void)
 {
@@ -918,6 +978,8 @@ lb_test_register_rewrite(void)
 	CU_add_test(s, "IP fragments", test_fragments);
 	CU_add_test(s, "DR MAC rewrite", test_ether);
 	CU_add_test(s, "TTL: one less, checksum kept right; 1 and 0 refused", test_ttl);
+	CU_add_test(s, "TTL decrement, checksum right for all 65536 checksums",
+		    test_ttl_every_checksum);
 	CU_add_test(s, "IPIP encapsulation, DF and MTU", test_ipip_encap);
 	CU_add_test(s, "ICMP frag-needed", test_frag_needed);
 	CU_add_test(s, "ICMP error translation", test_icmp_error);
