@@ -20,8 +20,12 @@
 #include "sched/sched.h"
 #include "sync/sync.h"
 
-void
-lb_fwd_send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop,
+/*
+ * lb_fwd_send_to (contract in app/forward_priv.h), inlined where every
+ * forwarded packet goes through it: as a call it cost 1-3 cycles a packet.
+ */
+static __rte_always_inline void
+send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop,
 	uint64_t now)
 {
 	struct rte_ether_addr mac;
@@ -39,6 +43,13 @@ lb_fwd_send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be
 	lb_rewrite_ether(m, &lb_local.port_mac[port_id], &mac);
 	lc->stats.tx_pkts += rte_eth_tx_buffer(port_id, (uint16_t)lc->worker_index,
 					       lc->txbuf[port_id], m);
+}
+
+void
+lb_fwd_send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop,
+	uint64_t now)
+{
+	send_to(lc, m, port_id, nexthop, now);
 }
 
 /* ICMP errors (time exceeded, port unreachable) one worker sends a second
@@ -160,7 +171,7 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		lb_fwd_drop(lc, m, LB_DROP_L4_TRUNC);
 		return;
 	}
-	lb_fwd_send_to(lc, m, port_id, c->nexthop, now);
+	send_to(lc, m, port_id, c->nexthop, now);
 }
 
 /* Real server -> client (NAT/FNAT replies). */
@@ -182,7 +193,7 @@ forward_out(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 		lb_fwd_drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
 	}
-	lb_fwd_send_to(lc, m, port_id, nexthop, now);
+	send_to(lc, m, port_id, nexthop, now);
 }
 
 static uint8_t
