@@ -594,9 +594,11 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
  * The lookup pipeline's distances, in packets: a packet's bucket is
  * prefetched BUCKET_AHEAD packets before its candidate is read, which is
  * CONN_AHEAD packets before it is forwarded, so both misses (about 150 ns
- * each from DRAM) overlap with forwarding the packets in between. 8 and 8
- * measured best at a million connections (bench_pipeline: 4 and 4 cost
- * DR 25 cycles a packet more; 16 and 8 or 12 and 12 no better). A key
+ * each from DRAM) overlap with forwarding the packets in between. 12 and
+ * 10 measured best at a million connections once a bucket's signatures
+ * were compared at once (bench_pipeline DR: 131 cycles a packet, 8 and 8
+ * 139, 12 and 12 or 10 and 10 132, 16 and 12 134; earlier 4 and 4 cost 25
+ * more than 8 and 8); a thousand connections do not mind. A key
  * with no candidate in the worker's own table (a NAT reply whose
  * connection another worker made) has the other tables' buckets read
  * OTHERS_AHEAD packets before it is forwarded (bench_scale, every packet
@@ -608,8 +610,8 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
  * machine's memory, not the pipeline's start: bench_memfloor's bare
  * two-line pipeline pays as much.
  */
-#define BUCKET_AHEAD 8
-#define CONN_AHEAD 8
+#define BUCKET_AHEAD 12
+#define CONN_AHEAD 10
 #define OTHERS_AHEAD 4	/* other tables' candidates, for own-table misses */
 
 void
