@@ -3,15 +3,18 @@
  * Memory floor: what this machine charges a lookup pipeline for its table
  * leaving the caches, without dplb. The same shape as dplb's lookup
  * (app/forward.c): per item a 64-byte bucket of 8 signatures and 8
- * references, then the 64-byte entry it names, prefetched 8 and 8 items
+ * references, then the 64-byte entry it names, prefetched 12 and 10 items
  * ahead in bursts of 32, then rounds of independent multiplies standing
  * in for the packet work. Run for 1 thousand and 1 million
  * entries: the difference per item is what a million connections cost on
  * this machine however well the lookup overlaps with the work, the figure
  * to hold bench_pipeline's 1 K -> 1 M difference against.
  *
- * Also: one dependent load at a time over 128 MB (DRAM latency), and
- * independent loads 16 ahead (the most lines a core gets per cycle).
+ * Also: the same with one line per item (the entry read straight at its
+ * key's place, prefetched 22 ahead: what a table that needs no bucket
+ * line would pay); one dependent load at a time over 128 MB (DRAM
+ * latency), and independent loads 16 ahead (the most lines a core gets
+ * per cycle).
  *
  *   bench_memfloor
  *
@@ -30,7 +33,8 @@
 #include <rte_prefetch.h>
 
 #define SLOTS 8
-#define AHEAD 8			/* as BUCKET_AHEAD and CONN_AHEAD */
+#define BUCKET_AHEAD 12		/* as app/forward.c */
+#define CONN_AHEAD 10
 #define BURST 32
 #define ITEMS (1u << 22)	/* items timed per row */
 #define SCRATCH ((size_t)64 << 20)	/* written to push the chase out of the caches */
@@ -188,9 +192,12 @@ table_free(struct table *t)
 		munmap(t->e, t->elen);
 }
 
-/* Cycles per item of the pipelined lookup plus `n_work` multiplies. */
+/*
+ * Cycles per item of the pipelined lookup plus `n_work` multiplies; with
+ * one_line, no bucket: each item's entry is the one at its key.
+ */
 static double
-pipeline(const struct table *t, unsigned int n_work)
+pipeline(const struct table *t, unsigned int n_work, bool one_line)
 {
 	uint32_t key[BURST], ref[BURST], cur = 0;
 	uint64_t acc = 0, t0, base;
@@ -204,11 +211,15 @@ pipeline(const struct table *t, unsigned int n_work)
 			if (cur >= t->n)
 				cur -= t->n;
 		}
-		for (s = 0; s < BURST + 2 * AHEAD; s++) {
-			if (s < BURST)
+		for (s = 0; s < BURST + BUCKET_AHEAD + CONN_AHEAD; s++) {
+			if (s < BURST && one_line)
+				rte_prefetch0(&t->e[key[s]]);
+			else if (s < BURST)
 				rte_prefetch0(&t->b[bucket_of(t, key[s])]);
-			if (s >= AHEAD && s - AHEAD < BURST) {
-				const unsigned int j = s - AHEAD;
+			if (s >= BUCKET_AHEAD && s - BUCKET_AHEAD < BURST && one_line) {
+				ref[s - BUCKET_AHEAD] = key[s - BUCKET_AHEAD] + 1;
+			} else if (s >= BUCKET_AHEAD && s - BUCKET_AHEAD < BURST) {
+				const unsigned int j = s - BUCKET_AHEAD;
 				const struct bucket *b = &t->b[bucket_of(t, key[j])];
 				int q = find_in(b, key[j]);
 
@@ -220,8 +231,8 @@ pipeline(const struct table *t, unsigned int n_work)
 				if (ref[j] != 0)
 					rte_prefetch0(&t->e[ref[j] - 1]);
 			}
-			if (s >= 2 * AHEAD) {
-				const unsigned int j = s - 2 * AHEAD;
+			if (s >= BUCKET_AHEAD + CONN_AHEAD) {
+				const unsigned int j = s - BUCKET_AHEAD - CONN_AHEAD;
 
 				if (ref[j] != 0)
 					acc += t->e[ref[j] - 1].key;
@@ -269,7 +280,7 @@ main(void)
 {
 	static const uint32_t sizes[] = { 1000, 1000000 };
 	static const unsigned int works[] = { 0, 15, 30, 45 };
-	double c[2][RTE_DIM(works)], dep, indep;
+	double c[2][RTE_DIM(works)], one[2][RTE_DIM(works)], dep, indep;
 	uint32_t lost[2];
 	uint8_t *scratch;
 	struct table t;
@@ -283,8 +294,10 @@ main(void)
 			return 2;
 		}
 		for (w = 0; w < RTE_DIM(works); w++) {
-			(void)pipeline(&t, works[w]);	/* warm */
-			c[i][w] = pipeline(&t, works[w]);
+			(void)pipeline(&t, works[w], false);	/* warm */
+			c[i][w] = pipeline(&t, works[w], false);
+			(void)pipeline(&t, works[w], true);
+			one[i][w] = pipeline(&t, works[w], true);
 		}
 		lost[i] = t.lost;
 		table_free(&t);
@@ -306,11 +319,13 @@ main(void)
 	printf("memory floor (%s): dplb's lookup shape without dplb, bucket + entry prefetched "
 	       "%u and %u ahead in bursts of %u,\n  then rounds of 4 independent multiplies "
 	       "for the work; cycles per item (keys in neither bucket: %u of 1 K, %u of 1 M)\n",
-	       pages(), AHEAD, AHEAD, BURST, lost[0], lost[1]);
-	printf("  %-22s %10s %10s %12s\n", "work (rounds)", "1 K", "1 M", "1 M - 1 K");
+	       pages(), BUCKET_AHEAD, CONN_AHEAD, BURST, lost[0], lost[1]);
+	printf("  %-22s %10s %10s %12s   %s\n", "work (rounds)", "1 K", "1 M", "1 M - 1 K",
+	       "one line an item: 1 K, 1 M, 1 M - 1 K");
 	for (w = 0; w < RTE_DIM(works); w++)
-		printf("  %2u x 4 multiplies      %10.1f %10.1f %12.1f\n", works[w], c[0][w], c[1][w],
-		       c[1][w] - c[0][w]);
+		printf("  %2u x 4 multiplies      %10.1f %10.1f %12.1f   %8.1f %8.1f %8.1f\n",
+		       works[w], c[0][w], c[1][w], c[1][w] - c[0][w], one[0][w], one[1][w],
+		       one[1][w] - one[0][w]);
 	printf("  128 MB, out of cache: a dependent load %.0f cycles; independent loads, 16 ahead: "
 	       "%.1f cycles a line\n", dep, indep);
 	return 0;
