@@ -157,6 +157,15 @@ find_hashed(const struct lb_conn_index *x, const struct lb_conn_key *k, uint32_t
 }
 
 uint32_t
+lb_conn_index_signature(const struct lb_conn_key *k)
+{
+	uint32_t h1, h2;
+
+	key_hash(k, &h1, &h2);
+	return h1;
+}
+
+uint32_t
 lb_conn_index_find(const struct lb_conn_index *x, const struct lb_conn_key *k)
 {
 	uint32_t h1, h2;

@@ -53,6 +53,12 @@ void lb_conn_index_free(struct lb_conn_index *x);
 size_t lb_conn_index_bytes(const struct lb_conn_index *x);
 
 /*
+ * The signature the index files k under (its first hash): keys sharing
+ * one share both buckets too. Pure; any lcore. For tests and diagnostics.
+ */
+uint32_t lb_conn_index_signature(const struct lb_conn_key *k);
+
+/*
  * The reference of key k in x, 0 when absent. Lock-free; any lcore that
  * is an RCU reader of the connections.
  */

@@ -6,11 +6,14 @@
  * index is then over 80 % full, so entries have had to move (cuckoo).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include <rte_cycles.h>
+#include <rte_hash_crc.h>
 
 #include "app/conn.h"
+#include "app/conn_index.h"
 #include "config/config.h"
 #include "test/unit/unit.h"
 
@@ -168,6 +171,68 @@ test_conn_table_full_and_reused(void)
 }
 
 /*
+ * A client key with the same index signature as k, hence the same buckets:
+ * the hash is CRC32C over the key's two 8-byte words, and CRC is linear,
+ * so changing the first word by d0 and the second by the CRC of d0 leaves
+ * it as it was. The test checks that the signatures do match.
+ */
+static struct lb_conn_key
+same_signature(const struct lb_conn_key *k, uint64_t d0)
+{
+	struct lb_conn_key o = *k;
+	uint64_t w[2];
+
+	memcpy(w, &o, sizeof(w));
+	w[0] ^= d0;
+	w[1] ^= rte_hash_crc_8byte(d0, 0);
+	memcpy(&o, w, sizeof(w));
+	return o;
+}
+
+/*
+ * Connections whose keys share a signature (so sit side by side in one
+ * bucket): each is found as itself, by single and by burst lookups, where
+ * the first slot whose signature matches holds the other one.
+ */
+static void
+test_conn_same_signature(void)
+{
+	struct lb_service *svc = nat_service_and_table(64);
+	struct lb_conn_key k[3];
+	struct lb_conn *c[3];
+	uint64_t now = rte_rdtsc();
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+	k[0] = client_key(5);
+	k[1] = same_signature(&k[0], 0x0102);		/* client address and ports move */
+	k[2] = same_signature(&k[0], 0x30000);
+	for (i = 1; i < 3; i++) {
+		CU_ASSERT_EQUAL(lb_conn_index_signature(&k[i]), lb_conn_index_signature(&k[0]));
+		CU_ASSERT(memcmp(&k[i], &k[0], sizeof(k[0])) != 0);
+	}
+	for (i = 0; i < 3; i++) {
+		c[i] = lb_conn_create(0, &k[i], svc, &svc->dests[0], 0, 0, NULL, now);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		struct lb_conn_probe pr;
+		enum lb_dir dir = LB_DIR_OUT;
+		uint32_t cand;
+
+		CU_ASSERT_PTR_EQUAL(lb_conn_lookup(0, &k[i], &dir), c[i]);
+		CU_ASSERT_EQUAL(dir, LB_DIR_IN);
+		lb_conn_lookup_prefetch(0, &k[i], &pr);
+		cand = lb_conn_lookup_candidate(0, &pr);
+		dir = LB_DIR_OUT;
+		CU_ASSERT_PTR_EQUAL(lb_conn_lookup_finish(0, &k[i], cand, &dir), c[i]);
+		CU_ASSERT_EQUAL(dir, LB_DIR_IN);
+	}
+	lb_conn_term();
+	free(svc);
+}
+
+/*
  * Two SYNs of one flow in a burst, its connection in TIME_WAIT: the first
  * removes it (a new connection); the second, whose candidate was read
  * before that, must not find the removed one nor remove it again (the
@@ -221,6 +286,8 @@ lb_test_register_conn(void)
 
 	CU_add_test(s, "table filled to max: both keys found, one more refused, expired reused",
 		    test_conn_table_full_and_reused);
+	CU_add_test(s, "keys sharing a signature, one bucket: each found as itself",
+		    test_conn_same_signature);
 	CU_add_test(s, "two SYNs of a TIME_WAIT flow in one burst: removed once, new one found",
 		    test_conn_reuse_within_burst);
 }
