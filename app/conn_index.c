@@ -94,9 +94,11 @@ lb_conn_index_bytes(const struct lb_conn_index *x)
  * two 16-byte compares, no branch per slot: the slot a lookup hits is
  * random, so a loop over the slots mispredicts its exit about once a
  * packet. Aligned 16-byte loads do not tear a 4-byte signature (rte_hash
- * compares its signatures the same way under its lock-free writer); a
- * signature read before its ref is published is harmless, for the ref is
- * read with acquire and 0 means empty.
+ * compares its signatures the same way under its lock-free writer). A
+ * signature that does not belong with the ref read after it (not yet
+ * published: 0, empty; or a slot reused meanwhile) is harmless: the
+ * callers compare the connection's key (scan_bucket's key_eq,
+ * lb_conn_index_confirm) before they use it.
  */
 static __rte_always_inline unsigned int
 sig_matches(const struct lb_conn_bucket *b, uint32_t sig)

@@ -602,17 +602,21 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
  * with no candidate in the worker's own table (a NAT reply whose
  * connection another worker made) has the other tables' buckets read
  * OTHERS_AHEAD packets before it is forwarded (bench_scale, every packet
- * in the other table: 18-20 Mpps on 2 workers, 7 without that step).
+ * in the other table: 18-20 Mpps on 2 workers with distances 8 and 8, 7
+ * without that step; 22.6-23.5 with 12 and 10).
  * Tried and dropped: carrying the newest 16 packets of a burst over to the
  * next, so that no burst starts with its first lookups still in memory.
  * It saved nothing at a million connections and cost 9 cycles a packet at
- * a thousand. What a million connections cost over a thousand is this
- * machine's memory, not the pipeline's start: bench_memfloor's bare
- * two-line pipeline pays as much.
+ * a thousand. What a million connections cost over a thousand is mostly
+ * this machine's memory, not the pipeline's start: bench_memfloor's bare
+ * two-line pipeline pays 26-27 cycles of DR's 35-39.
  */
 #define BUCKET_AHEAD 12
 #define CONN_AHEAD 10
 #define OTHERS_AHEAD 4	/* other tables' candidates, for own-table misses */
+
+_Static_assert(OTHERS_AHEAD <= CONN_AHEAD,
+	       "a packet's own-table candidate is read before the other tables'");
 
 void
 lb_forward_burst(struct lb_lcore *lc, struct lb_fwd_pkt *p, unsigned int n, uint64_t now)

@@ -153,12 +153,14 @@ void lb_rewrite_ether(struct rte_mbuf *m, const struct rte_ether_addr *src,
  * first segment (lb_classify checked it). Any lcore.
  *
  * Inline, for every forwarded packet pays it (as a call with RFC 1624's
- * general update it cost 5 cycles a packet in bench_pipeline). The TTL is
- * the high byte of its checksum word, so the word drops by 0x0100 and the
- * checksum rises by as much, one's complement (RFC 1624 eqn. 3); adding
- * 1 more when the sum reaches 0xffff is the end-around carry, and turns
- * 0xffff into 0 (as Linux's ip_decrease_ttl). Byte order does not matter
- * to the sum (RFC 1071 2(B)): the 0x0100 is added in network order.
+ * general update it cost 3-4 cycles a packet more in bench_pipeline). The
+ * TTL is the high byte of its checksum word, so the word drops by 0x0100
+ * and the checksum rises by as much, one's complement (RFC 1624 eqn. 3).
+ * Adding 1 more when the sum reaches 0xffff does both the end-around carry
+ * (a sum above 0xffff) and, for exactly 0xffff, turns -0 into +0, as
+ * Linux's ip_decrease_ttl: the result is what a full recompute gives.
+ * Byte order does not matter to the sum (RFC 1071 2(B)): the 0x0100 is
+ * added in network order.
  */
 static inline int
 lb_rewrite_ttl_dec(struct rte_mbuf *m, uint16_t l3_off)

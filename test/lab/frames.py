@@ -152,10 +152,11 @@ def build(kind, src_mac, dst_mac, src_ip, dst_ip):
                  "tcp_port0": (0, 0x02), "tcp_ack": (80, 0x10)}
     if kind in tcp_kinds:
         dport, flags = tcp_kinds[kind]
-        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, FORGED_SPORT, dport, flags), proto=6)
+        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, FORGED_SPORT, dport, flags),
+                                  proto=6)
     if kind == "tcp_ttl1":
-        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, FORGED_SPORT, 80, 0x02), proto=6,
-                                  ttl=1)
+        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, FORGED_SPORT, 80, 0x02),
+                                  proto=6, ttl=1)
     if kind == "udp_port0":
         return eth(0x0800) + ipv4(src_ip, dst_ip, udp(src_ip, dst_ip, 0, 9999), proto=17)
     if kind == "arp_req":

@@ -4,6 +4,8 @@
  * under both keys (single and burst lookups), one past the maximum
  * refused, expired connections gone and their entries used again. The
  * index is then over 80 % full, so entries have had to move (cuckoo).
+ * Also: keys sharing a signature, each found as itself; two SYNs of a
+ * TIME_WAIT flow in one burst.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -205,7 +207,7 @@ test_conn_same_signature(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
 	k[0] = client_key(5);
-	k[1] = same_signature(&k[0], 0x0102);		/* client address and ports move */
+	k[1] = same_signature(&k[0], 0x0102);	/* little-endian: client address, ports move */
 	k[2] = same_signature(&k[0], 0x30000);
 	for (i = 1; i < 3; i++) {
 		CU_ASSERT_EQUAL(lb_conn_index_signature(&k[i]), lb_conn_index_signature(&k[0]));

@@ -543,18 +543,25 @@ test_ttl(void)
 
 /*
  * Decrement the TTL of the header at L3 in m, whose checksum field holds
- * csum: 0 when the header then still sums to 0xffff and only its TTL and
- * checksum bytes changed, 1 if not.
+ * csum: 0 when the header then still sums to 0xffff, its checksum is the
+ * one a full recompute gives (rte_ipv4_cksum: never -0), and only its TTL
+ * and checksum bytes changed; 1 if not.
  */
 static unsigned int
 ttl_dec_wrong(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, rte_be16_t csum)
 {
 	uint8_t before[sizeof(*ip)];
+	rte_be16_t got;
 
 	ip->hdr_checksum = csum;
 	memcpy(before, ip, sizeof(*ip));
 	if (lb_rewrite_ttl_dec(m, L3) != 0 || rte_raw_cksum(ip, sizeof(*ip)) != 0xffff)
 		return 1;
+	got = ip->hdr_checksum;
+	ip->hdr_checksum = 0;
+	if (rte_ipv4_cksum(ip) != got)
+		return 1;
+	ip->hdr_checksum = got;
 	before[8]--;					/* TTL */
 	memcpy(before + 10, &ip->hdr_checksum, 2);	/* checksum */
 	return memcmp(before, ip, sizeof(*ip)) != 0;
