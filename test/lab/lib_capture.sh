@@ -88,7 +88,12 @@ lab_check_vip_replies() {
 	good=$(lab_tshark "$1" -Y 'tcp.srcport == 80 && ip.checksum.status == "Good" &&
 		tcp.checksum.status == "Good"' | wc -l)
 	lab_check_ge "client: tshark saw the replies" "$3" "$total"
-	lab_check_eq "client: all $total replies have good IP and TCP checksums" "$total" "$good"
+	lab_check_eq "client: all $total replies have good IP and TCP checksums" "$total" "$good" ||
+		lab_tshark "$1" -Y 'tcp.srcport == 80 && !(ip.checksum.status == "Good" &&
+			tcp.checksum.status == "Good")' -T fields -e frame.number -e frame.time_relative \
+			-e frame.cap_len -e frame.len -e ip.src -e ip.dst -e tcp.flags.str \
+			-e ip.checksum.status -e tcp.checksum.status -e _ws.expert.message |
+			head -5 | sed 's/^/    | not good (frame, time, caplen, len, src, dst, flags, ip, tcp): /'
 }
 
 # lab_vrrp_gap PCAP VRID AT OLD NEW: seconds (3 decimals) from OLD's last
