@@ -92,7 +92,10 @@ ttl_expired(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 		lb_fwd_send_back(lc, err);
 }
 
-/* A table read, not lb_port_by_id's search: TUN asks for every packet. */
+/*
+ * A table read, not lb_port_by_id's search: TUN asks for every packet.
+ * Connections only name started data ports; Ethernet's 1500 for any other.
+ */
 static inline uint16_t
 port_mtu(uint16_t port_id)
 {

@@ -204,12 +204,19 @@ struct lb_cfg_iface {
 	struct lb_cfg_addr addrs[LB_MAX_ADDRS];
 	unsigned int nb_addrs;
 	uint32_t gateway;		/* host order, 0 = none */
-	uint16_t mtu;
+	uint16_t mtu;			/* 0 = not set: lb_cfg_iface_mtu */
 	bool promiscuous;
 	bool adopt_kernel;		/* a kernel interface of this name: dplb takes its
 					 * IPv4 addresses while it runs (keepalived.conf) */
 	int line;			/* config line, for later messages */
 };
+
+/* The IP MTU on ifc: its mtu, or Ethernet's 1500 when the config sets none. */
+static inline uint16_t
+lb_cfg_iface_mtu(const struct lb_cfg_iface *ifc)
+{
+	return ifc->mtu != 0 ? ifc->mtu : 1500;
+}
 
 /*
  * A vrrp_instance (keepalived's vrrp_instance block), host byte order.

@@ -82,7 +82,7 @@ lb_cfg_sync_check(const struct lb_config *cfg, const struct lb_cfg_sync *s, char
 			 lb_ipv4_str(s->group, a, sizeof(a)));
 		return -EINVAL;
 	}
-	mtu = ifc->mtu ? ifc->mtu : 1500;
+	mtu = lb_cfg_iface_mtu(ifc);
 	if (s->maxlen != 0 && (s->maxlen < 72 || s->maxlen > mtu - UDP_IP_HDRS)) {
 		snprintf(msg, len, "maxlen %u must be 72..%u (MTU %u of %s less 28)", s->maxlen,
 			 mtu - UDP_IP_HDRS, mtu, ifc->name);

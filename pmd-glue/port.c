@@ -156,7 +156,7 @@ start(struct lb_port *p)
 			    "random one", ifc->name);
 	}
 	lb_local.port_mac[p->port_id] = p->mac;
-	lb_port_mtu[p->port_id] = ifc->mtu;
+	lb_port_mtu[p->port_id] = lb_cfg_iface_mtu(ifc);
 	return 0;
 }
 

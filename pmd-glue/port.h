@@ -38,7 +38,7 @@ struct lb_port {
 
 extern struct lb_port lb_ports[LB_MAX_IFACES];
 extern unsigned int lb_nb_ports;
-/* Each started data port's configured MTU by DPDK port id; 0: none set, or no data port. */
+/* Each started data port's IP MTU (lb_cfg_iface_mtu) by DPDK port id; 0: no data port. */
 extern uint16_t lb_port_mtu[RTE_MAX_ETHPORTS];
 
 /*

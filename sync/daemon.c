@@ -54,7 +54,7 @@ resolve(struct lb_sync_run *r, const struct lb_sync_params *p, char *msg, size_t
 	r->udp_port = rte_cpu_to_be_16(p != NULL && p->port ? p->port : c->port);
 	r->ttl = p != NULL && p->ttl ? p->ttl : c->ttl;
 	r->src = rte_cpu_to_be_32(r->port->cfg->addrs[0].addr);
-	mtu = r->port->cfg->mtu ? r->port->cfg->mtu : RTE_ETHER_MTU;
+	mtu = lb_cfg_iface_mtu(r->port->cfg);
 	room = rte_pktmbuf_data_room_size(r->port->pool) - RTE_PKTMBUF_HEADROOM - LB_SYNC_FRAME_HDRS;
 	r->maxlen = p != NULL && p->maxlen ? p->maxlen : c->maxlen ? c->maxlen : mtu - 28;
 	if (r->maxlen > mtu - 28 || r->maxlen > room || r->maxlen < 72) {
