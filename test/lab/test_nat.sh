@@ -187,9 +187,9 @@ lab_check "enabled again: curl through the VIP works" lab_in client curl -sf -m 
 
 # forged segments to the VIP: flag sets no stack sends and port 0, each
 # dropped before any connection is made and counted under its reason; they
-# come from port 29999 (frames.py FORGED_SPORT), outside the ephemeral range
-# of curl's connections above
-FORGED="tcp_synfin tcp_synrst tcp_null tcp_port0 udp_port0"
+# come from frames.py's FORGED_SPORT, outside the ephemeral range of curl's
+# connections above
+FORGED="tcp_synfin tcp_synrst tcp_null tcp_port0 udp_port0" FORGED_SPORT=29999
 B_FLAGS=$(lab_stat drop_tcp_bad_flags) B_ZERO=$(lab_stat drop_zero_port)
 SENT=$(lab_in client "$LAB_PY" "$LAB_LIB_DIR/frames.py" send "${LAB_IF[client]}" \
 	"$(lab_dplb_mac lab0)" 198.18.1.10 $VIP $FORGED)
@@ -198,8 +198,8 @@ forged_counted() { [ $(($(lab_stat drop_tcp_bad_flags) - B_FLAGS)) -eq 3 ] &&
 	[ $(($(lab_stat drop_zero_port) - B_ZERO)) -eq 2 ]; }
 lab_check "SYN+FIN, SYN+RST, no flags: drop_tcp_bad_flags +3; port 0: drop_zero_port +2" \
 	lab_wait_until 3 forged_counted
-lab_check_grep "... and no connection was made for them (show conn client 198.18.1.10:29999)" \
-	"^0 shown of" "$(lab_dplbctl show conn client 198.18.1.10:29999)"
+lab_check_grep "... and no connection was made for them (show conn client 198.18.1.10:$FORGED_SPORT)" \
+	"^0 shown of" "$(lab_dplbctl show conn client 198.18.1.10:$FORGED_SPORT)"
 
 # a SYN whose TTL runs out at dplb (which forwards it, as the LVS director's
 # kernel does): dropped before it makes a connection, ICMP time exceeded back
@@ -216,7 +216,7 @@ lab_check_eq "... answered by ICMP time exceeded (11/0) from the VIP, checksum g
 	"$VIP 11 0 1" "$(lab_tshark "$LAB_TMP/ttl.pcap" -Y "icmp.type == 11" -T fields -E occurrence=f -e ip.src \
 		-e icmp.type -e icmp.code -e icmp.checksum.status | head -n 1 | xargs)"
 lab_check_grep "... and no connection was made for it" \
-	"^0 shown of" "$(lab_dplbctl show conn client 198.18.1.10:29999)"
+	"^0 shown of" "$(lab_dplbctl show conn client 198.18.1.10:$FORGED_SPORT)"
 
 # a VIP answers like a host: ping, RST on a TCP port without a service,
 # ICMP port unreachable on such a UDP port

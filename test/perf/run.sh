@@ -9,9 +9,10 @@
 # bench_pipeline: lb_worker_process() on one worker lcore (the last CPU,
 #   the control lcore on the one before), then the 10-million-connection
 #   rows in a second process (it skips them itself when memory is short).
-# bench_memfloor: dplb's lookup shape (bucket, then entry, prefetched 8
-#   and 8 ahead) without dplb, for 1 K and 1 M entries: what a million
-#   connections cost on this machine however well the lookup overlaps.
+# bench_memfloor: dplb's lookup shape (bucket, then entry, prefetched 12
+#   and 10 ahead, as app/forward.c) without dplb, and with one line an
+#   item, for 1 K and 1 M entries: what a million connections cost on
+#   this machine however well the lookup overlaps.
 # bench_scale: the pipeline on 1, 2, ... workers at once (as many as there
 #   are CPUs, the control lcore asleep on CPU 0 beside the last one).
 # bench_ctlload: the pipeline with the control lcore idle, then running
