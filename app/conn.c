@@ -55,7 +55,8 @@ static struct conn_table tables[LB_MAX_WORKERS];
 static uint32_t fnat_cursor[LB_MAX_WORKERS][RTE_CACHE_LINE_SIZE / sizeof(uint32_t)];
 static unsigned int nb_tables;
 static struct lb_conn_timeouts timeouts;
-static uint32_t tick_hz;		/* connection-clock ticks a second */
+uint32_t lb_conn_tick_hz;
+uint32_t lb_conn_established_ticks;
 static struct rte_rcu_qsbr *conn_rcu;	/* the workers' QSBR variable */
 static int walker_id = -1;		/* lb_conn_walk's registered RCU thread id */
 struct lb_conn *lb_conn_base;
@@ -144,7 +145,7 @@ conn_id(const struct lb_conn *c)
 static inline uint32_t
 secs(uint32_t s)
 {
-	return RTE_MIN(s, MAX_TIMEOUT_S) * tick_hz;
+	return RTE_MIN(s, MAX_TIMEOUT_S) * lb_conn_tick_hz;
 }
 
 /* Has the connection clock passed t? */
@@ -170,10 +171,10 @@ lb_conn_init(unsigned int nb_workers, unsigned int max_conns,
 	uint32_t cap, i;
 
 	memcpy(timeouts.tcp, tcp_defaults, sizeof(tcp_defaults));
-	lb_conn_set_timeouts(cfg);
 	for (lb_conn_tick_shift = 0; (hz >> (lb_conn_tick_shift + 1)) >= 256; lb_conn_tick_shift++)
 		;
-	tick_hz = (uint32_t)(hz >> lb_conn_tick_shift);
+	lb_conn_tick_hz = (uint32_t)(hz >> lb_conn_tick_shift);
+	lb_conn_set_timeouts(cfg);	/* in ticks too: after lb_conn_tick_hz */
 	conn_rcu = rcu;
 	if (per < 64)
 		per = 64;
@@ -542,6 +543,88 @@ lb_conn_template_create(unsigned int worker, const struct lb_service *svc,
 	return c;
 }
 
+/* c's reply key as it was filed in the index, superseded or not. */
+static inline struct lb_conn_key
+filed_reply_key(const struct lb_conn *c)
+{
+	struct lb_conn_key k = c->out;
+
+	k.pad[LB_KEY_SUPERSEDED_AT] = 0;
+	return k;
+}
+
+/*
+ * The older NAT connection filed under a new one's reply key out (any
+ * table), or NULL. Asked before the new one is filed, which could
+ * otherwise be found instead.
+ */
+static struct lb_conn *
+reply_key_holder(unsigned int worker, const struct lb_conn_key *out)
+{
+	enum lb_dir dir;
+	struct lb_conn *old = lb_conn_lookup(worker, out, &dir);
+
+	return old != NULL && dir == LB_DIR_OUT && old->fwd == LB_FWD_NAT ? old : NULL;
+}
+
+/*
+ * Two NAT connections with one reply key (a client reused its port towards
+ * another VIP of the same real server, which holds one socket for both):
+ * does the newcomer take the replies from holder old? Not from an
+ * established TCP connection: a forged SYN would otherwise take its
+ * replies (and reset it through the real server's challenge ACK); the
+ * newcomer waits (LB_KEY_WAITING) and asks again on each SYN it sends
+ * (lb_conn_claim_reply_key). From any other: a closing one (curl reuses
+ * ports in TIME_WAIT: the new connection hung in SYN_RECV), a half-open
+ * one (its real server socket may never have existed), and UDP (no
+ * closing state: the newest, as IPVS).
+ */
+static bool
+takes_reply_key(const struct lb_conn *old)
+{
+	return old->in.proto != IPPROTO_TCP ||
+	       __atomic_load_n(&old->state, __ATOMIC_RELAXED) != LB_TCP_ESTABLISHED;
+}
+
+/*
+ * old's reply key is taken: marked (see LB_KEY_SUPERSEDED), so lookups
+ * from every worker pass it by; in the caller's own table its index entry
+ * goes too, so lookups there do not even meet it. The caller is between
+ * two quiescent states: old's entry cannot be reused meanwhile.
+ */
+static void
+give_up_reply_key(struct conn_table *t, unsigned int worker, struct lb_conn *old)
+{
+	const struct lb_conn_key filed = filed_reply_key(old);
+
+	__atomic_store_n(&old->out.pad[LB_KEY_SUPERSEDED_AT], LB_KEY_SUPERSEDED,
+			 __ATOMIC_RELEASE);
+	if (old->owner == worker)
+		lb_conn_index_del(&t->index, &filed, (conn_id(old) + 1) | LB_REF_OUT);
+}
+
+/*
+ * File c's NAT reply key, marked LB_KEY_WAITING, unless an established
+ * connection holds it: then c keeps waiting. When filed, the mark goes and
+ * a holder gives the key up. 1: filed; 0: waiting; -ENOSPC: no room in
+ * the index (c as it was). Owner of c's table only.
+ */
+static int
+file_reply_key(struct conn_table *t, unsigned int worker, struct lb_conn *c)
+{
+	const struct lb_conn_key filed = filed_reply_key(c);
+	struct lb_conn *old = reply_key_holder(worker, &filed);
+
+	if (old != NULL && !takes_reply_key(old))	/* decided once: old's state may move */
+		return 0;
+	if (lb_conn_index_add(&t->index, &filed, (conn_id(c) + 1) | LB_REF_OUT) != 0)
+		return -ENOSPC;
+	__atomic_store_n(&c->out.pad[LB_KEY_SUPERSEDED_AT], 0, __ATOMIC_RELEASE);
+	if (old != NULL)	/* only now: a failure above leaves old as it was */
+		give_up_reply_key(t, worker, old);
+	return 1;
+}
+
 struct lb_conn *
 lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	       const struct lb_service *svc, const struct lb_dest *d,
@@ -564,12 +647,16 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	c->out.daddr = d->fwd == LB_FWD_FNAT ? laddr :
 		       d->fwd == LB_FWD_TUN ? lb_route_source(d->port_id, d->addr) : in->saddr;
 	c->out.dport = d->fwd == LB_FWD_FNAT ? lport : in->sport;
+	if (c->fwd == LB_FWD_NAT)	/* no replies until file_reply_key says so */
+		c->out.pad[LB_KEY_SUPERSEDED_AT] = LB_KEY_WAITING;
 	if (lb_conn_index_add(&t->index, &c->in, ref) != 0) {
 		id_free(t, conn_id(c));
 		return NULL;
 	}
-	if ((c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT) &&
-	    lb_conn_index_add(&t->index, &c->out, ref | LB_REF_OUT) != 0) {
+	/* FNAT's local ports are in no other connection's reply key */
+	if ((c->fwd == LB_FWD_NAT && file_reply_key(t, worker, c) < 0) ||
+	    (c->fwd == LB_FWD_FNAT &&
+	     lb_conn_index_add(&t->index, &c->out, ref | LB_REF_OUT) != 0)) {
 		lb_conn_index_del(&t->index, &c->in, ref);
 		id_free(t, conn_id(c));		/* reused after a grace period */
 		return NULL;
@@ -582,18 +669,13 @@ lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 	return c;
 }
 
-/*
- * Move c's expiry to t. Skipped when it would move by under a second:
- * established flows then write the shared line about once a second, not
- * once a packet. A shorter timeout (FIN, RST) always lands.
- */
-static inline void
-set_expire(struct lb_conn *c, uint32_t t)
+bool
+lb_conn_claim_reply_key(unsigned int worker, struct lb_conn *c)
 {
-	uint32_t cur = __atomic_load_n(&c->expire, __ATOMIC_RELAXED);
-
-	if ((int32_t)(t - cur) < 0 || t - cur > tick_hz)
-		__atomic_store_n(&c->expire, t, __ATOMIC_RELAXED);
+	if (worker >= nb_tables || c->owner != worker ||
+	    __atomic_load_n(&c->out.pad[LB_KEY_SUPERSEDED_AT], __ATOMIC_RELAXED) != LB_KEY_WAITING)
+		return false;
+	return file_reply_key(&tables[worker], worker, c) > 0;
 }
 
 /* c went from state old to new: move it between its real server's counts. */
@@ -629,21 +711,16 @@ lb_conn_sync_set(struct lb_conn *c, uint8_t state, uint32_t timeout_s, uint64_t 
 }
 
 void
-lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now)
+lb_conn_seen_slow(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now)
 {
 	uint8_t old = __atomic_load_n(&c->state, __ATOMIC_RELAXED), new;
 	uint32_t timeout;
 
 	if (old == LB_UDP_STATE) {
-		set_expire(c, lb_conn_ticks(now) + secs(timeouts.udp));
+		lb_conn_set_expire(c, lb_conn_ticks(now) + secs(timeouts.udp));
 		return;
 	}
-	/* most segments: an open connection stays open in every direction */
-	if (likely(old == LB_TCP_ESTABLISHED) &&
-	    (tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)) == 0) {
-		set_expire(c, lb_conn_ticks(now) + secs(timeouts.tcp[LB_TCP_ESTABLISHED]));
-		return;
-	}
+	/* an established flow's plain segments took lb_conn_seen's inline path */
 	if (dir == LB_DIR_IN && (c->fwd == LB_FWD_DR || c->fwd == LB_FWD_TUN))
 		dir = LB_DIR_IN_ONLY;
 	new = (uint8_t)lb_tcp_next_state(old, dir, tcp_flags);
@@ -658,7 +735,7 @@ lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now
 		new = __atomic_load_n(&c->state, __ATOMIC_RELAXED);
 	}
 	timeout = timeouts.tcp[new < LB_TCP_STATE_MAX ? new : LB_TCP_CLOSE];
-	set_expire(c, lb_conn_ticks(now) + secs(timeout));
+	lb_conn_set_expire(c, lb_conn_ticks(now) + secs(timeout));
 }
 
 uint32_t
@@ -667,7 +744,7 @@ lb_conn_seconds_left(const struct lb_conn *c, uint64_t now)
 	int32_t left = (int32_t)(__atomic_load_n(&c->expire, __ATOMIC_RELAXED) -
 				 lb_conn_ticks(now));
 
-	return left > 0 ? (uint32_t)left / tick_hz : 0;
+	return left > 0 ? (uint32_t)left / lb_conn_tick_hz : 0;
 }
 
 static void
@@ -691,8 +768,11 @@ remove_conn(struct conn_table *t, struct lb_conn *c)
 	}
 	if (tmpl != 0)
 		lb_conn_template_put(&lb_conn_base[tmpl - 1]);
-	if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT)
-		lb_conn_index_del(&t->index, &c->out, ref | LB_REF_OUT);
+	if (c->fwd == LB_FWD_NAT || c->fwd == LB_FWD_FNAT) {
+		const struct lb_conn_key out = filed_reply_key(c);
+
+		lb_conn_index_del(&t->index, &out, ref | LB_REF_OUT);
+	}
 	if (st == LB_TCP_ESTABLISHED)
 		__atomic_fetch_sub(&c->dest->activeconns, 1, __ATOMIC_RELAXED);
 	else
@@ -843,6 +923,7 @@ void
 lb_conn_set_timeouts(const struct lb_config *cfg)
 {
 	__atomic_store_n(&timeouts.tcp[LB_TCP_ESTABLISHED], cfg->tcp_timeout, __ATOMIC_RELAXED);
+	__atomic_store_n(&lb_conn_established_ticks, secs(cfg->tcp_timeout), __ATOMIC_RELAXED);
 	__atomic_store_n(&timeouts.tcp[LB_TCP_FIN_WAIT], cfg->tcpfin_timeout, __ATOMIC_RELAXED);
 	__atomic_store_n(&timeouts.udp, cfg->udp_timeout, __ATOMIC_RELAXED);
 }
@@ -904,6 +985,12 @@ lb_conn_walk(uint64_t *cursor, struct lb_conn_info *out, unsigned int max, unsig
 		rte_rcu_qsbr_thread_offline(conn_rcu, (unsigned int)walker_id);
 	*cursor = w >= nb_tables ? UINT64_MAX : (uint64_t)w << 32 | i;
 	return n;
+}
+
+uint32_t
+lb_conn_keys_indexed(unsigned int worker)
+{
+	return worker < nb_tables ? lb_conn_index_entries(&tables[worker].index) : 0;
 }
 
 unsigned int

@@ -30,6 +30,7 @@
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_tcp.h>
 
 #include "app/service.h"
 
@@ -68,7 +69,8 @@ struct lb_conn {
 	struct lb_conn_key in;		/*  0 as the client sends it */
 	struct lb_conn_key out;		/* 16 as the real server answers (indexed for
 					 * NAT/FNAT); saddr/sport: the real server;
-					 * TUN: daddr is the tunnel's outer source */
+					 * TUN: daddr is the tunnel's outer source;
+					 * pad: LB_KEY_SUPERSEDED_AT (atomics) */
 	struct lb_dest_state *dest;	/* 32 counters; kept alive while conns use it */
 	struct lb_svc_state *svc;	/* 40 */
 	rte_be32_t nexthop;		/* 48 next hop towards the real server */
@@ -142,6 +144,18 @@ lb_conn_ticks(uint64_t tsc)
 
 #define LB_TMPL_DEAD UINT32_MAX
 #define LB_KEY_TEMPLATE 1		/* lb_conn_key.pad[0] of a template's key */
+/*
+ * lb_conn.out.pad[LB_KEY_SUPERSEDED_AT] of a NAT connection that gets no
+ * replies because another connection has its reply key (lb_conn_create):
+ * LB_KEY_SUPERSEDED when a newer one took it, LB_KEY_WAITING when an
+ * established one kept it. The key no longer equals what replies carry,
+ * so lookups pass it by at no cost of their own. An index entry it still
+ * has in another worker's table stays, filed under the key as it was,
+ * until the connection goes.
+ */
+#define LB_KEY_SUPERSEDED_AT 1
+#define LB_KEY_SUPERSEDED 1
+#define LB_KEY_WAITING 2
 
 /* Timeouts in seconds by state (LVS defaults; --set tcp/tcpfin/udp change three). */
 struct lb_conn_timeouts {
@@ -202,8 +216,14 @@ struct lb_conn *lb_conn_lookup_finish(unsigned int worker, const struct lb_conn_
  * client sent it, to real server d of service svc. For NAT/FNAT the reply
  * key is derived (FNAT local address/port given in laddr/lport, else
  * ignored). Counts the connection on d (inactive until ESTABLISHED) and
- * re-evaluates d's overload flag. Worker lcore `worker` only. Returns the
- * connection, or NULL when the table or pool is full (counted by caller).
+ * re-evaluates d's overload flag. A NAT reply key is one real server
+ * socket's: when an older connection holds it (in any table: a client
+ * that reused its port towards another VIP of the same real server), the
+ * new one takes it unless the older one is an established TCP connection,
+ * else waits for it (lb_conn_claim_reply_key); the one without replies
+ * keeps its client side (app/conn.c takes_reply_key). Worker lcore
+ * `worker` only. Returns the connection, or NULL when the table or pool is
+ * full (counted by caller).
  */
 struct lb_conn *lb_conn_create(unsigned int worker, const struct lb_conn_key *in,
 			       const struct lb_service *svc, const struct lb_dest *d,
@@ -248,12 +268,54 @@ unsigned int lb_conn_fnat_port_owner(rte_be16_t lport);
 void lb_conn_template_put(struct lb_conn *tmpl);
 
 /*
+ * A NAT connection waiting for its reply key (LB_KEY_WAITING) takes it if
+ * the connection holding it is no longer established (or gone): on each
+ * SYN the client sends again, and on each sync update. True when c has it
+ * now. Worker lcore `worker`, c in its own table.
+ */
+bool lb_conn_claim_reply_key(unsigned int worker, struct lb_conn *c);
+
+/* Connection-clock ticks a second (lb_conn_init). */
+extern uint32_t lb_conn_tick_hz;
+/* The ESTABLISHED timeout in ticks (lb_conn_init, --set tcp); atomics. */
+extern uint32_t lb_conn_established_ticks;
+
+/*
+ * Move c's expiry to t (ticks). Skipped when it would move by under a
+ * second: established flows then write the shared line about once a
+ * second, not once a packet. A shorter timeout (FIN, RST) always lands.
+ * Any worker (atomics).
+ */
+static inline void
+lb_conn_set_expire(struct lb_conn *c, uint32_t t)
+{
+	uint32_t cur = __atomic_load_n(&c->expire, __ATOMIC_RELAXED);
+
+	if ((int32_t)(t - cur) < 0 || t - cur > lb_conn_tick_hz)
+		__atomic_store_n(&c->expire, t, __ATOMIC_RELAXED);
+}
+
+/* lb_conn_seen for every packet but an established TCP flow's plain segments. */
+void lb_conn_seen_slow(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now);
+
+/*
  * Account one packet of c seen in direction dir with TCP flags (0 for UDP):
  * advance LVS's TCP state machine, move the connection between active and
  * inactive counts, and push its expiry out by the new state's timeout.
- * Any worker (atomics).
+ * Any worker (atomics). Inline for most packets (an open connection stays
+ * open): 1-2 cycles a packet less than as a call.
  */
-void lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now);
+static inline void
+lb_conn_seen(struct lb_conn *c, enum lb_dir dir, uint8_t tcp_flags, uint64_t now)
+{
+	if (likely(__atomic_load_n(&c->state, __ATOMIC_RELAXED) == LB_TCP_ESTABLISHED) &&
+	    (tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)) == 0) {
+		lb_conn_set_expire(c, lb_conn_ticks(now) +
+				   __atomic_load_n(&lb_conn_established_ticks, __ATOMIC_RELAXED));
+		return;
+	}
+	lb_conn_seen_slow(c, dir, tcp_flags, now);
+}
 
 /*
  * Look at the next `budget` of worker's connections (64 words of the
@@ -341,6 +403,9 @@ uint32_t lb_conn_seconds_left(const struct lb_conn *c, uint64_t now);
 
 /* Connections in every table. Any lcore (approximate while workers run). */
 unsigned int lb_conn_count(void);
+
+/* Keys in worker's index (two a NAT connection). Quiet table; tests, diagnostics. */
+uint32_t lb_conn_keys_indexed(unsigned int worker);
 
 /* The next TCP state for flags in dir, LVS's table; pure. */
 enum lb_tcp_state lb_tcp_next_state(enum lb_tcp_state cur, enum lb_dir dir, uint8_t flags);

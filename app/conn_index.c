@@ -23,6 +23,13 @@ struct lb_conn_bucket {
 
 _Static_assert(sizeof(struct lb_conn_bucket) == RTE_CACHE_LINE_SIZE, "a bucket is a line");
 
+/* The second hash, from the first alone: a stored signature gives both. */
+static __rte_always_inline uint32_t
+second_hash(uint32_t h1)
+{
+	return rte_hash_crc_4byte(h1, 0x85ebca6b);
+}
+
 /*
  * The key's two hashes: h1 picks the first bucket and is the signature.
  * Always inlined: LTO made it a call, which cost 2-3 cycles a packet
@@ -35,7 +42,7 @@ key_hash(const struct lb_conn_key *k, uint32_t *h1, uint32_t *h2)
 
 	memcpy(w, k, sizeof(w));
 	*h1 = rte_hash_crc_8byte(w[1], rte_hash_crc_8byte(w[0], 0x9e3779b9));
-	*h2 = rte_hash_crc_4byte(*h1, 0x85ebca6b);
+	*h2 = second_hash(*h1);
 }
 
 /* A hash to a bucket number: multiply-shift, no division. */
@@ -87,6 +94,18 @@ size_t
 lb_conn_index_bytes(const struct lb_conn_index *x)
 {
 	return (size_t)x->nb_buckets * sizeof(struct lb_conn_bucket);
+}
+
+uint32_t
+lb_conn_index_entries(const struct lb_conn_index *x)
+{
+	uint32_t b, n = 0;
+	unsigned int s;
+
+	for (b = 0; b < x->nb_buckets; b++)
+		for (s = 0; s < SLOTS; s++)
+			n += __atomic_load_n(&x->buckets[b].ref[s], __ATOMIC_RELAXED) != 0;
+	return n;
 }
 
 /*
@@ -248,15 +267,19 @@ put_free(struct lb_conn_bucket *b, uint32_t sig, uint32_t ref)
 	return true;
 }
 
-/* The other bucket of the entry in slot s of bucket number b. */
+/*
+ * The other bucket of the entry in slot s of bucket number b, from its
+ * signature, not its key: the connection's line is not read, and a reply
+ * key marked LB_KEY_SUPERSEDED (which no longer hashes as filed) moves
+ * between the buckets it was filed for.
+ */
 static uint32_t
 other_bucket(const struct lb_conn_index *x, uint32_t b, unsigned int s)
 {
-	uint32_t h1, h2, b1;
+	const uint32_t h1 = x->buckets[b].sig[s];
+	const uint32_t b1 = bucket_of(x, h1);
 
-	key_hash(ref_key(x->buckets[b].ref[s]), &h1, &h2);
-	b1 = bucket_of(x, h1);
-	return b1 == b ? bucket_of(x, h2) : b1;
+	return b1 == b ? bucket_of(x, second_hash(h1)) : b1;
 }
 
 struct step {

@@ -52,6 +52,9 @@ void lb_conn_index_free(struct lb_conn_index *x);
 /* Bytes x takes. */
 size_t lb_conn_index_bytes(const struct lb_conn_index *x);
 
+/* Keys filed in x, by a walk over every slot. Quiet table; tests, diagnostics. */
+uint32_t lb_conn_index_entries(const struct lb_conn_index *x);
+
 /*
  * The signature the index files k under (its first hash): keys sharing
  * one share both buckets too. Pure; any lcore. For tests and diagnostics.

@@ -562,11 +562,17 @@ lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 	const struct lb_pkt_info *info = &p->info;
 	struct rte_mbuf *m = p->m;
 
-	/* a client reusing its port after TIME_WAIT opens a new connection */
+	/*
+	 * A client reusing its port after TIME_WAIT opens a new connection; a
+	 * SYN again of one that waits for its reply key asks for the key again.
+	 */
 	if (c != NULL && dir == LB_DIR_IN &&
-	    (p->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG &&
-	    lb_conn_retire_for_reuse(lc->worker_index, c))
-		c = NULL;
+	    (p->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		if (lb_conn_retire_for_reuse(lc->worker_index, c))
+			c = NULL;
+		else
+			lb_conn_claim_reply_key(lc->worker_index, c);
+	}
 	if (c == NULL) {
 		bool vip_miss = false, consumed = false;
 		uint16_t cookie_mss = 0;

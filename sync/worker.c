@@ -206,6 +206,7 @@ install(unsigned int worker, const struct lb_sync_conn *e, uint64_t now)
 	if (c != NULL) {
 		if (dir == LB_DIR_IN && c->out.saddr == e->daddr && c->out.sport == e->dport) {
 			lb_conn_sync_set(c, st, e->timeout_s, now);
+			lb_conn_claim_reply_key(worker, c);	/* its holder may be closing now */
 			if (e->has_seq)
 				lb_synproxy_adopt(c, e->out_seq_init, -e->out_seq_delta);
 			w->updated++;

@@ -256,6 +256,22 @@ lab_bridge() {
 		nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0 \
 		mcast_snooping 0	# no IGMP reports from br0 itself; flood multicast
 	ip -n "${LAB_NS[sw]}" link set br0 up
+	[ -n "${LAB_PCAP:-}" ] && lab_switch_pcap
+	return 0
+}
+
+# With LAB_PCAP=DIR set, every frame crossing the switch goes into
+# DIR/TEST-ID.pcap for the whole run (capture on "any": each frame twice,
+# once in from its sender's port, once out to each port it leaves by, so a
+# frame lost in the switch or never sent shows). For runs that fail now
+# and then; the file outlives the lab.
+lab_switch_pcap() {
+	local f
+	mkdir -p "$LAB_PCAP" || return 1
+	f="$LAB_PCAP/$(basename "$0" .sh)-$LAB_ID.pcap"
+	lab_bg "${LAB_NS[sw]}" "$f.log" tshark -q -n -i any -F pcap -w "$f" -a duration:3600
+	lab_wait_until 15 grep -q "Capturing on" "$f.log" || echo "lab: no switch capture: $(cat "$f.log")"
+	echo "lab: switch capture in $f"
 }
 
 # lab_plug NAME: a veth from host NAME's namespace to a br0 port; sets

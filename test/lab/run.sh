@@ -10,6 +10,9 @@
 # usage: test/lab/run.sh [BUILD] [LABEL]     (root)
 #   LAB_TESTS="foundation pmds"   run only these (default: all)
 #   LAB_TEST_TIMEOUT=600          seconds allowed per test script
+#   LAB_KEEP=1                    keep each lab's files (/tmp/dplb-lab-*)
+#   LAB_PCAP=DIR                  every frame through the switch, one pcap
+#                                 a test in DIR (lib.sh lab_switch_pcap)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:-build}

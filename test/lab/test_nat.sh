@@ -13,6 +13,9 @@
 # masqueraded back (the client talks only to the VIP), `ipvsadm -L -n`
 # lists the service, connections are counted, and every packet dplb sent
 # towards the client has valid IP and TCP checksums according to tshark.
+# Also persistence, acl, rate_limit, a client port reused towards a second
+# VIP of the same real server, the connection listings, service disable,
+# forged segments.
 #
 # usage: test/lab/test_nat.sh [BUILD]      (root)
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +23,7 @@ lab_init "${1:-}"
 
 VIP=198.18.1.100
 PVIP=198.18.1.101		# wlc, persistence 3 s (the classic LVS-NAT seed)
+RVIP1=198.18.1.102 RVIP2=198.18.1.103	# both to rs2 alone
 lab_add_nat_hosts 198.18.2.1 || lab_finish
 
 lab_dplb_start main "${LAB_NS[lb]}" "connections = { max = 65536; };
@@ -36,6 +40,12 @@ virtual_servers = ( {
 	protocol = \"tcp\"; address = \"$VIP\"; port = 8080; scheduler = \"rr\";
 	rate_limit = { per_source = 1; burst = 5; };
 	$(lab_real_servers nat 80 198.18.2.11 198.18.2.12)
+}, {
+	protocol = \"tcp\"; address = \"$RVIP1\"; port = 80; scheduler = \"rr\";
+	$(lab_real_servers nat 80 198.18.2.12)
+}, {
+	protocol = \"tcp\"; address = \"$RVIP2\"; port = 80; scheduler = \"rr\";
+	$(lab_real_servers nat 80 198.18.2.12)
 }, {
 	protocol = \"udp\"; address = \"$VIP\"; port = 9999; scheduler = \"rr\";
 	$(lab_real_servers nat 9999 198.18.2.11)
@@ -142,6 +152,28 @@ lab_check_eq "... and 5 from 198.18.1.68, its own bucket" 5 "$(lab_in client "$L
 lab_check_ge "... the others counted as source_rate_limited" 30 "$(($(lab_stat drop_source_rate_limited) - R0))"
 lab_check "... VIP:80 (no rate_limit) still takes 198.18.1.10 at once" \
 	lab_in client curl -sf -m 2 -o /dev/null "http://$VIP/"
+
+# a client reusing its port towards another VIP of the same real server,
+# its first connection in TIME_WAIT: rs2 sees one socket pair twice, and its
+# replies belong to the newer connection (curl does this now and then: a
+# port is not kept from other destinations; the answer used to go to the
+# old connection and the new one hung in SYN_RECV)
+REUSE_SPORT=29998	# below the ephemeral range: no curl connection holds it
+lab_check_eq "one client port to $RVIP1, then at once to $RVIP2 (both rs2): both answered" \
+	"rs2 rs2" "$(lab_in client "$LAB_PY" "$LAB_LIB_DIR/tcp_peer.py" get $RVIP1 80 $REUSE_SPORT) $(
+		lab_in client "$LAB_PY" "$LAB_LIB_DIR/tcp_peer.py" get $RVIP2 80 $REUSE_SPORT)"
+lab_check_eq "... two connections of that port listed, one to each VIP" "$RVIP1:80 $RVIP2:80" \
+	"$(lab_dplbctl ipvsadm -L -n -c | awk -v s="198.18.1.10:$REUSE_SPORT" '$4 == s { print $5 }' |
+	   sort | xargs)"
+
+# ... but an established connection keeps its replies: a second connection
+# from its port to the other VIP (a forged SYN would look the same) gets no
+# answer, and the first one still works (with the newest taking the
+# replies, rs2's challenge ACK reached the second socket, whose RST reset
+# the first connection at rs2)
+lab_check_eq "an established connection's port to $RVIP2 as well: unanswered, the first one still served" \
+	"second-unanswered HTTP/1.1 200 OK" \
+	"$(lab_in client "$LAB_PY" "$LAB_LIB_DIR/tcp_peer.py" twice $RVIP1 $RVIP2 29997)"
 
 # the connection table: ipvsadm -L -c in ipvsadm's columns, show conn with
 # filters; one connection held open through the VIP (python client: connect,

@@ -5,7 +5,8 @@
  * refused, expired connections gone and their entries used again. The
  * index is then over 80 % full, so entries have had to move (cuckoo).
  * Also: keys sharing a signature, each found as itself; two SYNs of a
- * TIME_WAIT flow in one burst.
+ * TIME_WAIT flow in one burst; a client port reused towards another VIP
+ * of the same real server (the reply key changes hands).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #define MAX_CONNS 4096
 #define VIP RTE_BE32(0xc6120164)	/* 198.18.1.100 */
+#define VIP2 RTE_BE32(0xc6120166)	/* 198.18.1.102 */
 #define RIP RTE_BE32(0xc6120201)	/* 198.18.2.1 */
 
 static struct lb_dest_state dest_state;
@@ -66,11 +68,12 @@ fill(struct lb_service *svc, const struct lb_dest *d, uint64_t now)
 }
 
 /*
- * A NAT service VIP:80 -> RIP:8080 (calloc'ed; the caller frees it) and a
- * one-worker table of max connections. NULL when either cannot be had.
+ * A NAT service VIP:80 -> RIP:8080 (calloc'ed; the caller frees it) and
+ * tables of max connections in all for nb_workers workers. NULL when
+ * either cannot be had.
  */
 static struct lb_service *
-nat_service_and_table(uint32_t max)
+nat_service_and_tables(unsigned int nb_workers, uint32_t max)
 {
 	struct lb_service *svc = calloc(1, sizeof(*svc) + sizeof(struct lb_dest));
 	struct lb_config cfg;
@@ -86,11 +89,32 @@ nat_service_and_table(uint32_t max)
 	svc->dests[0] = (struct lb_dest){ .addr = RIP, .port = RTE_BE16(8080),
 					  .fwd = LB_FWD_NAT, .weight = 1,
 					  .state = &dest_state };
-	if (lb_conn_init(1, max, NULL, &cfg) != 0) {
+	if (lb_conn_init(nb_workers, max, NULL, &cfg) != 0) {
 		free(svc);
 		return NULL;
 	}
 	return svc;
+}
+
+/* nat_service_and_tables for one worker. */
+static struct lb_service *
+nat_service_and_table(uint32_t max)
+{
+	return nat_service_and_tables(1, max);
+}
+
+/* A copy of svc on VIP2:80, to the same real server (the caller frees it). */
+static struct lb_service *
+second_vip(const struct lb_service *svc)
+{
+	const size_t size = sizeof(*svc) + sizeof(struct lb_dest);
+	struct lb_service *b = malloc(size);
+
+	if (b != NULL) {
+		memcpy(b, svc, size);
+		b->vip = VIP2;
+	}
+	return b;
 }
 
 static void
@@ -191,6 +215,20 @@ same_signature(const struct lb_conn_key *k, uint64_t d0)
 	return o;
 }
 
+/* key's connection by the burst steps, from worker w; *dir set. */
+static struct lb_conn *
+burst_lookup(unsigned int w, const struct lb_conn_key *key, enum lb_dir *dir)
+{
+	struct lb_conn_probe pr;
+	uint32_t cand;
+
+	lb_conn_lookup_prefetch(w, key, &pr);
+	cand = lb_conn_lookup_candidate(w, &pr);
+	if (cand == 0)
+		cand = lb_conn_lookup_candidate_others(w, &pr);
+	return lb_conn_lookup_finish(w, key, cand, dir);
+}
+
 /*
  * Connections whose keys share a signature (so sit side by side in one
  * bucket): each is found as itself, by single and by burst lookups, where
@@ -218,16 +256,12 @@ test_conn_same_signature(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(c[i]);
 	}
 	for (i = 0; i < 3; i++) {
-		struct lb_conn_probe pr;
 		enum lb_dir dir = LB_DIR_OUT;
-		uint32_t cand;
 
 		CU_ASSERT_PTR_EQUAL(lb_conn_lookup(0, &k[i], &dir), c[i]);
 		CU_ASSERT_EQUAL(dir, LB_DIR_IN);
-		lb_conn_lookup_prefetch(0, &k[i], &pr);
-		cand = lb_conn_lookup_candidate(0, &pr);
 		dir = LB_DIR_OUT;
-		CU_ASSERT_PTR_EQUAL(lb_conn_lookup_finish(0, &k[i], cand, &dir), c[i]);
+		CU_ASSERT_PTR_EQUAL(burst_lookup(0, &k[i], &dir), c[i]);
 		CU_ASSERT_EQUAL(dir, LB_DIR_IN);
 	}
 	lb_conn_term();
@@ -281,6 +315,213 @@ test_conn_reuse_within_burst(void)
 	free(svc);
 }
 
+/* k sent to VIP2 instead: the same client address and port. */
+static struct lb_conn_key
+to_vip2(struct lb_conn_key k)
+{
+	k.daddr = VIP2;
+	return k;
+}
+
+/*
+ * Client i's connection to VIP in worker w_old's table, put in state st,
+ * then the same client port's to VIP2 (same real server) in w_new's:
+ * *old and *c. False when either could not be made.
+ */
+static bool
+port_reused(const struct lb_service *svc, const struct lb_service *svc2, unsigned int i,
+	    unsigned int w_old, uint8_t st, unsigned int w_new, struct lb_conn **old,
+	    struct lb_conn **c)
+{
+	const struct lb_conn_key k_old = client_key(i), k_new = to_vip2(k_old);
+	const uint64_t now = rte_rdtsc();
+
+	*old = lb_conn_create(w_old, &k_old, svc, &svc->dests[0], 0, 0, NULL, now);
+	if (*old == NULL)
+		return false;
+	lb_conn_sync_set(*old, st, 0, now);	/* counted as a state change, its timeout */
+	*c = lb_conn_create(w_new, &k_new, svc2, &svc2->dests[0], 0, 0, NULL, now);
+	return *c != NULL;
+}
+
+/*
+ * A client reuses its port towards another VIP of the same real server
+ * while its first connection is closing (TIME_WAIT): both connections have
+ * one reply key, and the real server's replies belong to the new one (in
+ * the lab, the old one took them and the new one hung in SYN_RECV). With
+ * the old one in the other worker's table (RSS puts it there when the VIP
+ * differs), every lookup, single or burst, from either worker, finds the
+ * new one; the old one still serves its client key; its removal leaves
+ * the new one's reply key in place and nothing of its own in the index.
+ */
+static void
+test_conn_reply_key_taken_over(void)
+{
+	struct lb_service *svc = nat_service_and_tables(2, 64), *svc2;
+	const struct lb_conn_key k_old = client_key(3);
+	const struct lb_conn_key reply = reply_key(3);
+	const uint64_t now = rte_rdtsc();
+	struct lb_conn *old, *c;
+	unsigned int w, rounds;
+	enum lb_dir dir;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+	svc2 = second_vip(svc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc2);
+	CU_ASSERT_FATAL(port_reused(svc, svc2, 3, 1, LB_TCP_TIME_WAIT, 0, &old, &c));
+	CU_ASSERT(memcmp(&c->out, &reply, sizeof(reply)) == 0);
+	for (w = 0; w < 2; w++) {
+		dir = LB_DIR_IN;
+		CU_ASSERT_PTR_EQUAL(lb_conn_lookup(w, &reply, &dir), c);
+		CU_ASSERT_EQUAL(dir, LB_DIR_OUT);
+		dir = LB_DIR_IN;
+		CU_ASSERT_PTR_EQUAL(burst_lookup(w, &reply, &dir), c);
+		CU_ASSERT_EQUAL(dir, LB_DIR_OUT);
+		CU_ASSERT_PTR_EQUAL(lb_conn_lookup(w, &k_old, &dir), old);
+		CU_ASSERT_EQUAL(dir, LB_DIR_IN);
+	}
+	/* the old one times out (worker 1's table only): the new one stays */
+	for (rounds = 0; rounds < 100 && lb_conn_count() > 1; rounds++)
+		lb_conn_expire(1, now + 200 * rte_get_tsc_hz(), 64);
+	CU_ASSERT_EQUAL(lb_conn_count(), 1);
+	CU_ASSERT_EQUAL(lb_conn_keys_indexed(1), 0);
+	CU_ASSERT_EQUAL(lb_conn_keys_indexed(0), 2);
+	CU_ASSERT_PTR_NULL(lb_conn_lookup(0, &k_old, &dir));
+	CU_ASSERT_PTR_EQUAL(lb_conn_lookup(1, &reply, &dir), c);
+	CU_ASSERT_EQUAL(dir, LB_DIR_OUT);
+	lb_conn_term();
+	free(svc2);
+	free(svc);
+}
+
+/*
+ * The same two connections in one table, the first one's state as given:
+ * closing or half-open, it gives its reply key up and its index entry
+ * goes; established, it keeps the replies and the newcomer waits, not
+ * filed under the key (a forged SYN must not take an established
+ * connection's replies), until the first one closes and the newcomer asks
+ * again (its next SYN). Either way the index holds three keys, and once
+ * both are gone, none.
+ */
+static void
+reply_key_one_table(uint8_t first_state, bool first_keeps)
+{
+	struct lb_service *svc = nat_service_and_table(64), *svc2;
+	const struct lb_conn_key k_old = client_key(9), k_new = to_vip2(k_old);
+	const struct lb_conn_key reply = reply_key(9);
+	const uint64_t now = rte_rdtsc();
+	struct lb_conn *old, *c, *got;
+	unsigned int rounds;
+	enum lb_dir dir = LB_DIR_IN;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+	svc2 = second_vip(svc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc2);
+	CU_ASSERT_FATAL(port_reused(svc, svc2, 9, 0, first_state, 0, &old, &c));
+	got = lb_conn_lookup(0, &reply, &dir);
+	CU_ASSERT_PTR_EQUAL(got, first_keeps ? old : c);
+	CU_ASSERT_EQUAL(dir, LB_DIR_OUT);
+	dir = LB_DIR_IN;
+	CU_ASSERT_PTR_EQUAL(burst_lookup(0, &reply, &dir), got);
+	CU_ASSERT_EQUAL(dir, LB_DIR_OUT);
+	CU_ASSERT_EQUAL(lb_conn_keys_indexed(0), 3);
+	CU_ASSERT_PTR_EQUAL(lb_conn_lookup(0, &k_new, &dir), c);
+	CU_ASSERT_EQUAL(dir, LB_DIR_IN);
+	/* the established one closes (a RST): the newcomer's next SYN claims the key */
+	CU_ASSERT_FALSE(lb_conn_claim_reply_key(0, c));
+	lb_conn_sync_set(old, LB_TCP_CLOSE, 0, now);
+	CU_ASSERT_EQUAL(lb_conn_claim_reply_key(0, c), first_keeps);
+	CU_ASSERT_PTR_EQUAL(lb_conn_lookup(0, &reply, &dir), c);
+	CU_ASSERT_EQUAL(dir, LB_DIR_OUT);
+	CU_ASSERT_EQUAL(lb_conn_keys_indexed(0), 3);
+	for (rounds = 0; rounds < 100 && lb_conn_count() > 0; rounds++)
+		lb_conn_expire(0, now + 1000 * rte_get_tsc_hz(), 64);
+	CU_ASSERT_EQUAL(lb_conn_count(), 0);
+	CU_ASSERT_EQUAL(lb_conn_keys_indexed(0), 0);
+	lb_conn_term();
+	free(svc2);
+	free(svc);
+}
+
+static void
+test_conn_reply_key_closing_or_open(void)
+{
+	reply_key_one_table(LB_TCP_TIME_WAIT, false);
+	reply_key_one_table(LB_TCP_FIN_WAIT, false);
+	reply_key_one_table(LB_TCP_CLOSE, false);
+	reply_key_one_table(LB_TCP_LAST_ACK, false);
+	reply_key_one_table(LB_TCP_SYN_RECV, false);	/* half-open: maybe forged */
+	reply_key_one_table(LB_TCP_ESTABLISHED, true);
+}
+
+/*
+ * Reply keys taken over across tables, round after round: PAIRS closing
+ * connections in worker 1's table, PAIRS newcomers with their reply keys
+ * in worker 0's, then PAIRS more in worker 1's, which fills it to its
+ * maximum (its index 80 % full, so entries move, the marked ones too).
+ * Once all are gone both indexes are empty: an entry deleted under the
+ * marked key, or moved by its hashes, would stay.
+ */
+#define PAIRS (MAX_CONNS / 2)
+#define ROUNDS 10
+
+static void
+test_conn_reply_key_rounds(void)
+{
+	struct lb_service *svc = nat_service_and_tables(2, 4 * PAIRS), *svc2;
+	static struct lb_conn *c[PAIRS];
+	uint64_t now = rte_rdtsc();
+	unsigned int r, i, made = 0, theirs = 0, rounds, left = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+	svc2 = second_vip(svc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(svc2);
+	for (r = 0; r < ROUNDS; r++) {
+		const unsigned int first = r * 2 * PAIRS;
+
+		for (i = 0; i < PAIRS; i++) {
+			const struct lb_conn_key k = client_key(first + i);
+			struct lb_conn *old = lb_conn_create(1, &k, svc, &svc->dests[0],
+							     0, 0, NULL, now);
+
+			made += old != NULL;
+			if (old != NULL)
+				lb_conn_sync_set(old, LB_TCP_TIME_WAIT, 0, now);
+		}
+		for (i = 0; i < PAIRS; i++) {
+			const struct lb_conn_key k = to_vip2(client_key(first + i));
+
+			c[i] = lb_conn_create(0, &k, svc2, &svc2->dests[0], 0, 0, NULL, now);
+			made += c[i] != NULL;
+		}
+		for (i = 0; i < PAIRS; i++) {
+			const struct lb_conn_key k = client_key(first + PAIRS + i);
+
+			made += lb_conn_create(1, &k, svc, &svc->dests[0], 0, 0, NULL, now) != NULL;
+		}
+		for (i = 0; i < PAIRS; i++) {
+			const struct lb_conn_key reply = reply_key(first + i);
+			enum lb_dir dir;
+
+			theirs += c[i] != NULL && lb_conn_lookup(1, &reply, &dir) == c[i] &&
+				  dir == LB_DIR_OUT;
+		}
+		now += 200 * rte_get_tsc_hz();	/* all time out (TIME_WAIT: 120 s, NONE: 2 s) */
+		for (rounds = 0; rounds < 1000 && lb_conn_count() > 0; rounds++) {
+			lb_conn_expire(0, now, 64);
+			lb_conn_expire(1, now, 64);
+		}
+		left += lb_conn_keys_indexed(0) + lb_conn_keys_indexed(1);
+	}
+	CU_ASSERT_EQUAL(made, ROUNDS * 3 * PAIRS);
+	CU_ASSERT_EQUAL(theirs, ROUNDS * PAIRS);
+	CU_ASSERT_EQUAL(lb_conn_count(), 0);
+	CU_ASSERT_EQUAL(left, 0);
+	lb_conn_term();
+	free(svc2);
+	free(svc);
+}
+
 void
 lb_test_register_conn(void)
 {
@@ -292,4 +533,10 @@ lb_test_register_conn(void)
 		    test_conn_same_signature);
 	CU_add_test(s, "two SYNs of a TIME_WAIT flow in one burst: removed once, new one found",
 		    test_conn_reuse_within_burst);
+	CU_add_test(s, "client port reused to another VIP, same real server: replies to the new one",
+		    test_conn_reply_key_taken_over);
+	CU_add_test(s, "... from any but an established one, which keeps them until it closes",
+		    test_conn_reply_key_closing_or_open);
+	CU_add_test(s, "10 rounds of reply keys taken over, tables at their maximum: index empty after",
+		    test_conn_reply_key_rounds);
 }
