@@ -22,6 +22,9 @@ import time
 # (32768-60999), so no connection curl made from the same client can share
 # its 4-tuple (tests look the forged port up in `show conn` and expect none)
 FORGED_SPORT = 29999
+# Source port of the SYN with a bad TCP checksum (tcp_csum), which dplb
+# passes on and so makes a connection for
+BAD_CSUM_SPORT = 29996
 
 # kind -> (dplb drop reason it must be counted under, or "" when dplb
 # answers it / passes it on, description)
@@ -50,6 +53,8 @@ KINDS = {
                 "(no_connection without a SYN proxy)"),
     "udp_port0": ("zero_port", "UDP from source port 0 to DSTIP:9999"),
     "tcp_ttl1": ("ttl_expired", "TCP SYN to DSTIP:80 with TTL 1 (ICMP time exceeded back)"),
+    "tcp_csum": ("", "TCP SYN to DSTIP:80 from port %d, TCP checksum off by one (a "
+                 "checksum is updated, not checked: it is passed on bad)" % BAD_CSUM_SPORT),
     "arp_req": ("", "ARP request for DSTIP (dplb answers)"),
     "echo": ("", "ICMP echo request to DSTIP (dplb answers)"),
 }
@@ -87,11 +92,13 @@ def icmp_echo(bad_csum=False, ident=0x4C42, seq=1):
     return hdr[:2] + struct.pack("!H", c) + hdr[4:] + body
 
 
-def tcp(src, dst, sport, dport, flags):
-    """A TCP segment with a valid checksum (flags: the flag byte)."""
+def tcp(src, dst, sport, dport, flags, bad_csum=False):
+    """A TCP segment with a valid checksum (flags: the flag byte), or one off by one."""
     hdr = struct.pack("!HHIIBBHHH", sport, dport, 0x4C420000, 0, 5 << 4, flags, 8192, 0, 0)
     pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(hdr))
     c = csum(pseudo + hdr)
+    if bad_csum:
+        c = (c + 1) & 0xFFFF
     return hdr[:16] + struct.pack("!H", c) + hdr[18:]
 
 
@@ -157,6 +164,9 @@ def build(kind, src_mac, dst_mac, src_ip, dst_ip):
     if kind == "tcp_ttl1":
         return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, FORGED_SPORT, 80, 0x02),
                                   proto=6, ttl=1)
+    if kind == "tcp_csum":
+        return eth(0x0800) + ipv4(src_ip, dst_ip, tcp(src_ip, dst_ip, BAD_CSUM_SPORT, 80, 0x02,
+                                                      bad_csum=True), proto=6)
     if kind == "udp_port0":
         return eth(0x0800) + ipv4(src_ip, dst_ip, udp(src_ip, dst_ip, 0, 9999), proto=17)
     if kind == "arp_req":

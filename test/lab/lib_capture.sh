@@ -60,9 +60,16 @@ lab_bad_checksums() {	# PCAP: how many frames have a bad IP/TCP/UDP checksum
 		udp.checksum.status == "Bad"' | wc -l
 }
 
-lab_show_bad_checksums() {	# PCAP: the first 5 such frames, for the log
-	lab_tshark "$1" -Y 'ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
-		udp.checksum.status == "Bad"' | head -5 | sed "s|^|    | $(basename "$1"): |"
+lab_show_bad_checksums() {	# PCAP: the first 5 such frames and the first's bytes, for the log
+	local bad='ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
+		udp.checksum.status == "Bad"' name
+	name=$(basename "$1")
+	lab_tshark "$1" -Y "$bad" -T fields -e frame.number -e frame.time_relative \
+		-e frame.cap_len -e frame.len -e eth.src -e ip.src -e ip.dst -e tcp.srcport \
+		-e tcp.dstport -e tcp.flags.str -e tcp.seq_raw -e tcp.len -e ip.checksum.status \
+		-e tcp.checksum -e tcp.checksum.status -e _ws.expert.message | head -5 |
+		sed "s#^#    | $name bad (frame, time, caplen, len, mac, src, dst, ports, flags, seq, tcp len, ip, tcp csum, tcp, expert): #"
+	lab_tshark "$1" -Y "$bad" -x | awk 'NF == 0 { exit } { print }' | sed "s#^#    | $name first: #"
 }
 
 # lab_check_vip_arp PCAP VIP MAC: two checks on a capture of the client's
@@ -77,9 +84,11 @@ lab_check_vip_arp() {
 		"$(for _ in $(seq "$req"); do echo "$3"; done)" "$rep"
 }
 
-# lab_check_vip_replies PCAP VIP MIN: three checks on a capture of the
+# lab_check_vip_replies PCAP VIP MIN: two checks on a capture of the
 # client's link: the HTTP replies (tcp.srcport == 80) come from VIP only,
-# there are at least MIN, and every one has good IP and TCP checksums.
+# and there are at least MIN. Their checksums are dplb's business only where
+# they cross it (lab_check_lb_checksums): with DR and TUN they come straight
+# from a real server's kernel, so a bad one here is only noted.
 lab_check_vip_replies() {
 	local total good
 	lab_check_eq "client: replies come from the VIP only" "$2" \
@@ -88,12 +97,33 @@ lab_check_vip_replies() {
 	good=$(lab_tshark "$1" -Y 'tcp.srcport == 80 && ip.checksum.status == "Good" &&
 		tcp.checksum.status == "Good"' | wc -l)
 	lab_check_ge "client: tshark saw the replies" "$3" "$total"
-	lab_check_eq "client: all $total replies have good IP and TCP checksums" "$total" "$good" ||
-		lab_tshark "$1" -Y 'tcp.srcport == 80 && !(ip.checksum.status == "Good" &&
-			tcp.checksum.status == "Good")' -T fields -e frame.number -e frame.time_relative \
-			-e frame.cap_len -e frame.len -e ip.src -e ip.dst -e tcp.flags.str \
-			-e ip.checksum.status -e tcp.checksum.status -e _ws.expert.message |
-			head -5 | sed 's/^/    | not good (frame, time, caplen, len, src, dst, flags, ip, tcp): /'
+	[ "$total" = "$good" ] ||
+		echo "    note: $((total - good)) of $total replies at the client had a bad checksum"
+}
+
+# lab_check_lb_checksums NAME PCAP MAC: on a capture of dplb's own link
+# (the switch port towards it), dplb (eth.src MAC) sent frames, and each
+# has good IP/TCP/UDP checksums unless a frame with its IP ID and length
+# came to dplb (eth.dst MAC) bad already: checksums are updated
+# incrementally (RFC 1624), so a bad sum stays bad, as in LVS. Kernels at
+# the ends do send one now and then on these veths (CI saw the client's in
+# test_dr and 8 in test_synproxy; none could be made here): noted, not
+# failed. The frames dplb made bad are printed.
+lab_check_lb_checksums() {
+	local bad='(ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
+		udp.checksum.status == "Bad")' sent made
+	sent=$(lab_tshark "$2" -Y "ip && eth.src == $3" | wc -l)
+	lab_tshark "$2" -Y "$bad && eth.dst == $3" -T fields -e ip.id -e ip.len |
+		sort -u >"$LAB_TMP/bad_in"
+	lab_tshark "$2" -Y "$bad && eth.src == $3" -T fields -e ip.id -e ip.len |
+		sort -u >"$LAB_TMP/bad_out"
+	made=$(comm -13 "$LAB_TMP/bad_in" "$LAB_TMP/bad_out" | wc -l)
+	lab_check_ge "$1: dplb sent frames on its link" 1 "$sent"
+	lab_check_eq "$1: all $sent frames dplb sent have good checksums but any that came bad" \
+		0 "$made"
+	[ -s "$LAB_TMP/bad_in" ] &&
+		echo "    note: $(wc -l <"$LAB_TMP/bad_in") frame(s) came to dplb with a bad checksum"
+	[ "$made" = 0 ] && [ ! -s "$LAB_TMP/bad_in" ] || lab_show_bad_checksums "$2"
 }
 
 # lab_vrrp_gap PCAP VRID AT OLD NEW: seconds (3 decimals) from OLD's last
