@@ -202,10 +202,7 @@ forward_out(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *i
 static uint8_t
 tcp_flags(const struct rte_mbuf *m, const struct lb_pkt_info *info)
 {
-	if (info->proto != IPPROTO_TCP)
-		return 0;
-	/* lb_pkt_ports checked that the whole TCP header is in the frame */
-	return rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, info->l4_off)->tcp_flags;
+	return info->proto == IPPROTO_TCP ? lb_fwd_tcp_hdr(m, info)->tcp_flags : 0;
 }
 
 /* The real server of svc a persistence template points to, if still there. */

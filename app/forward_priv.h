@@ -6,10 +6,24 @@
  * The forwarding path's last steps, shared by forward.c and the SYN proxy
  * (synproxy.c). Worker lcores; each consumes the mbuf it is given.
  */
-#include <rte_mbuf.h>
+#include <netinet/in.h>
 
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "app/classify.h"
 #include "app/conn.h"
 #include "app/lcore.h"
+
+/*
+ * The TCP header of a transit TCP packet m (info->proto IPPROTO_TCP):
+ * lb_pkt_ports checked that the whole header is in the frame.
+ */
+static inline const struct rte_tcp_hdr *
+lb_fwd_tcp_hdr(const struct rte_mbuf *m, const struct lb_pkt_info *info)
+{
+	return rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, info->l4_off);
+}
 
 static inline void
 lb_fwd_drop(struct lb_lcore *lc, struct rte_mbuf *m, enum lb_drop_reason r)

@@ -15,13 +15,6 @@
 /* lb_conn.held once nothing may be held any more (open or removed). */
 #define HELD_DONE ((struct rte_mbuf *)(uintptr_t)1)
 
-static inline const struct rte_tcp_hdr *
-tcp_of(const struct rte_mbuf *m, const struct lb_pkt_info *info)
-{
-	/* lb_pkt_ports checked the whole TCP header of every transit packet */
-	return rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, info->l4_off);
-}
-
 bool
 lb_synproxy_take_syn(struct lb_lcore *lc, const struct lb_service *svc, uint64_t now)
 {
@@ -45,7 +38,7 @@ lb_synproxy_take_syn(struct lb_lcore *lc, const struct lb_service *svc, uint64_t
 void
 lb_synproxy_answer(struct lb_lcore *lc, struct lb_fwd_pkt *p, uint64_t now)
 {
-	const struct rte_tcp_hdr *th = tcp_of(p->m, &p->info);
+	const struct rte_tcp_hdr *th = lb_fwd_tcp_hdr(p->m, &p->info);
 	uint32_t isn = rte_be_to_cpu_32(th->sent_seq);
 	struct lb_tcp_seg seg = { .ack = isn + 1, .flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
 				  .reply = true };
@@ -65,7 +58,7 @@ lb_synproxy_answer(struct lb_lcore *lc, struct lb_fwd_pkt *p, uint64_t now)
 uint16_t
 lb_synproxy_check_ack(const struct lb_fwd_pkt *p, uint64_t now)
 {
-	const struct rte_tcp_hdr *th = tcp_of(p->m, &p->info);
+	const struct rte_tcp_hdr *th = lb_fwd_tcp_hdr(p->m, &p->info);
 
 	return lb_syncookie_check(p->key.saddr, p->key.daddr, p->key.sport, p->key.dport,
 				  rte_be_to_cpu_32(th->sent_seq) - 1,
@@ -128,7 +121,7 @@ void
 lb_synproxy_open(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, uint16_t mss,
 		 uint64_t now)
 {
-	const struct rte_tcp_hdr *th = tcp_of(p->m, &p->info);
+	const struct rte_tcp_hdr *th = lb_fwd_tcp_hdr(p->m, &p->info);
 	uint32_t data = p->info.l3_len - (p->info.l4_off - p->info.l3_off) -
 			(th->data_off >> 4) * 4u;
 	struct lb_conn_ext *x = lb_conn_ext(c);
@@ -153,7 +146,7 @@ static void
 rs_synack(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, uint8_t st,
 	  uint64_t now)
 {
-	const struct rte_tcp_hdr *th = tcp_of(p->m, &p->info);
+	const struct rte_tcp_hdr *th = lb_fwd_tcp_hdr(p->m, &p->info);
 	uint32_t rs_isn = rte_be_to_cpu_32(th->sent_seq);
 	struct lb_conn_ext *x = lb_conn_ext(c);
 	struct lb_tcp_seg seg = { .seq = rte_be_to_cpu_32(th->recv_ack), .ack = rs_isn + 1,
@@ -185,7 +178,7 @@ rs_synack(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, uint8_t 
 		lb_fwd_drop(lc, h, LB_DROP_L4_TRUNC);
 		return;
 	}
-	lb_fwd_conn_packet(lc, h, &hi, c, LB_DIR_IN, tcp_of(h, &hi)->tcp_flags, now);
+	lb_fwd_conn_packet(lc, h, &hi, c, LB_DIR_IN, lb_fwd_tcp_hdr(h, &hi)->tcp_flags, now);
 }
 
 bool
@@ -226,7 +219,7 @@ lb_synproxy_packet(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
 		}
 		/* refused: the client gets the RST in the numbers it knows */
 		lb_synproxy_release(c);
-		seq = rte_be_to_cpu_32(tcp_of(p->m, &p->info)->sent_seq);
+		seq = rte_be_to_cpu_32(lb_fwd_tcp_hdr(p->m, &p->info)->sent_seq);
 		if (lb_rewrite_tcp_seq(p->m, p->info.l3_off, x->proxy_isn + 1 - seq, 0) != 0) {
 			lb_fwd_drop(lc, p->m, LB_DROP_L4_TRUNC);
 			return false;
