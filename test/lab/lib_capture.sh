@@ -12,6 +12,9 @@
 # asks, so ip/tcp/udp.checksum.status is "Good" (1) or "Bad" (0).
 
 LAB_CAPS=()			# pids of the captures running
+# display filter: a frame with a bad IP, TCP or UDP checksum
+LAB_BAD_CSUM='(ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
+	udp.checksum.status == "Bad")'
 
 # lab_capture NAME IFACE FILTER FILE [MAX_S]: tshark on IFACE in host NAME's
 # namespace ("sw": the switch's), capture filter FILTER, into FILE, for at
@@ -56,20 +59,18 @@ lab_tshark() {
 }
 
 lab_bad_checksums() {	# PCAP: how many frames have a bad IP/TCP/UDP checksum
-	lab_tshark "$1" -Y 'ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
-		udp.checksum.status == "Bad"' | wc -l
+	lab_tshark "$1" -Y "$LAB_BAD_CSUM" | wc -l
 }
 
 lab_show_bad_checksums() {	# PCAP: the first 5 such frames and the first's bytes, for the log
-	local bad='ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
-		udp.checksum.status == "Bad"' name
+	local name
 	name=$(basename "$1")
-	lab_tshark "$1" -Y "$bad" -T fields -e frame.number -e frame.time_relative \
+	lab_tshark "$1" -Y "$LAB_BAD_CSUM" -T fields -e frame.number -e frame.time_relative \
 		-e frame.cap_len -e frame.len -e eth.src -e ip.src -e ip.dst -e tcp.srcport \
 		-e tcp.dstport -e tcp.flags.str -e tcp.seq_raw -e tcp.len -e ip.checksum.status \
 		-e tcp.checksum -e tcp.checksum.status -e _ws.expert.message | head -5 |
 		sed "s#^#    | $name bad (frame, time, caplen, len, mac, src, dst, ports, flags, seq, tcp len, ip, tcp csum, tcp, expert): #"
-	lab_tshark "$1" -Y "$bad" -x | awk 'NF == 0 { exit } { print }' | sed "s#^#    | $name first: #"
+	lab_tshark "$1" -Y "$LAB_BAD_CSUM" -x | awk 'NF == 0 { exit } { print }' | sed "s#^#    | $name first: #"
 }
 
 # lab_check_vip_arp PCAP VIP MAC: two checks on a capture of the client's
@@ -111,11 +112,10 @@ lab_check_vip_replies() {
 # one now and then on these veths (CI saw the client's in test_dr and 8 in
 # test_synproxy; none could be made here): noted, not failed.
 lab_check_lb_checksums() {
-	local bad='(ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
-		udp.checksum.status == "Bad")' sent made
+	local sent made
 	sent=$(lab_tshark "$2" -Y "ip && eth.src == $3" | wc -l)
-	lab_bad_keys "$2" "$bad && eth.dst == $3" >"$LAB_TMP/bad_in"
-	lab_bad_keys "$2" "$bad && eth.src == $3" >"$LAB_TMP/bad_out"
+	lab_bad_keys "$2" "$LAB_BAD_CSUM && eth.dst == $3" >"$LAB_TMP/bad_in"
+	lab_bad_keys "$2" "$LAB_BAD_CSUM && eth.src == $3" >"$LAB_TMP/bad_out"
 	made=$(comm -13 "$LAB_TMP/bad_in" "$LAB_TMP/bad_out" | wc -l)
 	lab_check_ge "$1: dplb sent frames on its link" 1 "$sent"
 	lab_check_eq "$1: all $sent frames dplb sent have good checksums but any that came bad" \

@@ -12,7 +12,7 @@
 # Checks: both real servers serve clients through the VIP (rr), replies are
 # masqueraded back (the client talks only to the VIP), `ipvsadm -L -n`
 # lists the service, connections are counted, and every packet dplb sent
-# towards the client has valid IP and TCP checksums according to tshark.
+# has valid IP and TCP checksums according to tshark (unless it came bad).
 # Also persistence, acl, rate_limit, a client port reused towards a second
 # VIP of the same real server, the connection listings, service disable,
 # forged segments.
@@ -59,6 +59,7 @@ lab_check_grep "ipvsadm -L -n lists rs2 as Masq, weight 1" "^  -> 198\.18\.2\.12
 
 # the real servers' ARP entries are resolved by dplb within a few seconds
 lab_dplb_wait_neigh 198.18.2.12
+DPLB_MAC=$(lab_dplb_mac lab0)
 
 PCAP=$LAB_TMP/client.pcap LPCAP=$LAB_TMP/swlb.pcap
 lab_capture client "${LAB_IF[client]}" "tcp port 80" "$PCAP" || lab_finish
@@ -97,7 +98,7 @@ SRCS=$(lab_tshark "$PCAP" -Y "tcp.srcport == 80" -T fields -e ip.src | sort -u)
 lab_check_eq "replies reach the client from the VIP only" "$VIP" "$SRCS"
 TOTAL=$(lab_tshark "$PCAP" -Y "tcp.srcport == 80" | wc -l)
 lab_check_ge "tshark saw the masqueraded replies" 20 "$TOTAL"
-lab_check_lb_checksums "NAT" "$LPCAP" "$(lab_dplb_mac lab0)"
+lab_check_lb_checksums "NAT" "$LPCAP" "$DPLB_MAC"
 
 # persistence: one client keeps its real server; fresh clients spread (wlc)
 first=$(lab_in client curl -sf -m 5 "http://$PVIP/")
@@ -224,7 +225,7 @@ lab_check "enabled again: curl through the VIP works" lab_in client curl -sf -m 
 FORGED="tcp_synfin tcp_synrst tcp_null tcp_port0 udp_port0" FORGED_SPORT=29999
 B_FLAGS=$(lab_stat drop_tcp_bad_flags) B_ZERO=$(lab_stat drop_zero_port)
 SENT=$(lab_in client "$LAB_PY" "$LAB_LIB_DIR/frames.py" send "${LAB_IF[client]}" \
-	"$(lab_dplb_mac lab0)" 198.18.1.10 $VIP $FORGED)
+	"$DPLB_MAC" 198.18.1.10 $VIP $FORGED)
 lab_check_eq "frames.py sent the five forged segments" 5 "$(grep -c ' sent ' <<<"$SENT")"
 forged_counted() { [ $(($(lab_stat drop_tcp_bad_flags) - B_FLAGS)) -eq 3 ] &&
 	[ $(($(lab_stat drop_zero_port) - B_ZERO)) -eq 2 ]; }
@@ -240,7 +241,7 @@ lab_check_grep "... and no connection was made for them (show conn client 198.18
 B_TTL=$(lab_stat drop_ttl_expired)
 lab_capture client "${LAB_IF[client]}" "icmp" "$LAB_TMP/ttl.pcap" 20 || lab_finish
 lab_in client "$LAB_PY" "$LAB_LIB_DIR/frames.py" send "${LAB_IF[client]}" \
-	"$(lab_dplb_mac lab0)" 198.18.1.10 $VIP tcp_ttl1 >/dev/null
+	"$DPLB_MAC" 198.18.1.10 $VIP tcp_ttl1 >/dev/null
 ttl_counted() { [ $(($(lab_stat drop_ttl_expired) - B_TTL)) -eq 1 ]; }
 lab_check "TTL 1 SYN to the VIP: drop_ttl_expired +1" lab_wait_until 3 ttl_counted
 lab_captures_stop
@@ -256,12 +257,12 @@ lab_check_grep "... and no connection was made for it" \
 BAD_CSUM_SPORT=29996	# frames.py's
 lab_capture sw "$(lab_ifname _lb)" "tcp port 80" "$LAB_TMP/badsum.pcap" 20 || lab_finish
 lab_in client "$LAB_PY" "$LAB_LIB_DIR/frames.py" send "${LAB_IF[client]}" \
-	"$(lab_dplb_mac lab0)" 198.18.1.10 $VIP tcp_csum >/dev/null
+	"$DPLB_MAC" 198.18.1.10 $VIP tcp_csum >/dev/null
 lab_captures_stop
 lab_check_eq "a SYN with a bad TCP checksum leaves dplb for a real server, still bad" 1 \
 	"$(lab_tshark "$LAB_TMP/badsum.pcap" -Y "tcp.srcport == $BAD_CSUM_SPORT && tcp.flags.syn == 1 &&
-		eth.src == $(lab_dplb_mac lab0) && tcp.checksum.status == \"Bad\"" | wc -l)"
-lab_check_lb_checksums "bad checksum passed on" "$LAB_TMP/badsum.pcap" "$(lab_dplb_mac lab0)"
+		eth.src == $DPLB_MAC && tcp.checksum.status == \"Bad\"" | wc -l)"
+lab_check_lb_checksums "bad checksum passed on" "$LAB_TMP/badsum.pcap" "$DPLB_MAC"
 
 # a VIP answers like a host: ping, RST on a TCP port without a service,
 # ICMP port unreachable on such a UDP port
