@@ -33,11 +33,4 @@ bool lb_forward_prepare(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb
  */
 void lb_forward_burst(struct lb_lcore *lc, struct lb_fwd_pkt *p, unsigned int n, uint64_t now);
 
-/*
- * The last stage for one packet whose connection lookup gave c (NULL: not
- * found) in direction dir. Worker lcores.
- */
-void lb_forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c,
-		     enum lb_dir dir, uint64_t now);
-
 #endif

@@ -237,12 +237,16 @@ run_timed(const struct scenario *sc, struct job *j, struct result *r)
 		rc = learn_servers(sc, rs_of);
 	j->rs_of = rs_of;
 	j->burst_cycles = bursts;
+	BENCH_CG_ZERO();
 	if (rc == 0 && sc->kind == SC_NEW)
 		rc = bench_launch(&env, j, JOB_SYN, sc->fwd, sc->conns, sc->timed, sc->timed,
 				  false);
 	else if (rc == 0)
 		rc = bench_launch(&env, j, sc->kind == SC_MIX ? JOB_MIX : JOB_ACK, sc->fwd, 0,
 				  sc->conns, sc->timed, true);
+	BENCH_CG_DUMP();
+	BENCH_CG_SAY("callgrind part: %s, %" PRIu64 " connections, %" PRIu64
+		     " packets timed\n", sc->name, sc->conns, sc->timed);
 	r->cyc = (double)j->cycles / sc->timed;
 	r->cpu = j->cpu_share;
 	if (rc == 0) {

@@ -16,6 +16,27 @@
 
 #include "config/config.h"
 
+/*
+ * Under valgrind --tool=callgrind --collect-atstart=no (test/perf/
+ * instr_count.sh), the instructions of lb_worker_process() calls only
+ * (BENCH_CG_TOGGLE around each), one dump a timed region (BENCH_CG_ZERO
+ * before, BENCH_CG_DUMP after, BENCH_CG_SAY naming it): instructions a packet, the same on a quiet
+ * host and a loud one. Outside valgrind the client requests do nothing;
+ * without valgrind's header they are not compiled in.
+ */
+#ifdef BENCH_HAVE_CALLGRIND
+#include <valgrind/callgrind.h>
+#define BENCH_CG_TOGGLE() CALLGRIND_TOGGLE_COLLECT
+#define BENCH_CG_ZERO() CALLGRIND_ZERO_STATS
+#define BENCH_CG_DUMP() CALLGRIND_DUMP_STATS
+/* a line to stdout under valgrind only: what the last dump holds */
+#define BENCH_CG_SAY(...) do { if (RUNNING_ON_VALGRIND) printf(__VA_ARGS__); } while (0)
+#else
+#define BENCH_CG_ZERO() do { } while (0)
+#define BENCH_CG_DUMP() do { } while (0)
+#define BENCH_CG_SAY(...) do { } while (0)
+#endif
+
 #define BENCH_NB_RS	4		/* real servers per service */
 #define BENCH_NB_FWD	4		/* services: one per enum lb_fwd */
 #define BENCH_NB_LADDR	8		/* FNAT local addresses (ports for 1M+ conns) */
@@ -98,6 +119,14 @@ struct job {
 int bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind,
 		 enum lb_fwd fwd, uint64_t first, uint64_t nb_flows, uint64_t nb_pkts,
 		 bool scatter);
+
+/*
+ * lb_worker_process(lc, port_id, pkts, n), never inlined: what the benches
+ * time and callgrind counts. Worker lcore.
+ */
+struct lb_lcore;
+void bench_timed_process(struct lb_lcore *lc, uint16_t port_id, struct rte_mbuf **pkts,
+			 uint16_t n);
 
 /* Set j up as bench_launch does, without running it. */
 void bench_job_init(const struct bench_env *env, struct job *j, enum job_kind kind,

@@ -224,6 +224,41 @@ test_ip_checksum(void)
 	}
 }
 
+/* RFC 1071's fold, a 16-bit end-around carry at a time: the reference. */
+static uint16_t
+fold_slowly(uint64_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/*
+ * lb_csum_fold64 folds any 64-bit sum as the slow fold does: every
+ * checksum dplb writes (TUN's outer header) or checks goes through it.
+ */
+static void
+test_csum_fold(void)
+{
+	static const uint64_t edges[] = {
+		0, 1, 0xfffe, 0xffff, 0x10000, 0x1ffff, 0xfffeffff, 0xffffffff,
+		0x100000000ull, 0x1fffffffeull, 0xffffffff00000001ull, UINT64_MAX,
+		0x8000800080008000ull, 0xffff0000ffff0000ull, 0x0001ffffull,
+	};
+	uint64_t x = 88172645463325252ull;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(edges); i++)
+		CU_ASSERT_EQUAL(lb_csum_fold64(edges[i]), fold_slowly(edges[i]));
+	for (i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* every width: the small sums of a header as well as big ones */
+		CU_ASSERT_EQUAL(lb_csum_fold64(x >> (i % 64)), fold_slowly(x >> (i % 64)));
+	}
+}
+
 static void
 test_ethertypes_and_macs(void)
 {
@@ -284,6 +319,7 @@ lb_test_register_classify(void)
 	CU_add_test(s, "runt and truncated frames", test_runts);
 	CU_add_test(s, "bad IPv4 headers", test_bad_ip_headers);
 	CU_add_test(s, "IPv4 header checksum, options of every length", test_ip_checksum);
+	CU_add_test(s, "checksum fold of any 64-bit sum", test_csum_fold);
 	CU_add_test(s, "ethertypes and foreign MACs", test_ethertypes_and_macs);
 	CU_add_test(s, "random garbage never crashes", test_garbage_never_crashes);
 }
