@@ -11,6 +11,7 @@
 #include "app/forward_priv.h"
 #include "app/ratelimit.h"
 #include "app/rewrite.h"
+#include "app/rewrite_tun.h"
 #include "app/svc_table.h"
 #include "app/synproxy.h"
 #include "pmd-glue/icmp.h"
@@ -156,8 +157,8 @@ forward_in(struct lb_lcore *lc, struct rte_mbuf *m, const struct lb_pkt_info *in
 		break;
 	case LB_FWD_TUN:
 		/* the outer source was routed when the connection was made */
-		rc = lb_rewrite_ipip_encap(m, info->l3_off, c->out.daddr, c->out.saddr,
-					   port_mtu(port_id));
+		rc = lb_rewrite_ipip_encap_checked(m, info->l3_off, info->l3_len, c->out.daddr,
+						   c->out.saddr, port_mtu(port_id));
 		if (rc == -EMSGSIZE) {
 			too_big(lc, m, info, c, port_mtu(port_id) - LB_IPIP_OVERHEAD);
 			return;

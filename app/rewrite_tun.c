@@ -18,28 +18,12 @@
 #include "app/ip_csum.h"
 #include "app/rewrite.h"
 #include "app/rewrite_priv.h"
+#include "app/rewrite_tun.h"
 
 #define ICMP_DEST_UNREACH	3
 #define ICMP_FRAG_NEEDED	4
-#define IPV4_MIN_MTU		68
 
-/*
- * IP ID of the headers this lcore builds: a counter started at a random
- * value on first use, so that lcores sending to the same real server do
- * not walk the same sequence. Bit 16 marks it as seeded.
- */
-static RTE_DEFINE_PER_LCORE(uint32_t, ip_id);
-
-static rte_be16_t
-next_ip_id(void)
-{
-	uint32_t s = RTE_PER_LCORE(ip_id);
-
-	if (unlikely(s == 0))
-		s = 0x10000 | (uint16_t)rte_rand();
-	RTE_PER_LCORE(ip_id) = 0x10000 | (uint16_t)(s + 1);
-	return rte_cpu_to_be_16((uint16_t)s);
-}
+RTE_DEFINE_PER_LCORE(uint32_t, lb_ip_id);
 
 /*
  * The IPv4 header at l3_off if it and its total length fit, else NULL.
@@ -65,72 +49,16 @@ ipv4_at(const struct rte_mbuf *m, uint16_t l3_off, uint16_t *hlen,
 	return ip;
 }
 
-/*
- * The header checksum of the outer header, from the values written (a
- * read-back of the fresh stores would stall on store forwarding). Words as
- * they lie in memory (RFC 1071 2(B)); the checksum field itself is 0.
- */
-static inline uint16_t
-outer_cksum(uint8_t tos, rte_be16_t tot_len, rte_be16_t id, rte_be16_t frag,
-	    rte_be32_t saddr, rte_be32_t daddr)
-{
-	const uint16_t vhl_tos = lb_ld16((const uint8_t[2]){ RTE_IPV4_VHL_DEF, tos });
-	const uint16_t ttl_proto = lb_ld16((const uint8_t[2]){ 64, IPPROTO_IPIP });
-	return (uint16_t)~lb_csum_fold64((uint64_t)vhl_tos + tot_len + id + frag + ttl_proto +
-					 (uint64_t)saddr + daddr);
-}
-
 int
 lb_rewrite_ipip_encap(struct rte_mbuf *m, uint16_t l3_off,
 		      rte_be32_t outer_saddr, rte_be32_t outer_daddr,
 		      uint16_t mtu)
 {
-	const struct rte_ipv4_hdr *in;
-	struct rte_ipv4_hdr *out;
-	rte_be16_t df, tot_len, id;
 	uint16_t hlen, tlen;
-	uint8_t tos;
-	uint32_t pad;
-	char *p;
 
-	in = ipv4_at(m, l3_off, &hlen, &tlen);
-	if (in == NULL || mtu < IPV4_MIN_MTU + LB_IPIP_OVERHEAD)
+	if (ipv4_at(m, l3_off, &hlen, &tlen) == NULL)
 		return -EINVAL;
-	df = in->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-	if (tlen + LB_IPIP_OVERHEAD > mtu)
-		return df ? -EMSGSIZE : -EFBIG;
-	if (rte_pktmbuf_headroom(m) < LB_IPIP_OVERHEAD)
-		return -ENOSPC;
-
-	/* Ethernet padding would end up behind the outer packet: drop it */
-	pad = rte_pktmbuf_pkt_len(m) - (l3_off + tlen);
-	if (pad != 0 && likely(m->nb_segs == 1 && pad <= m->data_len)) {
-		m->data_len = (uint16_t)(m->data_len - pad);
-		m->pkt_len -= pad;
-	} else if (pad != 0) {
-		(void)rte_pktmbuf_trim(m, pad);	/* in a later segment: harmless */
-	}
-	tos = in->type_of_service;
-	p = rte_pktmbuf_prepend(m, LB_IPIP_OVERHEAD);
-	if (likely(l3_off == RTE_ETHER_HDR_LEN))	/* 14 < 20: no overlap */
-		memcpy(p, p + LB_IPIP_OVERHEAD, RTE_ETHER_HDR_LEN);
-	else
-		memmove(p, p + LB_IPIP_OVERHEAD, l3_off);
-	/* the outer header lands where the link header was; `in` moved not */
-	out = (struct rte_ipv4_hdr *)(p + l3_off);
-	tot_len = rte_cpu_to_be_16(tlen + LB_IPIP_OVERHEAD);
-	id = next_ip_id();
-	out->version_ihl = RTE_IPV4_VHL_DEF;
-	out->type_of_service = tos;
-	out->total_length = tot_len;
-	out->packet_id = id;
-	out->fragment_offset = df;
-	out->time_to_live = 64;
-	out->next_proto_id = IPPROTO_IPIP;
-	out->hdr_checksum = outer_cksum(tos, tot_len, id, df, outer_saddr, outer_daddr);
-	out->src_addr = outer_saddr;
-	out->dst_addr = outer_daddr;
-	return 0;
+	return lb_rewrite_ipip_encap_checked(m, l3_off, tlen, outer_saddr, outer_daddr, mtu);
 }
 
 /* RFC 1122 3.2.2: never an ICMP error about one of these. */
@@ -210,7 +138,7 @@ lb_icmp_error(struct rte_mempool *pool, const struct rte_mbuf *orig, uint16_t l3
 	ip->type_of_service = (oip->type_of_service & IPTOS_TOS_MASK) |
 			      IPTOS_PREC_INTERNETCONTROL;
 	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*icmp) + quote);
-	ip->packet_id = next_ip_id();
+	ip->packet_id = lb_next_ip_id();
 	ip->fragment_offset = 0;
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_ICMP;
