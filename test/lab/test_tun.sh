@@ -198,18 +198,19 @@ check_ipip() {	# NAME ADDR PCAP
 	lab_check_ge "$name: tshark decodes IPIP packets (ip.proto == 4)" \
 		"$([ "$MODE" = none ] && echo 2 || echo $N)" "$(grep -c . <<<"$lines")"
 	# every one: from dplb's MAC and address to this RS; inside, TCP from
-	# the client to VIP:80; both IP checksums and the TCP checksum good;
-	# outer length = inner + 20; outer DF = inner DF; no trailer
+	# the client to VIP:80; both IP checksums good, the TCP checksum
+	# verified (good unless it came bad: checked below); outer length =
+	# inner + 20; outer DF = inner DF; no trailer
 	bad=$(awk -v mac="$DPLB_MAC" -v box=$BOX -v rs="$addr" -v vip=$VIP '
 		{
 			split($2, s, ","); split($3, d, ","); split($6, l, ","); split($7, df, ",")
 			ok = $1 == mac && s[1] == box && d[1] == rs && s[2] == "198.18.1.10" &&
-			     d[2] == vip && $4 == "4,6" && $5 == "1,1" && $8 == 80 && $9 == 1 &&
+			     d[2] == vip && $4 == "4,6" && $5 == "1,1" && $8 == 80 && ($9 == 1 || $9 == 0) &&
 			     l[1] == l[2] + 20 && df[1] == df[2] && $10 == l[1] + 14 && NF == 10
 			if (!ok) print
 		}' <<<"$lines")
 	if [ -z "$bad" ]; then
-		lab_pass "$name: every IPIP packet: outer $BOX -> $addr, inner 198.18.1.10 -> $VIP:80, outer and inner IP checksums good, inner TCP checksum good, outer DF = inner DF, length +20, no padding"
+		lab_pass "$name: every IPIP packet: outer $BOX -> $addr, inner 198.18.1.10 -> $VIP:80, outer and inner IP checksums good, outer DF = inner DF, length +20, no padding"
 	else
 		lab_fail "$name: every IPIP packet is well formed (eth.src ip.src ip.dst ip.proto ip.checksum.status ip.len ip.flags.df tcp.dstport tcp.checksum.status frame.len eth.trailer)" \
 			"$bad"
@@ -217,6 +218,21 @@ check_ipip() {	# NAME ADDR PCAP
 }
 check_ipip rs1 198.18.1.31 "$PC_RS1"
 check_ipip rs2 198.18.1.32 "$PC_RS2"
+
+# dplb leaves the inner TCP header alone: a bad inner TCP checksum at a
+# real server is one the client's kernel sent so (seen on CI's veths now
+# and then, lib_capture.sh), never more than came bad to dplb.
+INNER_BAD=$(rs_tshark -Y "ip.proto == 4 && tcp.checksum.status == 0" | wc -l)
+CAME_BAD=$(lab_tshark "$PC_LB" -Y "!(ip.proto == 4) && ip.dst == $VIP && tcp.dstport == 80 &&
+	eth.dst == $DPLB_MAC && tcp.checksum.status == 0" | wc -l)
+if [ "$INNER_BAD" -le "$CAME_BAD" ]; then
+	lab_pass "inner TCP checksums at the real servers: good but for those that came bad ($INNER_BAD of $CAME_BAD)"
+else
+	lab_fail "inner TCP checksums at the real servers: good but for those that came bad" \
+		"$INNER_BAD bad at the real servers, $CAME_BAD came bad to dplb"
+	lab_show_bad_checksums "$PC_RS1"
+	lab_show_bad_checksums "$PC_RS2"
+fi
 
 # The inner packets are the client's, unchanged but for the TTL, one less
 # (forwarded, as kernel LVS does before it encapsulates) and so the inner
