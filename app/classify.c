@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* First look at every received frame: validate, then local / forward / drop. */
+#include <string.h>
+
 #include <rte_arp.h>
 #include <rte_ip.h>
 
@@ -13,23 +15,32 @@ drop(enum lb_drop_reason *reason, enum lb_drop_reason r)
 	return LB_VERDICT_DROP;
 }
 
-/* Multicast or limited broadcast: for the box's own stack (VRRP, IGMP). */
-static bool
-is_group(rte_be32_t dst)
+/*
+ * Address tests on network-order values as loaded (no byte swap): the
+ * first octet is the lowest byte of the word in memory order.
+ */
+static inline uint8_t
+first_octet(rte_be32_t a)
 {
-	uint32_t a = rte_be_to_cpu_32(dst);
+	uint8_t b[4];
 
-	return (a >> 28) == 0xe || a == 0xffffffff;
+	memcpy(b, &a, sizeof(b));
+	return b[0];
 }
 
-static bool
+/* Multicast or limited broadcast: for the box's own stack (VRRP, IGMP). */
+static inline bool
+is_group(rte_be32_t dst)
+{
+	return (first_octet(dst) & 0xf0) == 0xe0 || dst == 0xffffffff;
+}
+
+static inline bool
 bad_source(rte_be32_t src)
 {
-	uint32_t a = rte_be_to_cpu_32(src);
-
-	return (a >> 28) == 0xe ||		/* multicast */
-	       a == 0xffffffff ||		/* limited broadcast */
-	       (a >> 24) == 127;		/* loopback */
+	return (first_octet(src) & 0xf0) == 0xe0 ||	/* multicast */
+	       src == 0xffffffff ||			/* limited broadcast */
+	       first_octet(src) == 127;			/* loopback */
 }
 
 /* The NIC's verdict when it gave one, else the one's-complement sum. */
@@ -56,13 +67,17 @@ classify_ipv4(const struct lb_local *local, const struct rte_mbuf *m,
 	if (avail < sizeof(*ip))
 		return drop(reason, LB_DROP_IP_TRUNC);
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, info->l3_off);
-	if ((ip->version_ihl >> 4) != 4)
-		return drop(reason, LB_DROP_IP_VERSION);
-	hlen = (uint16_t)((ip->version_ihl & 0xf) * 4);
-	if (hlen < sizeof(*ip))
-		return drop(reason, LB_DROP_IP_IHL);
-	if (hlen > avail)
-		return drop(reason, LB_DROP_IP_TRUNC);
+	if (likely(ip->version_ihl == RTE_IPV4_VHL_DEF)) {	/* no options: fits, avail >= 20 */
+		hlen = sizeof(*ip);
+	} else {
+		if ((ip->version_ihl >> 4) != 4)
+			return drop(reason, LB_DROP_IP_VERSION);
+		hlen = (uint16_t)((ip->version_ihl & 0xf) * 4);
+		if (hlen < sizeof(*ip))
+			return drop(reason, LB_DROP_IP_IHL);
+		if (hlen > avail)
+			return drop(reason, LB_DROP_IP_TRUNC);
+	}
 	tlen = rte_be_to_cpu_16(ip->total_length);
 	if (tlen < hlen || tlen > avail || tlen > rte_pktmbuf_pkt_len(m) - info->l3_off)
 		return drop(reason, LB_DROP_IP_LEN);
