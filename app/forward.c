@@ -29,19 +29,19 @@ static __rte_always_inline void
 send_to(struct lb_lcore *lc, struct rte_mbuf *m, uint16_t port_id, rte_be32_t nexthop,
 	uint64_t now)
 {
-	struct rte_ether_addr mac;
+	uint64_t mac;
 
 	if (unlikely(port_id >= RTE_MAX_ETHPORTS || lc->txbuf[port_id] == NULL)) {
 		lb_fwd_drop(lc, m, LB_DROP_NO_ROUTE);
 		return;
 	}
-	if (unlikely(lb_neigh_lookup_cached(&lc->neigh, nexthop, &mac) != 0)) {
+	if (unlikely(lb_neigh_lookup_cached_word(&lc->neigh, nexthop, &mac) != 0)) {
 		lb_resolve_request(lc, port_id, nexthop, now);
 		if (!lb_park(lc, m, port_id, nexthop))	/* held until ARP answers */
 			lb_fwd_drop(lc, m, LB_DROP_NEIGH_MISS);
 		return;
 	}
-	lb_rewrite_ether(m, &lb_local.port_mac[port_id], &mac);
+	lb_rewrite_ether_word(m, &lb_local.port_mac[port_id], mac);
 	lc->stats.tx_pkts += rte_eth_tx_buffer(port_id, (uint16_t)lc->worker_index,
 					       lc->txbuf[port_id], m);
 }

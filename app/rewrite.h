@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <netinet/in.h>
 
@@ -144,6 +145,21 @@ void lb_rewrite_nat_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off
  */
 void lb_rewrite_ether(struct rte_mbuf *m, const struct rte_ether_addr *src,
 		      const struct rte_ether_addr *dst);
+
+/*
+ * lb_rewrite_ether with the destination MAC in the first 6 bytes, memory
+ * order, of dst_word (lb_neigh_lookup_cached_word): one 8-byte store, whose
+ * last 2 bytes the source then overwrites. Inline for every forwarded
+ * packet; same contract.
+ */
+static inline void
+lb_rewrite_ether_word(struct rte_mbuf *m, const struct rte_ether_addr *src, uint64_t dst_word)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	memcpy(eth, &dst_word, sizeof(dst_word));
+	memcpy(&eth->src_addr, src, sizeof(*src));
+}
 
 /*
  * Take one off the TTL of the IPv4 packet at l3_off, as a router (and the

@@ -60,25 +60,41 @@ extern uint32_t lb_neigh_gen;	/* atomics; written by the control lcore */
 
 /*
  * lb_neigh_lookup through cache c (the calling lcore's own): ip's MAC into
- * *mac. Returns 0 or -ENOENT (misses are not cached). Lock-free.
+ * the first 6 bytes, in memory order, of *mac_word (the other 2 are 0), so
+ * that a frame's destination is one 8-byte store (lb_rewrite_ether_word).
+ * Returns 0 or -ENOENT (misses are not cached). Lock-free.
  */
 static inline int
-lb_neigh_lookup_cached(struct lb_neigh_cache *c, rte_be32_t ip, struct rte_ether_addr *mac)
+lb_neigh_lookup_cached_word(struct lb_neigh_cache *c, rte_be32_t ip, uint64_t *mac_word)
 {
 	const uint32_t h = rte_be_to_cpu_32(ip);
 	const uint32_t gen = __atomic_load_n(&lb_neigh_gen, __ATOMIC_ACQUIRE);
 	__typeof__(&c->e[0]) e = &c->e[(h ^ (h >> 8)) & (LB_NEIGH_CACHE_SIZE - 1)];
+	struct rte_ether_addr mac;
 
 	if (likely(e->ip == ip && e->gen == gen)) {
-		memcpy(mac->addr_bytes, &e->mac_word, RTE_ETHER_ADDR_LEN);
+		*mac_word = e->mac_word;
 		return 0;
 	}
-	if (lb_neigh_lookup(ip, mac, NULL) != 0)
+	if (lb_neigh_lookup(ip, &mac, NULL) != 0)
 		return -ENOENT;
 	e->ip = ip;
 	e->gen = gen;
 	e->mac_word = 0;
-	memcpy(&e->mac_word, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	memcpy(&e->mac_word, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	*mac_word = e->mac_word;
+	return 0;
+}
+
+/* lb_neigh_lookup_cached_word with the MAC into *mac. */
+static inline int
+lb_neigh_lookup_cached(struct lb_neigh_cache *c, rte_be32_t ip, struct rte_ether_addr *mac)
+{
+	uint64_t w;
+
+	if (lb_neigh_lookup_cached_word(c, ip, &w) != 0)
+		return -ENOENT;
+	memcpy(mac->addr_bytes, &w, RTE_ETHER_ADDR_LEN);
 	return 0;
 }
 
