@@ -21,13 +21,15 @@ set -euo pipefail
 # the lab never talks to: each lab BIRD has its own config, control socket and
 # namespace; `systemctl disable --now bird` when that is not wanted; without
 # systemd, policy-rc.d or invoke-rc.d keep it from starting).
+# Benchmarks: valgrind (test/perf/instr_count.sh: callgrind's instruction
+# counts, and valgrind/callgrind.h for bench_pipeline's marks).
 PACKAGES=(
 	gcc libc6-dev make pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev
 	libconfig-dev libssl-dev libcunit1-dev
 	nginx-light curl wrk keepalived tshark jq prometheus bird2
 	iproute2 iputils-ping ethtool procps psmisc python3 openssl
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev valgrind
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

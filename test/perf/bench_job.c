@@ -71,16 +71,42 @@ send_from_control(struct lb_lcore *lc)
 						      lc->txbuf[pkts[i]->port], pkts[i]);
 }
 
+/* Frames sent on a net_ring port, freed at most this many at a time. */
+#define DRAIN_BURST 64
+
+/* One round of bench_drain_sent: how many were freed. */
+static inline unsigned int
+drain_once(const struct bench_env *e, struct lb_lcore *lc)
+{
+	struct rte_mbuf *sent[DRAIN_BURST];
+	uint16_t n = rte_eth_rx_burst(e->port_id, (uint16_t)lc->worker_index, sent,
+				      DRAIN_BURST);
+
+	rte_pktmbuf_free_bulk(sent, n);
+	return n;
+}
+
+void
+bench_drain_sent(const struct bench_env *e, struct lb_lcore *lc)
+{
+	if (e->tx_ring)
+		while (drain_once(e, lc) != 0)
+			;
+}
+
 /*
- * lb_worker_process, in a function of its own: the one callgrind counts
- * (test/perf/instr_count.sh: --toggle-collect=bench_timed_process). A call
- * a burst, not a packet.
+ * In a function of its own: the one callgrind counts (test/perf/
+ * instr_count.sh: --toggle-collect=bench_timed_process). A call a burst.
+ * A burst sends 32 frames at most (lb_worker_process's TX buffer) and the
+ * ring holds 1023: one round frees all there is.
  */
 __rte_noinline void
-bench_timed_process(struct lb_lcore *lc, uint16_t port_id, struct rte_mbuf **pkts,
+bench_timed_process(const struct bench_env *e, struct lb_lcore *lc, struct rte_mbuf **pkts,
 		    uint16_t n)
 {
-	lb_worker_process(lc, port_id, pkts, n);
+	lb_worker_process(lc, e->port_id, pkts, n);
+	if (e->tx_ring)
+		drain_once(e, lc);
 }
 
 /* Worker lcore: the bursts of j, as lb_worker_main would hand them over. */
@@ -115,7 +141,7 @@ job_run(void *arg)
 			break;
 		}
 		t0 = rte_rdtsc();
-		bench_timed_process(lc, e->port_id, pkts, (uint16_t)n);
+		bench_timed_process(e, lc, pkts, (uint16_t)n);
 		dt = rte_rdtsc() - t0;
 		j->cycles += dt;
 		if (j->burst_cycles != NULL)
@@ -127,6 +153,7 @@ job_run(void *arg)
 	}
 	lc->stats.tx_pkts += rte_eth_tx_buffer_flush(e->port_id, (uint16_t)q,
 						     lc->txbuf[e->port_id]);
+	bench_drain_sent(e, lc);
 	rte_rcu_qsbr_thread_offline(lb_rcu, q);
 	rte_rcu_qsbr_thread_unregister(lb_rcu, q);
 	cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu;

@@ -42,7 +42,10 @@
 #define BENCH_NB_LADDR	8		/* FNAT local addresses (ports for 1M+ conns) */
 #define BENCH_VPORT	80
 
-/* The test network: one null port holding 198.18.1.1/24 and 198.18.2.1/24. */
+/*
+ * The test network: one port holding 198.18.1.1/24 and 198.18.2.1/24, a
+ * net_ring port by default (bench_opts.tx_null: net_null).
+ */
 struct bench_env {
 	struct lb_config cfg;		/* one interface, a NAT, DR, TUN, FNAT service */
 	uint16_t port_id;
@@ -55,6 +58,8 @@ struct bench_env {
 	rte_be16_t rs_port[BENCH_NB_FWD];
 	struct rte_ether_addr rs_mac[BENCH_NB_FWD][BENCH_NB_RS];
 	bool hugepages;			/* EAL runs on hugepages (else --no-huge) */
+	bool tx_ring;			/* net_ring: sent frames wait in the queue's
+					 * ring for bench_timed_process to free */
 	unsigned int memory_mb;		/* -m given to EAL (0 = none) */
 };
 
@@ -69,6 +74,7 @@ struct bench_opts {
 					 * connection is due (events go to a ring
 					 * nobody drains: 4096 fit) */
 	unsigned int workers;		/* worker lcores (lcores less one); 0 = 1 */
+	bool tx_null;			/* net_null, which frees each frame sent */
 };
 
 /*
@@ -121,12 +127,19 @@ int bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind,
 		 bool scatter);
 
 /*
- * lb_worker_process(lc, port_id, pkts, n), never inlined: what the benches
- * time and callgrind counts. Worker lcore.
+ * lb_worker_process(lc, env's port, pkts, n), then, on a net_ring port, the
+ * frames it sent freed in bulk from the ring, as a NIC driver frees those
+ * it has sent (net_null frees each as it is given it, one mempool put a
+ * frame through a TLS look-up in the PMD's shared object: about 90
+ * instructions a frame, 15 % of DR's). Never inlined: what the benches time
+ * and callgrind counts. Worker lcore.
  */
 struct lb_lcore;
-void bench_timed_process(struct lb_lcore *lc, uint16_t port_id, struct rte_mbuf **pkts,
-			 uint16_t n);
+void bench_timed_process(const struct bench_env *env, struct lb_lcore *lc,
+			 struct rte_mbuf **pkts, uint16_t n);
+
+/* Free what waits in the calling worker's ring (net_ring; else nothing). */
+void bench_drain_sent(const struct bench_env *env, struct lb_lcore *lc);
 
 /* Set j up as bench_launch does, without running it. */
 void bench_job_init(const struct bench_env *env, struct job *j, enum job_kind kind,

@@ -68,7 +68,7 @@ add_service(struct lb_cfg_service *s, uint32_t vip, enum lb_fwd fwd, uint32_t rs
 }
 
 static int
-make_config(struct bench_env *env, unsigned int workers)
+make_config(struct bench_env *env, unsigned int workers, bool tx_null)
 {
 	struct lb_config *cfg = &env->cfg;
 	struct lb_cfg_iface *ifc = &cfg->ifaces[0];
@@ -80,7 +80,7 @@ make_config(struct bench_env *env, unsigned int workers)
 	cfg->mbufs_per_port = 4095;
 	cfg->nb_ifaces = 1;
 	snprintf(ifc->name, sizeof(ifc->name), "bench0");
-	snprintf(ifc->device, sizeof(ifc->device), "net_null0");
+	snprintf(ifc->device, sizeof(ifc->device), tx_null ? "net_null0" : "net_ring0");
 	ifc->exception_name[0] = '\0';
 	ifc->addrs[0] = (struct lb_cfg_addr){ IP4(198, 18, 1, 1), 24 };
 	ifc->addrs[1] = (struct lb_cfg_addr){ IP4(198, 18, 2, 1), 24 };
@@ -169,7 +169,8 @@ bench_setup(struct bench_env *env, const struct bench_opts *o, uint64_t max_conn
 	unsigned int i, r;
 	int rc;
 
-	rc = make_config(env, o->workers);
+	env->tx_ring = !o->tx_null;
+	rc = make_config(env, o->workers, o->tx_null);
 	if (rc != 0)
 		return rc;
 	env->cfg.conn_max = (unsigned int)max_conns;	/* sizes -m */

@@ -19,6 +19,9 @@
 #   VRRP adverts every 10 ms, 1,000 checks/s and an mh rebuild a second.
 # bench_memif.sh: dplb against testpmd io and macswap over one memif pair
 #   with a testpmd reflector (root; BENCH_MEMIF=0 skips it).
+# instr_count.sh: instructions a packet in lb_worker_process() per
+#   established scenario, under callgrind (valgrind): what host noise
+#   cannot move, to tell a real change from a loud neighbour.
 # The figures never fail the run. Exit status: 1 when the pipeline saw
 # packets dropped for a reason its scenario does not expect, 2 when a
 # benchmark could not run, else 0.
@@ -112,6 +115,12 @@ check_quiet
 rc=$?
 [ "$rc" -gt "$status" ] && status=$rc
 echo
+
+if command -v valgrind > /dev/null; then
+	echo "== instr_count.sh (callgrind: instructions a packet, small tables)"
+	"$(dirname "$0")/instr_count.sh" "$BUILD" || status=2
+	echo
+fi
 
 if [ "${BENCH_MEMIF:-1}" != 0 ]; then
 	echo "== bench_memif.sh (dplb vs testpmd io/macswap over memif)"
