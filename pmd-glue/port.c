@@ -165,8 +165,9 @@ add_local_addrs(const struct lb_cfg_iface *ifc)
 {
 	unsigned int a;
 
-	for (a = 0; a < ifc->nb_addrs && lb_local.nb_addrs < LB_MAX_LOCAL_ADDRS; a++)
-		lb_local.addrs[lb_local.nb_addrs++] = rte_cpu_to_be_32(ifc->addrs[a].addr);
+	for (a = 0; a < ifc->nb_addrs; a++)
+		if (!lb_local_add_addr(&lb_local, rte_cpu_to_be_32(ifc->addrs[a].addr)))
+			break;
 }
 
 int
@@ -177,6 +178,7 @@ lb_ports_init(const struct lb_config *cfg, unsigned int nb_workers)
 
 	lb_nb_ports = 0;
 	lb_local.nb_addrs = 0;
+	lb_local.addr_filter = 0;
 	for (i = 0; i < cfg->nb_ifaces; i++) {
 		struct lb_port *p = &lb_ports[i];
 		char mac[RTE_ETHER_ADDR_FMT_SIZE];

@@ -30,8 +30,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	pool = lb_fuzz_eal_pool((*argv)[0]);
 	local.port_mac[0] = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, 1 } };
-	local.addrs[0] = rte_cpu_to_be_32(0xc6120101);	/* 198.18.1.1 */
-	local.nb_addrs = 1;
+	lb_local_add_addr(&local, rte_cpu_to_be_32(0xc6120101));	/* 198.18.1.1 */
 	return 0;
 }
 

@@ -83,8 +83,7 @@ setup(void)
 {
 	memset(&local, 0, sizeof(local));
 	local.port_mac[PORT] = our_mac;
-	local.addrs[0] = rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 1));
-	local.nb_addrs = 1;
+	lb_local_add_addr(&local, rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 1, 1)));
 	return 0;
 }
 
@@ -224,6 +223,36 @@ test_ip_checksum(void)
 	}
 }
 
+/*
+ * The box's addresses, up to LB_MAX_LOCAL_ADDRS: each is its own whatever
+ * the filter in front of the list says, no other address is, and one past
+ * the maximum is refused.
+ */
+static void
+test_local_addresses(void)
+{
+	struct lb_local l;
+	uint32_t x = 12345;
+	unsigned int i, wrong = 0;
+
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < LB_MAX_LOCAL_ADDRS; i++)
+		CU_ASSERT_FATAL(lb_local_add_addr(&l, rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 4, 0) + i)));
+	CU_ASSERT_FALSE(lb_local_add_addr(&l, rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 5, 1))));
+	CU_ASSERT_FALSE(lb_local_is_mine(&l, rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 5, 1))));
+	for (i = 0; i < LB_MAX_LOCAL_ADDRS; i++)
+		wrong += !lb_local_is_mine(&l, rte_cpu_to_be_32(LB_TEST_IPV4(198, 18, 4, 0) + i));
+	for (i = 0; i < 100000; i++) {
+		uint32_t a;
+
+		x = x * 1103515245 + 12345;
+		a = x;
+		if ((a & 0xffffff80) != LB_TEST_IPV4(198, 18, 4, 0))
+			wrong += lb_local_is_mine(&l, rte_cpu_to_be_32(a));
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+}
+
 /* RFC 1071's fold, a 16-bit end-around carry at a time: the reference. */
 static uint16_t
 fold_slowly(uint64_t s)
@@ -320,6 +349,7 @@ lb_test_register_classify(void)
 	CU_add_test(s, "bad IPv4 headers", test_bad_ip_headers);
 	CU_add_test(s, "IPv4 header checksum, options of every length", test_ip_checksum);
 	CU_add_test(s, "checksum fold of any 64-bit sum", test_csum_fold);
+	CU_add_test(s, "the box's addresses, up to the maximum", test_local_addresses);
 	CU_add_test(s, "ethertypes and foreign MACs", test_ethertypes_and_macs);
 	CU_add_test(s, "random garbage never crashes", test_garbage_never_crashes);
 }
