@@ -6,14 +6,16 @@
 # is, where cycles a packet move by 2x with a neighbour's load. A change
 # that saves instructions shows here first; cycles (bench_pipeline on a
 # quiet host) still decide, memory stalls being invisible to this count.
-#   test/perf/instr_count.sh [BUILD] [NAME]
+#   test/perf/instr_count.sh [BUILD] [NAME] [BENCH_OPTION...]
 # NAME: scenarios whose name holds it (bench_pipeline --only), default
-# "established". Small tables (--quick) on 4 KB pages: a few minutes.
+# "established"; further options go to bench_pipeline (--tx=null).
+# Small tables (--quick) on 4 KB pages: under a minute.
 # Needs valgrind and a build that found valgrind/callgrind.h.
 set -u
 
 BUILD=${1:-build}
 ONLY=${2:-established}
+shift 2 2> /dev/null || shift $#
 BENCH="$BUILD/test/perf/bench_pipeline"
 OUT=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$OUT"' EXIT
@@ -27,7 +29,7 @@ if [ ! -x "$BENCH" ]; then
 	exit 2
 fi
 valgrind --tool=callgrind --toggle-collect=bench_timed_process --callgrind-out-file="$OUT/cg" \
-	"$BENCH" --quick --mem=nohuge --only="$ONLY" > "$OUT/log" 2> "$OUT/err"
+	"$BENCH" --quick --mem=nohuge --only="$ONLY" "$@" > "$OUT/log" 2> "$OUT/err"
 rc=$?
 if ! grep -q '^callgrind part:' "$OUT/log"; then
 	echo "instr_count.sh: no timed region counted (exit $rc; was $BENCH built" \
