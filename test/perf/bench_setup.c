@@ -67,6 +67,8 @@ add_service(struct lb_cfg_service *s, uint32_t vip, enum lb_fwd fwd, uint32_t rs
 	s->nb_rs = BENCH_NB_RS;
 }
 
+#define RING_QUEUES 16	/* net_ring's queue pairs */
+
 static int
 make_config(struct bench_env *env, unsigned int workers, bool tx_null)
 {
@@ -169,8 +171,13 @@ bench_setup(struct bench_env *env, const struct bench_opts *o, uint64_t max_conn
 	unsigned int i, r;
 	int rc;
 
-	env->tx_ring = !o->tx_null;
-	rc = make_config(env, o->workers, o->tx_null);
+	/* net_ring has 16 queue pairs (RTE_PMD_RING_MAX_*_RINGS): more workers
+	 * than that take net_null */
+	env->tx_ring = !o->tx_null && o->workers <= RING_QUEUES;
+	if (!o->tx_null && !env->tx_ring)
+		fprintf(stderr, "bench: %u workers: net_null port (net_ring has %u queues)\n",
+			o->workers, RING_QUEUES);
+	rc = make_config(env, o->workers, !env->tx_ring);
 	if (rc != 0)
 		return rc;
 	env->cfg.conn_max = (unsigned int)max_conns;	/* sizes -m */

@@ -619,7 +619,8 @@ test_ether(void)
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
 	const struct rte_ether_addr rs2 = { { 0x02, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5 } };
-	uint64_t word = 0;
+	uint8_t word_bytes[8] = { 0, 0, 0, 0, 0, 0, 0xff, 0xff };	/* 2 bytes over */
+	uint64_t word;
 
 	lb_rewrite_ether(m, &mac_a, &rs);
 	CU_ASSERT(rte_is_same_ether_addr(&eth->src_addr, &mac_a));
@@ -628,8 +629,9 @@ test_ether(void)
 	CU_ASSERT_EQUAL(rte_pktmbuf_data_len(m), len);
 	/* the forwarding path's form: the destination as a word, as the
 	 * neighbour cache keeps it (2 bytes over, which the source covers) */
-	memcpy(&word, &rs2, sizeof(rs2));
-	lb_rewrite_ether_word(m, &mac_a, word | 0xffffull << 48);
+	memcpy(word_bytes, &rs2, sizeof(rs2));
+	memcpy(&word, word_bytes, sizeof(word));
+	lb_rewrite_ether_word(m, &mac_a, word);
 	CU_ASSERT(rte_is_same_ether_addr(&eth->src_addr, &mac_a));
 	CU_ASSERT(rte_is_same_ether_addr(&eth->dst_addr, &rs2));
 	CU_ASSERT(memcmp(data_of(m) + 12, buf + 12, len - 12) == 0);
