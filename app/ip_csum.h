@@ -14,7 +14,7 @@
  * carry added back, then 32 to 16 as Linux's csum_fold does, the upper
  * half of sum + sum rotated by 16 (the two halves and the carry out of
  * the lower one). 8 instructions where four rounds of shift-and-add took
- * 20; test_classify checks it against rte_raw_cksum.
+ * 20; test_classify checks it against the plain fold and rte_raw_cksum.
  */
 static inline uint16_t
 lb_csum_fold64(uint64_t s)

@@ -7,7 +7,8 @@
  * what lb_rewrite_ipip_encap (app/rewrite.h) does after its own checks,
  * inline for the forwarding path. As a call that checked the header again
  * it cost TUN about 45 instructions a packet (test/perf/instr_count.sh).
- * The common contract of app/rewrite.h holds.
+ * The common contract of app/rewrite.h holds. Part of the rewrite module
+ * (it uses rewrite_priv.h), included by forward.c as rewrite.h's inlines.
  */
 
 #include <errno.h>
@@ -22,6 +23,7 @@
 
 #include "app/ip_csum.h"
 #include "app/rewrite.h"
+#include "app/rewrite_priv.h"
 
 #define LB_IPV4_MIN_MTU 68
 
@@ -54,12 +56,9 @@ static inline uint16_t
 lb_ipip_outer_cksum(uint8_t tos, rte_be16_t tot_len, rte_be16_t id, rte_be16_t frag,
 		    rte_be32_t saddr, rte_be32_t daddr)
 {
-	const uint8_t vhl_tos_b[2] = { RTE_IPV4_VHL_DEF, tos };
-	const uint8_t ttl_proto_b[2] = { 64, IPPROTO_IPIP };
-	uint16_t vhl_tos, ttl_proto;
+	const uint16_t vhl_tos = lb_ld16((const uint8_t[2]){ RTE_IPV4_VHL_DEF, tos });
+	const uint16_t ttl_proto = lb_ld16((const uint8_t[2]){ 64, IPPROTO_IPIP });
 
-	memcpy(&vhl_tos, vhl_tos_b, sizeof(vhl_tos));
-	memcpy(&ttl_proto, ttl_proto_b, sizeof(ttl_proto));
 	return (uint16_t)~lb_csum_fold64((uint64_t)vhl_tos + tot_len + id + frag + ttl_proto +
 					 (uint64_t)saddr + daddr);
 }

@@ -86,18 +86,6 @@ lb_neigh_lookup_cached_word(struct lb_neigh_cache *c, rte_be32_t ip, uint64_t *m
 	return 0;
 }
 
-/* lb_neigh_lookup_cached_word with the MAC into *mac. */
-static inline int
-lb_neigh_lookup_cached(struct lb_neigh_cache *c, rte_be32_t ip, struct rte_ether_addr *mac)
-{
-	uint64_t w;
-
-	if (lb_neigh_lookup_cached_word(c, ip, &w) != 0)
-		return -ENOENT;
-	memcpy(mac->addr_bytes, &w, RTE_ETHER_ADDR_LEN);
-	return 0;
-}
-
 /*
  * Age the table at TSC time now: entries not confirmed for the timeout are
  * re-probed with ARP requests through probe(); entries unanswered for three

@@ -17,16 +17,15 @@
 #include "config/config.h"
 
 /*
- * Under valgrind --tool=callgrind --collect-atstart=no (test/perf/
- * instr_count.sh), the instructions of lb_worker_process() calls only
- * (BENCH_CG_TOGGLE around each), one dump a timed region (BENCH_CG_ZERO
- * before, BENCH_CG_DUMP after, BENCH_CG_SAY naming it): instructions a packet, the same on a quiet
- * host and a loud one. Outside valgrind the client requests do nothing;
- * without valgrind's header they are not compiled in.
+ * Under valgrind --tool=callgrind --toggle-collect=bench_timed_process
+ * (test/perf/instr_count.sh): the instructions of bench_timed_process()
+ * calls only, one dump a timed region (BENCH_CG_ZERO before, BENCH_CG_DUMP
+ * after, BENCH_CG_SAY naming it): instructions a packet, the same on a
+ * quiet host and a loud one. Outside valgrind the client requests do
+ * nothing; without valgrind's header they are not compiled in.
  */
 #ifdef BENCH_HAVE_CALLGRIND
 #include <valgrind/callgrind.h>
-#define BENCH_CG_TOGGLE() CALLGRIND_TOGGLE_COLLECT
 #define BENCH_CG_ZERO() CALLGRIND_ZERO_STATS
 #define BENCH_CG_DUMP() CALLGRIND_DUMP_STATS
 /* a line to stdout under valgrind only: what the last dump holds */
