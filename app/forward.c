@@ -666,18 +666,17 @@ lb_forward_burst(struct lb_lcore *lc, struct lb_fwd_pkt *p, unsigned int n, uint
 
 	for (; n > LB_BURST; n -= LB_BURST, p += LB_BURST)
 		lb_forward_burst(lc, p, LB_BURST, now);
+	/* unsigned: s - D < n is false while s < D, one test a stage */
 	for (s = 0; s < n + BUCKET_AHEAD + CONN_AHEAD; s++) {
+		const unsigned int b = s - BUCKET_AHEAD;
+		const unsigned int o = s - (BUCKET_AHEAD + CONN_AHEAD - OTHERS_AHEAD);
+
 		if (s < n)
 			lb_conn_lookup_prefetch(w, &p[s].key, &pr[s]);
-		if (s >= BUCKET_AHEAD && s - BUCKET_AHEAD < n)
-			cand[s - BUCKET_AHEAD] = lb_conn_lookup_candidate(w, &pr[s - BUCKET_AHEAD]);
-		if (s >= BUCKET_AHEAD + CONN_AHEAD - OTHERS_AHEAD &&
-		    s - (BUCKET_AHEAD + CONN_AHEAD - OTHERS_AHEAD) < n) {
-			const unsigned int i = s - (BUCKET_AHEAD + CONN_AHEAD - OTHERS_AHEAD);
-
-			if (cand[i] == 0)
-				cand[i] = lb_conn_lookup_candidate_others(w, &pr[i]);
-		}
+		if (b < n)
+			cand[b] = lb_conn_lookup_candidate(w, &pr[b]);
+		if (o < n && cand[o] == 0)
+			cand[o] = lb_conn_lookup_candidate_others(w, &pr[o]);
 		if (s >= BUCKET_AHEAD + CONN_AHEAD) {
 			const unsigned int i = s - BUCKET_AHEAD - CONN_AHEAD;
 			enum lb_dir dir = LB_DIR_IN;

@@ -54,11 +54,17 @@ lb_rewrite_ipip_encap(struct rte_mbuf *m, uint16_t l3_off,
 		      rte_be32_t outer_saddr, rte_be32_t outer_daddr,
 		      uint16_t mtu)
 {
+	uint8_t macs[2 * RTE_ETHER_ADDR_LEN];
 	uint16_t hlen, tlen;
+	int rc;
 
 	if (ipv4_at(m, l3_off, &hlen, &tlen) == NULL)
 		return -EINVAL;
-	return lb_rewrite_ipip_encap_checked(m, l3_off, tlen, outer_saddr, outer_daddr, mtu);
+	memcpy(macs, rte_pktmbuf_mtod(m, void *), sizeof(macs));
+	rc = lb_rewrite_ipip_encap_checked(m, l3_off, tlen, outer_saddr, outer_daddr, mtu);
+	if (rc == 0)	/* the link header whole, as the contract says */
+		memcpy(rte_pktmbuf_mtod(m, void *), macs, sizeof(macs));
+	return rc;
 }
 
 /* RFC 1122 3.2.2: never an ICMP error about one of these. */

@@ -66,7 +66,9 @@ lb_ipip_outer_cksum(uint8_t tos, rte_be16_t tot_len, rte_be16_t id, rte_be16_t f
 /*
  * lb_rewrite_ipip_encap for m whose IPv4 header at l3_off (>= 14) lb_classify
  * accepted with total length tlen: same results, same m on error, but
- * -EINVAL only for an mtu below 68 + 20. Any lcore.
+ * -EINVAL only for an mtu below 68 + 20, and with a 14-byte link header
+ * only its type is kept: the MACs are the caller's to write (send_to
+ * writes both for every packet). Any lcore.
  */
 static __rte_always_inline int
 lb_rewrite_ipip_encap_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t tlen,
@@ -88,18 +90,26 @@ lb_rewrite_ipip_encap_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t tlen
 	if (unlikely(rte_pktmbuf_headroom(m) < LB_IPIP_OVERHEAD))
 		return -ENOSPC;
 
-	/* Ethernet padding would end up behind the outer packet: drop it */
-	pad = rte_pktmbuf_pkt_len(m) - (l3_off + tlen);
-	if (pad != 0 && likely(m->nb_segs == 1 && pad <= m->data_len)) {
-		m->data_len = (uint16_t)(m->data_len - pad);
-		m->pkt_len -= pad;
-	} else if (pad != 0) {
-		(void)rte_pktmbuf_trim(m, pad);	/* in a later segment: harmless */
-	}
+	/*
+	 * Ethernet padding would end up behind the outer packet: cut. In one
+	 * segment the data ends at the inner packet's end (tlen fits there).
+	 */
 	tos = in->type_of_service;
-	p = rte_pktmbuf_prepend(m, LB_IPIP_OVERHEAD);
-	if (likely(l3_off == RTE_ETHER_HDR_LEN))	/* 14 < 20: no overlap */
-		memcpy(p, p + LB_IPIP_OVERHEAD, RTE_ETHER_HDR_LEN);
+	if (likely(m->nb_segs == 1)) {
+		m->data_off -= LB_IPIP_OVERHEAD;
+		m->data_len = (uint16_t)(l3_off + tlen + LB_IPIP_OVERHEAD);
+		m->pkt_len = l3_off + tlen + LB_IPIP_OVERHEAD;
+	} else {
+		pad = rte_pktmbuf_pkt_len(m) - (l3_off + tlen);
+		if (pad != 0)
+			(void)rte_pktmbuf_trim(m, pad);	/* in a later segment: harmless */
+		(void)rte_pktmbuf_prepend(m, LB_IPIP_OVERHEAD);	/* headroom checked */
+	}
+	p = rte_pktmbuf_mtod(m, char *);
+	/* the MACs are the caller's to write (send_to): only the type moves */
+	if (likely(l3_off == RTE_ETHER_HDR_LEN))
+		memcpy(p + 2 * RTE_ETHER_ADDR_LEN, p + LB_IPIP_OVERHEAD + 2 * RTE_ETHER_ADDR_LEN,
+		       sizeof(rte_be16_t));
 	else
 		memmove(p, p + LB_IPIP_OVERHEAD, l3_off);
 	/* the outer header lands where the link header was; `in` moved not */

@@ -17,6 +17,7 @@
 
 #include "app/rewrite.h"
 #include "app/rewrite_priv.h"
+#include "app/rewrite_tun.h"
 #include "test/unit/unit.h"
 
 #define L3 14
@@ -732,6 +733,44 @@ test_ipip_encap(void)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * The forwarding path's inline encapsulation: the MACs are left to send_to,
+ * the type moves; padding is cut in one segment and in a chain.
+ */
+static void
+test_ipip_encap_checked(void)
+{
+	struct spec s = { .proto = IPPROTO_UDP, .payload = 1, .t = orig_t };
+	uint8_t buf[BUFSZ], *f;
+	uint16_t len = build(buf, &s);
+	struct rte_mbuf *m, *tail;
+
+	memset(buf + len, 0xee, 60 - len);
+	m = mbuf_of(buf, 60);
+	CU_ASSERT_EQUAL_FATAL(lb_rewrite_ipip_encap_checked(m, L3, len - L3, LIP, RIP, 1500), 0);
+	CU_ASSERT_EQUAL(rte_pktmbuf_data_len(m), len + 20);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), len + 20);
+	f = rte_pktmbuf_mtod(m, uint8_t *);
+	CU_ASSERT(memcmp(f + 12, buf + 12, 2) == 0);	/* IPv4 */
+	memcpy(f, buf, 12);				/* what send_to writes */
+	check_outer(f, buf, len, false);
+	rte_pktmbuf_free(m);
+
+	/* padding in a second segment: trimmed there */
+	m = mbuf_of(buf, len);
+	tail = rte_pktmbuf_alloc(lb_test_pool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tail);
+	memset(rte_pktmbuf_append(tail, 60 - len), 0xee, 60 - len);
+	CU_ASSERT_EQUAL_FATAL(rte_pktmbuf_chain(m, tail), 0);
+	CU_ASSERT_EQUAL_FATAL(lb_rewrite_ipip_encap_checked(m, L3, len - L3, LIP, RIP, 1500), 0);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), len + 20);
+	CU_ASSERT_EQUAL(rte_pktmbuf_data_len(m), len + 20);
+	f = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(f, buf, 12);
+	check_outer(f, buf, len, false);
+	rte_pktmbuf_free(m);
+}
+
 /* Ethernet + IPv4 + ICMP type/code quoting q bytes; frame length. */
 static uint16_t
 build_icmp(uint8_t *buf, rte_be32_t src, rte_be32_t dst, uint8_t type,
@@ -886,7 +925,7 @@ check_icmp(const struct spec *in, uint16_t q, rte_be32_t src, rte_be32_t dst,
 	CU_ASSERT(t.sport == in->t.sport && t.dport == in->t.dport);
 	CU_ASSERT_EQUAL(t.proto, in->proto);
 	CU_ASSERT_EQUAL_FATAL(lb_rewrite_icmp_error_inner(m, L3, nsrc, ndst, nin), 0);
-	f = data_of(m);
+	f = rte_pktmbuf_mtod(m, uint8_t *);
 	CU_ASSERT(memcmp(f, want, len) == 0);
 	ip = (const struct rte_ipv4_hdr *)(f + L3);
 	iip = (const struct rte_ipv4_hdr *)(f + L3 + 28);
@@ -1001,6 +1040,8 @@ lb_test_register_rewrite(void)
 	CU_add_test(s, "TTL decrement, checksum right for all 65536 checksums",
 		    test_ttl_every_checksum);
 	CU_add_test(s, "IPIP encapsulation, DF and MTU", test_ipip_encap);
+	CU_add_test(s, "IPIP encapsulation inline: padding cut, the MACs left to send_to",
+		    test_ipip_encap_checked);
 	CU_add_test(s, "ICMP frag-needed", test_frag_needed);
 	CU_add_test(s, "ICMP error translation", test_icmp_error);
 	CU_add_test(s, "ICMP errors refused", test_icmp_error_refused);
