@@ -109,6 +109,20 @@ bench_timed_process(const struct bench_env *e, struct lb_lcore *lc, struct rte_m
 		drain_once(e, lc);
 }
 
+#define CLOCK_ADDS 8192
+
+double
+bench_core_clock(void)
+{
+	uint64_t t0 = rte_rdtsc(), y = 0, i;
+
+	for (i = 0; i < CLOCK_ADDS; i++) {
+		y += i;
+		__asm__ volatile("" : "+r"(y));	/* kept in a register, one add at a time */
+	}
+	return (double)(rte_rdtsc() - t0) / CLOCK_ADDS;
+}
+
 /* Worker lcore: the bursts of j, as lb_worker_main would hand them over. */
 static int
 job_run(void *arg)
@@ -120,6 +134,7 @@ job_run(void *arg)
 	struct rte_mbuf *pkts[LB_BURST];
 	uint64_t i = 0, b = 0, wall = clock_ns(CLOCK_MONOTONIC);
 	uint64_t cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	double clock = 0;
 
 	rte_rcu_qsbr_thread_register(lb_rcu, q);
 	rte_rcu_qsbr_thread_online(lb_rcu, q);
@@ -140,12 +155,16 @@ job_run(void *arg)
 			rte_pktmbuf_free_bulk(pkts, n);
 			break;
 		}
+		if (j->burst_clock != NULL && b % BENCH_CLOCK_EVERY == 0)
+			clock = bench_core_clock();
 		t0 = rte_rdtsc();
 		bench_timed_process(e, lc, pkts, (uint16_t)n);
 		dt = rte_rdtsc() - t0;
 		j->cycles += dt;
 		if (j->burst_cycles != NULL)
 			j->burst_cycles[b] = (uint32_t)RTE_MIN(dt, (uint64_t)UINT32_MAX);
+		if (j->burst_clock != NULL)
+			j->burst_clock[b] = (float)clock;
 		b++;
 		i += n;
 		send_from_control(lc);
@@ -169,7 +188,8 @@ bench_job_init(const struct bench_env *env, struct job *j, enum job_kind kind, e
 	*j = (struct job){ .env = env, .kind = kind, .fwd = fwd, .first = first,
 			   .nb_flows = nb_flows, .nb_pkts = nb_pkts,
 			   .stride = scatter ? bench_stride(nb_flows) : 1,
-			   .rs_of = j->rs_of, .burst_cycles = j->burst_cycles };
+			   .rs_of = j->rs_of, .burst_cycles = j->burst_cycles,
+			   .burst_clock = j->burst_clock };
 }
 
 static bool

@@ -69,6 +69,7 @@ struct scenario {
 /* Figures of one scenario. */
 struct result {
 	double cyc, median;		/* TSC per packet, timed region */
+	double clock;			/* bench_core_clock(), mean over the bursts */
 	double fill;			/* connections/s while creating them */
 	uint64_t created;		/* connections after one SYN per flow */
 	uint64_t expire;		/* TSC per lb_conn_expire() call */
@@ -112,6 +113,18 @@ cmp_u32(const void *a, const void *b)
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* bench_core_clock() as the bursts saw it: the mean of their readings. */
+static double
+mean_clock(const float *clock, uint64_t nb_bursts)
+{
+	double sum = 0;
+	uint64_t b;
+
+	for (b = 0; b < nb_bursts; b++)
+		sum += clock[b];
+	return nb_bursts ? sum / nb_bursts : 0;
 }
 
 /* Drops of the scenario by reason into buf; false when one is unexpected. */
@@ -172,16 +185,20 @@ print_header(void)
 	printf("  services: NAT, DR, TUN, FNAT (%u local addresses), wlc, %u real servers each; "
 	       "flows visited in scattered order;\n  frames hot in cache\n", BENCH_NB_LADDR,
 	       BENCH_NB_RS);
-	printf("  cyc/pkt: mean over the timed region, median: of bursts; Mpps = TSC Hz / "
-	       "cyc/pkt; newconn/s: SYNs, table 90 -> 95 %% full;\n"
-	       "  fill c/s: creating the table (0 -> conns); cpu%%: worker's share of the core "
+	printf("  cyc/pkt: mean over the timed region, median: of bursts (TSC); clk: TSC ticks an "
+	       "add of a dependent chain,\n  every %u bursts: the core's speed; above the lowest "
+	       "this box shows, the host slowed the core and the run\n  is inflated; Mpps = "
+	       "TSC Hz / cyc/pkt; newconn/s: SYNs, table 90 -> 95 %% full;\n",
+	       BENCH_CLOCK_EVERY);
+	printf("  fill c/s: creating the table (0 -> conns); cpu%%: worker's share of the core "
 	       "(< 99: another process ran there, figures inflated);\n"
 	       "  expire: TSC per lb_conn_expire(budget %u) call, made once per poll by "
 	       "lb_worker_main (not in cyc/pkt);\n"
 	       "  B/conn: lb_conn_bytes_per_conn(); heap B: heap taken by lb_conn_init / "
 	       "connections.max\n\n", EXPIRE_BUDGET);
-	printf("%-16s %8s %8s %7s %6s %5s %9s %8s %4s %7s %6s %6s  %s\n", "scenario",
-	       "conns", "max", "cyc/pkt", "median", "Mpps", "newconn/s", "fill c/s", "cpu%",
+	printf("%-16s %8s %8s %7s %6s %4s %5s %9s %8s %4s %7s %6s %6s  %s\n", "scenario",
+	       "conns", "max", "cyc/pkt", "median", "clk", "Mpps", "newconn/s", "fill c/s",
+	       "cpu%",
 	       "expire", "B/conn", "heap B", "drops (timed region)");
 	fflush(stdout);
 }
@@ -228,8 +245,10 @@ run_timed(const struct scenario *sc, struct job *j, struct result *r)
 {
 	uint64_t nb_bursts = (sc->timed + LB_BURST - 1) / LB_BURST;
 	uint32_t *bursts = calloc(nb_bursts, sizeof(*bursts));
+	float *clock = calloc(nb_bursts, sizeof(*clock));
 	uint8_t *rs_of = sc->kind == SC_MIX ? malloc(sc->conns) : NULL;
-	int rc = bursts == NULL || (sc->kind == SC_MIX && rs_of == NULL) ? -ENOMEM : 0;
+	int rc = bursts == NULL || clock == NULL || (sc->kind == SC_MIX && rs_of == NULL) ?
+		 -ENOMEM : 0;
 
 	if (rc == 0)
 		rc = bench_launch(&env, j, JOB_SYN, sc->fwd, 0, sc->conns, sc->conns,
@@ -243,6 +262,7 @@ run_timed(const struct scenario *sc, struct job *j, struct result *r)
 		rc = learn_servers(sc, rs_of);
 	j->rs_of = rs_of;
 	j->burst_cycles = bursts;
+	j->burst_clock = clock;
 	BENCH_CG_ZERO();
 	if (rc == 0 && sc->kind == SC_NEW)
 		rc = bench_launch(&env, j, JOB_SYN, sc->fwd, sc->conns, sc->timed, sc->timed,
@@ -256,11 +276,14 @@ run_timed(const struct scenario *sc, struct job *j, struct result *r)
 	r->cyc = (double)j->cycles / sc->timed;
 	r->cpu = j->cpu_share;
 	if (rc == 0) {
+		r->clock = mean_clock(clock, nb_bursts);
 		qsort(bursts, nb_bursts, sizeof(*bursts), cmp_u32);
 		r->median = (double)bursts[nb_bursts / 2] / LB_BURST;
 	}
 	j->burst_cycles = NULL;
+	j->burst_clock = NULL;
 	free(bursts);
+	free(clock);
 	free(rs_of);
 	return rc;
 }
@@ -303,9 +326,9 @@ run(const struct scenario *sc)
 		snprintf(rate, sizeof(rate), "%.0f", tsc_hz / r.cyc);
 	else
 		snprintf(rate, sizeof(rate), "-");
-	printf("%-16s %8" PRIu64 " %8" PRIu64 " %7.1f %6.1f %5.2f %9s %8.0f %4.0f %7" PRIu64
-	       " %6zu %6.0f  %s\n", sc->name, r.created, sc->capacity, r.cyc, r.median,
-	       tsc_hz / r.cyc / 1e6, rate, r.fill, r.cpu * 100, r.expire,
+	printf("%-16s %8" PRIu64 " %8" PRIu64 " %7.1f %6.1f %4.2f %5.2f %9s %8.0f %4.0f %7"
+	       PRIu64 " %6zu %6.0f  %s\n", sc->name, r.created, sc->capacity, r.cyc, r.median,
+	       r.clock, tsc_hz / r.cyc / 1e6, rate, r.fill, r.cpu * 100, r.expire,
 	       lb_conn_bytes_per_conn(), (double)heap / sc->capacity, drops);
 	if (fill[0] != '\0')
 		printf("%-16s   then SYNs up to connections.max and %u past it: drops %s\n", "",

@@ -109,6 +109,9 @@ struct job {
 	uint64_t stride;		/* visiting order, see bench_stride() */
 	const uint8_t *rs_of;		/* MIX: real server index of each flow */
 	uint32_t *burst_cycles;		/* out, per burst when not NULL */
+	float *burst_clock;		/* out, per burst when not NULL: TSC ticks a
+					 * core cycle just before it (bench_core_clock,
+					 * once every BENCH_CLOCK_EVERY bursts) */
 	uint64_t cycles;		/* out: TSC inside lb_worker_process */
 	double cpu_share;		/* out: worker thread's CPU time / wall time */
 	int rc;
@@ -136,6 +139,19 @@ int bench_launch(const struct bench_env *env, struct job *j, enum job_kind kind,
 struct lb_lcore;
 void bench_timed_process(const struct bench_env *env, struct lb_lcore *lc,
 			 struct rte_mbuf **pkts, uint16_t n);
+
+/*
+ * TSC ticks an add of a chain of dependent adds (one a core cycle), now, on
+ * the calling lcore: how fast the core runs. The lowest reading a box shows
+ * is its quiet speed (this project's VM: 0.78-0.80 ticks); a higher one
+ * marks a run the host slowed (up to 2.2 seen), whose cycles a packet are
+ * inflated, though not in proportion (DR 1 K: 101 at 0.80, 159-173 at
+ * 1.6-2.0). About 8 microseconds. Any lcore.
+ */
+double bench_core_clock(void);
+
+/* Bursts between two bench_core_clock() readings in a job. */
+#define BENCH_CLOCK_EVERY 64
 
 /* Free what waits in the calling worker's ring (net_ring; else nothing). */
 void bench_drain_sent(const struct bench_env *env, struct lb_lcore *lc);
