@@ -632,11 +632,14 @@ forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, enum 
  * The lookup pipeline's distances, in packets: a packet's bucket is
  * prefetched BUCKET_AHEAD packets before its candidate is read, which is
  * CONN_AHEAD packets before it is forwarded, so both misses (about 150 ns
- * each from DRAM) overlap with forwarding the packets in between. 12 and
- * 10 measured best at a million connections once a bucket's signatures
- * were compared at once (bench_pipeline DR: 131 cycles a packet, 8 and 8
- * 139, 12 and 12 or 10 and 10 132, 16 and 12 134; earlier 4 and 4 cost 25
- * more than 8 and 8); a thousand connections do not mind. A key
+ * each from DRAM) overlap with forwarding the packets in between. 16 and
+ * 14 measured best at a million connections on 2026-11-26 (bench_pipeline
+ * `fast` medians, 4-6 interleaved runs each: DR 137-144 cycles a packet
+ * against 145-149 with 12 and 10, TUN 157-159 against 160-162; 20 and 16
+ * DR 138-141, TUN 152-156, but 1-2 more at a thousand connections), once
+ * the packet work had shrunk; before that 12 and 10 had measured best (DR
+ * 131, 8 and 8 139, 16 and 12 134; earlier 4 and 4 cost 25 more than 8 and
+ * 8). A thousand connections do not mind. A key
  * with no candidate in the worker's own table (a NAT reply whose
  * connection another worker made) has the other tables' buckets read
  * OTHERS_AHEAD packets before it is forwarded (bench_scale, every packet
@@ -649,8 +652,8 @@ forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, enum 
  * this machine's memory, not the pipeline's start: bench_memfloor's bare
  * two-line pipeline pays 26-27 cycles of DR's 35-39.
  */
-#define BUCKET_AHEAD 12
-#define CONN_AHEAD 10
+#define BUCKET_AHEAD 16
+#define CONN_AHEAD 14
 #define OTHERS_AHEAD 4	/* other tables' candidates, for own-table misses */
 
 _Static_assert(OTHERS_AHEAD <= CONN_AHEAD,

@@ -3,7 +3,7 @@
  * Memory floor: what this machine charges a lookup pipeline for its table
  * leaving the caches, without dplb. The same shape as dplb's lookup
  * (app/forward.c): per item a 64-byte bucket of 8 signatures and 8
- * references, then the 64-byte entry it names, prefetched 12 and 10 items
+ * references, then the 64-byte entry it names, prefetched 16 and 14 items
  * ahead in bursts of 32, then rounds of independent multiplies standing
  * in for the packet work. Run for 1 thousand and 1 million
  * entries: the difference per item is what a million connections cost on
@@ -11,7 +11,7 @@
  * to hold bench_pipeline's 1 K -> 1 M difference against.
  *
  * Also: the same with one line per item (the entry read straight at its
- * key's place, prefetched 22 ahead: what a table that needs no bucket
+ * key's place, prefetched 30 ahead: what a table that needs no bucket
  * line would pay); one dependent load at a time over 128 MB (DRAM
  * latency), and independent loads 16 ahead (the most lines a core gets
  * per cycle).
@@ -33,8 +33,8 @@
 #include <rte_prefetch.h>
 
 #define SLOTS 8
-#define BUCKET_AHEAD 12		/* as app/forward.c */
-#define CONN_AHEAD 10
+#define BUCKET_AHEAD 16		/* as app/forward.c */
+#define CONN_AHEAD 14
 #define BURST 32
 #define ITEMS (1u << 22)	/* items timed per row */
 #define SCRATCH ((size_t)64 << 20)	/* written to push the chase out of the caches */
