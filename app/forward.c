@@ -644,13 +644,17 @@ forward_conn(struct lb_lcore *lc, struct lb_fwd_pkt *p, struct lb_conn *c, enum 
  * connection another worker made) has the other tables' buckets read
  * OTHERS_AHEAD packets before it is forwarded (bench_scale, every packet
  * in the other table: 18-20 Mpps on 2 workers with distances 8 and 8, 7
- * without that step; 22.6-23.5 with 12 and 10).
+ * without that step; 22.6-23.5 with 12 and 10, not measured again with
+ * 16 and 14 on a host too loud for bench_scale).
  * Tried and dropped: carrying the newest 16 packets of a burst over to the
  * next, so that no burst starts with its first lookups still in memory.
  * It saved nothing at a million connections and cost 9 cycles a packet at
- * a thousand. What a million connections cost over a thousand is mostly
- * this machine's memory, not the pipeline's start: bench_memfloor's bare
- * two-line pipeline pays 26-27 cycles of DR's 35-39.
+ * a thousand; nor did 64-packet bursts or a non-temporal prefetch of the
+ * connection (2026-11-26). What a million connections cost over a
+ * thousand is mostly this machine's memory, not the pipeline's start: on
+ * the earlier host bench_memfloor's bare two-line pipeline paid 26-27
+ * cycles of DR's 35-39; on this VM a DRAM line costs 24-27 cycles even
+ * prefetched and its TLB holds 4 KB translations (README, Performance).
  */
 #define BUCKET_AHEAD 16
 #define CONN_AHEAD 14

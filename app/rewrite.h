@@ -197,7 +197,9 @@ lb_rewrite_ttl_dec(struct rte_mbuf *m, uint16_t l3_off)
  * IHL 5, TTL 64, TOS and DF copied from the inner packet, fresh IP ID from
  * a per-lcore counter, checksum set), keeping the l3_off bytes of link
  * header in front. The inner packet is left byte-identical; Ethernet
- * padding behind it is trimmed. mtu is the IP MTU towards the real server.
+ * padding behind it is trimmed (segments after the first, which can hold
+ * only padding, freed: m is one segment). mtu is the IP MTU towards the
+ * real server.
  * Returns:
  *   0            m now holds the IPIP packet (total <= mtu);
  *   -EMSGSIZE    inner total length + 20 > mtu and DF is set: the caller

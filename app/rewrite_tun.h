@@ -7,8 +7,9 @@
  * what lb_rewrite_ipip_encap (app/rewrite.h) does after its own checks,
  * inline for the forwarding path. As a call that checked the header again
  * it cost TUN about 45 instructions a packet (test/perf/instr_count.sh).
- * The common contract of app/rewrite.h holds. Part of the rewrite module
- * (it uses rewrite_priv.h), included by forward.c as rewrite.h's inlines.
+ * The common contract of app/rewrite.h holds but for the MACs, which it
+ * leaves to the caller (below). Part of the rewrite module (it uses
+ * rewrite_priv.h), included by forward.c as rewrite.h's inlines.
  */
 
 #include <errno.h>
@@ -78,7 +79,6 @@ lb_rewrite_ipip_encap_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t tlen
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3_off);
 	struct rte_ipv4_hdr *out;
 	rte_be16_t df, tot_len, id;
-	uint32_t pad;
 	uint8_t tos;
 	char *p;
 
@@ -91,20 +91,19 @@ lb_rewrite_ipip_encap_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t tlen
 		return -ENOSPC;
 
 	/*
-	 * Ethernet padding would end up behind the outer packet: cut. In one
-	 * segment the data ends at the inner packet's end (tlen fits there).
+	 * Ethernet padding would end up behind the outer packet: cut. The
+	 * inner packet is all in the first segment (tlen fits there), so the
+	 * data ends at its end and any later segment holds padding only.
 	 */
 	tos = in->type_of_service;
-	if (likely(m->nb_segs == 1)) {
-		m->data_off -= LB_IPIP_OVERHEAD;
-		m->data_len = (uint16_t)(l3_off + tlen + LB_IPIP_OVERHEAD);
-		m->pkt_len = l3_off + tlen + LB_IPIP_OVERHEAD;
-	} else {
-		pad = rte_pktmbuf_pkt_len(m) - (l3_off + tlen);
-		if (pad != 0)
-			(void)rte_pktmbuf_trim(m, pad);	/* in a later segment: harmless */
-		(void)rte_pktmbuf_prepend(m, LB_IPIP_OVERHEAD);	/* headroom checked */
+	if (unlikely(m->next != NULL)) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
 	}
+	m->data_off -= LB_IPIP_OVERHEAD;
+	m->data_len = (uint16_t)(l3_off + tlen + LB_IPIP_OVERHEAD);
+	m->pkt_len = l3_off + tlen + LB_IPIP_OVERHEAD;
 	p = rte_pktmbuf_mtod(m, char *);
 	/* the MACs are the caller's to write (send_to): only the type moves */
 	if (likely(l3_off == RTE_ETHER_HDR_LEN))

@@ -34,6 +34,23 @@ usage(FILE *out)
 		"cannot be reached.\n", DEFAULT_SERVER);
 }
 
+/*
+ * A TCP connection to a local port nobody listens on, in the ephemeral
+ * range, can get that very port as its source and connect to itself
+ * (simultaneous open): it would hold dplb's port and wait for an answer
+ * that never comes.
+ */
+static bool
+connected_to_itself(int fd)
+{
+	struct sockaddr_in local, peer;
+	socklen_t llen = sizeof(local), plen = sizeof(peer);
+
+	return getsockname(fd, (struct sockaddr *)&local, &llen) == 0 &&
+	       getpeername(fd, (struct sockaddr *)&peer, &plen) == 0 &&
+	       local.sin_port == peer.sin_port && local.sin_addr.s_addr == peer.sin_addr.s_addr;
+}
+
 static int
 connect_to(const char *server)
 {
@@ -61,6 +78,12 @@ connect_to(const char *server)
 			strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	if (connected_to_itself(fd)) {
+		fprintf(stderr, "dplbctl: cannot reach dplb at %s: nothing listens there "
+			"(the connection reached itself)\n", server);
+		close(fd);
 		return -1;
 	}
 	return fd;

@@ -33,6 +33,15 @@ lab_check_eq "a bad ipvsadm line exits 1" 1 "$rc"
 lab_check_grep "... naming the bad argument" "198.18.1.100" "$OUT"
 OUT=$(ip netns exec "${LAB_NS[lb]}" "$DPLBCTL" -s 127.0.0.1:1 show stats 2>&1); rc=$?
 lab_check_eq "dplbctl exits 2 when dplb cannot be reached" 2 "$rc"
+# A connect to a port nobody listens on, inside the ephemeral range, can be
+# given that port as its source and reach itself: with a one-port range it
+# does at once. dplbctl must say so and exit 2, not wait for an answer.
+lab_netns selfc
+ip netns exec "${LAB_NS[selfc]}" sysctl -qw net.ipv4.ip_local_port_range="40000 40000"
+OUT=$(ip netns exec "${LAB_NS[selfc]}" timeout 10 "$DPLBCTL" -s 127.0.0.1:40000 help 2>&1)
+rc=$?
+lab_check_eq "dplbctl exits 2 on a connection that reached itself (no hang)" 2 "$rc"
+lab_check_grep "... saying nothing listens there" "nothing listens there" "$OUT"
 
 ABUSE=$(lab_in lb timeout 120 "$LAB_PY" "$LAB_LIB_DIR/cli_abuse.py" 127.0.0.1 "${DPLB_PORT[main]}")
 echo "$ABUSE"

@@ -13,7 +13,9 @@
  *     service set, which holds an mh service of 16 real servers (table of
  *     65,537 slots), publishing the new snapshot with RCU, as a reload does.
  * Idle and loaded runs alternate (ROUNDS each); prints their median Mpps,
- * the ratio, and what the control lcore did. The checks and adverts pause
+ * the ratio, and what the control lcore did; then the same from the bursts
+ * run at the core's top speed only (bench_fast_median), which a host that
+ * slows the core now and then does not sway. The checks and adverts pause
  * during idle runs, so each loaded run starts with every probe due at once
  * (1,000 connects in a burst, then again each second): harsher than
  * dplb's spread-out probes. Never fails on timing: exits 2 when it cannot
@@ -21,6 +23,8 @@
  *
  * Usage: bench_ctlload [--lcores=0-1] [--mem=auto|huge|nohuge] [--quick]
  */
+#include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -144,12 +148,54 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Mpps of each run from the bursts that ran at the core's top speed, all
+ * runs held to the lowest clock reading of them all (bench_fast_median):
+ * on a host that slows the core now and then, idle and loaded compared
+ * at the same speed. fast[m][r] 0: no burst of that run was.
+ */
+static void
+fast_mpps(uint32_t *bursts[2][ROUNDS], float *clock[2][ROUNDS], uint64_t nb_bursts,
+	  double fast[2][ROUNDS], double share[2][ROUNDS], float *low)
+{
+	const double hz = (double)rte_get_tsc_hz();
+	unsigned int m, r;
+
+	*low = FLT_MAX;
+	for (m = 0; m < 2; m++)
+		for (r = 0; r < ROUNDS; r++)
+			*low = RTE_MIN(*low, bench_clock_low(clock[m][r], nb_bursts));
+	for (m = 0; m < 2; m++)
+		for (r = 0; r < ROUNDS; r++) {
+			double c = bench_fast_median(bursts[m][r], clock[m][r], nb_bursts, *low,
+						     &share[m][r]);
+
+			fast[m][r] = c > 0 ? hz / c / 1e6 : 0;
+		}
+}
+
+/* The median of the n non-zero values of v (sorted in place), 0 if none. */
+static double
+median_nonzero(double *v, unsigned int n)
+{
+	unsigned int i = 0;
+
+	qsort(v, n, sizeof(double), cmp_double);
+	while (i < n && v[i] == 0)
+		i++;
+	return i < n ? v[i + (n - i) / 2] : 0;
+}
+
 /* Median Mpps of idle and loaded runs of nb_pkts over conns established flows. */
 static int
 scenario(uint64_t conns, uint64_t nb_pkts, struct load *l)
 {
 	const double hz = (double)rte_get_tsc_hz();
-	double mpps[2][ROUNDS], med[2], loaded_s = 0;
+	const uint64_t nb_bursts = (nb_pkts + LB_BURST - 1) / LB_BURST;
+	double mpps[2][ROUNDS], med[2], loaded_s = 0, fast[2][ROUNDS], share[2][ROUNDS], fmed[2];
+	double fshare[2];
+	uint32_t *bursts[2][ROUNDS] = { { NULL } };
+	float *clock[2][ROUNDS] = { { NULL } }, low;
 	struct lb_lcore_stats s0, s1;
 	uint64_t heap, ok0, fail0, ok1, fail1, adverts;
 	struct job j = { 0 };
@@ -161,18 +207,41 @@ scenario(uint64_t conns, uint64_t nb_pkts, struct load *l)
 	rc = bench_launch(&env, &j, JOB_SYN, LB_FWD_NAT, 0, conns, conns, false);
 	if (rc == 0)
 		rc = bench_launch(&env, &j, JOB_ACK, LB_FWD_NAT, 0, conns, conns, false);
+	for (r = 0; r < ROUNDS && rc == 0; r++)
+		for (m = 0; m < 2 && rc == 0; m++) {
+			bursts[m][r] = calloc(nb_bursts, sizeof(uint32_t));
+			clock[m][r] = calloc(nb_bursts, sizeof(float));
+			if (bursts[m][r] == NULL || clock[m][r] == NULL)
+				rc = -ENOMEM;
+		}
 	lb_stats_total(&s0);
 	bench_checks_count(l->checks, &ok0, &fail0);
 	for (r = 0; r < ROUNDS && rc == 0; r++)
 		for (m = 0; m < 2 && rc == 0; m++) {	/* idle, then loaded */
 			uint64_t t0 = lb_health_now_us();
 
+			j.burst_cycles = bursts[m][r];
+			j.burst_clock = clock[m][r];
 			bench_job_init(&env, &j, JOB_ACK, LB_FWD_NAT, 0, conns, nb_pkts, true);
 			rc = bench_run_jobs(&j, 1, m ? control_poll : NULL, l);
 			if (m)
 				loaded_s += (lb_health_now_us() - t0) / 1e6;
 			l->last_us = 0;		/* the idle run is no gap */
 			mpps[m][r] = j.cycles ? nb_pkts * hz / j.cycles / 1e6 : 0;
+		}
+	if (rc == 0) {
+		fast_mpps(bursts, clock, nb_bursts, fast, share, &low);
+		for (m = 0; m < 2; m++) {
+			fshare[m] = 0;
+			for (r = 0; r < ROUNDS; r++)
+				fshare[m] += share[m][r] / ROUNDS;
+			fmed[m] = median_nonzero(fast[m], ROUNDS);
+		}
+	}
+	for (r = 0; r < ROUNDS; r++)
+		for (m = 0; m < 2; m++) {
+			free(bursts[m][r]);
+			free(clock[m][r]);
 		}
 	if (rc != 0) {
 		printf("%-20s %8" PRIu64 "  failed\n", "NAT established", conns);
@@ -195,6 +264,9 @@ scenario(uint64_t conns, uint64_t nb_pkts, struct load *l)
 	       "at most; longest gap between control polls %.1f ms\n", "", "", "",
 	       l->rebuilds ? l->rebuild_us / 1e3 / l->rebuilds : 0, l->rebuild_max_us / 1e3,
 	       l->gap_max_us / 1e3);
+	printf("%-20s %8s %6.2f (%3.0f %% fast) %6.2f (%3.0f %% fast) %6.3f   bursts at the "
+	       "core's top speed only (clk %.2f)\n", "  fast", "", fmed[0], fshare[0] * 100,
+	       fmed[1], fshare[1] * 100, fmed[0] > 0 ? fmed[1] / fmed[0] : 0, low);
 	fflush(stdout);
 	return 0;
 }

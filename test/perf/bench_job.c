@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The pipeline benchmark's worker lcore: bursts of frames into lb_worker_process(). */
 #include <errno.h>
+#include <float.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -121,6 +123,46 @@ bench_core_clock(void)
 		__asm__ volatile("" : "+r"(y));	/* kept in a register, one add at a time */
 	}
 	return (double)(rte_rdtsc() - t0) / CLOCK_ADDS;
+}
+
+float
+bench_clock_low(const float *clock, uint64_t n)
+{
+	float low = FLT_MAX;
+	uint64_t b;
+
+	for (b = 0; b < n; b++)
+		low = RTE_MIN(low, clock[b]);
+	return low;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double
+bench_fast_median(const uint32_t *bursts, const float *clock, uint64_t n, float low,
+		  double *share)
+{
+	uint32_t *fast = malloc((n + 1) * sizeof(*fast));
+	uint64_t b, nb_fast = 0;
+	double median;
+
+	*share = 0;
+	if (fast == NULL)
+		return -1;
+	for (b = 0; b < n; b++)
+		if (clock[b] <= low * 1.05f)
+			fast[nb_fast++] = bursts[b];
+	qsort(fast, nb_fast, sizeof(*fast), cmp_u32);
+	median = nb_fast ? (double)fast[nb_fast / 2] / LB_BURST : 0;
+	*share = n ? (double)nb_fast / n : 0;
+	free(fast);
+	return median;
 }
 
 /* Worker lcore: the bursts of j, as lb_worker_main would hand them over. */

@@ -314,6 +314,8 @@ main(void)
 	static const uint32_t sizes[] = { 1000, 1000000 };
 	static const unsigned int works[] = { 0, 15, 30, 45 };
 	double c[2][RTE_DIM(works)], one[2][RTE_DIM(works)], dep, indep, tr[2][2];
+	unsigned int small;
+	bool e_huge;
 	uint32_t lost[2];
 	uint8_t *scratch;
 	struct table t;
@@ -338,7 +340,9 @@ main(void)
 
 	memset(&t, 0, sizeof(t));
 	t.elen = (size_t)64 << 21;	/* 128 MB: past any L3 */
+	small = maps_small;
 	t.e = map(t.elen);
+	e_huge = maps_small == small;
 	scratch = map(SCRATCH);
 	if (t.e == NULL || scratch == NULL) {
 		fprintf(stderr, "bench_memfloor: no memory for the 128 MB chase\n");
@@ -368,9 +372,13 @@ main(void)
 	printf("  128 MB, out of cache: a dependent load %.0f cycles; independent loads, 16 ahead: "
 	       "%.1f cycles a line\n", dep, indep);
 	printf("  lines in cache, loads 16 ahead, packed / one a 4 KB page: 2,048 lines %.1f / "
-	       "%.1f, 16,384 lines (64 MB) %.1f / %.1f cycles a line\n  (the same on 2 MB pages; "
-	       "the second dearer: the TLB holds 4 KB translations, as under a host that backs\n"
-	       "  the guest's 2 MB pages with 4 KB ones, and a table past its reach pays page "
-	       "walks)\n", tr[0][0], tr[0][1], tr[1][0], tr[1][1]);
+	       "%.1f (8 MB), 16,384 lines %.1f / %.1f (64 MB)\n  cycles a line", tr[0][0],
+	       tr[0][1], tr[1][0], tr[1][1]);
+	if (e_huge)
+		printf(" (on 2 MB pages: 4 or 33 TLB entries, both alike; the second dearer:\n"
+		       "  the TLB holds 4 KB translations, as under a host that backs the guest's "
+		       "2 MB pages with\n  4 KB ones)\n");
+	else
+		printf(" (on 4 KB pages: the second pays for its translations)\n");
 	return 0;
 }

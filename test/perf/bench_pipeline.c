@@ -31,7 +31,6 @@
  *                about 90 instructions a frame more, bench_pipeline.h)
  */
 #include <errno.h>
-#include <float.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -119,33 +118,6 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * The bursts that ran at the core's top speed in this run: those whose
- * clock reading (taken before them, so not swayed by their own cost) was
- * within 5 % of the lowest. Their median, in TSC per packet, and share.
- */
-static int
-fast_bursts(const uint32_t *bursts, const float *clock, uint64_t nb_bursts, struct result *r)
-{
-	uint32_t *fast = malloc(nb_bursts * sizeof(*fast));
-	uint64_t b, n = 0;
-	float low = FLT_MAX;
-
-	if (fast == NULL)
-		return -ENOMEM;
-	for (b = 0; b < nb_bursts; b++)
-		low = RTE_MIN(low, clock[b]);
-	for (b = 0; b < nb_bursts; b++)
-		if (clock[b] <= low * 1.05f)
-			fast[n++] = bursts[b];
-	qsort(fast, n, sizeof(*fast), cmp_u32);
-	r->clock = low;
-	r->fast = n ? (double)fast[n / 2] / LB_BURST : 0;
-	r->fast_share = nb_bursts ? (double)n / nb_bursts : 0;
-	free(fast);
-	return 0;
-}
-
 /* Drops of the scenario by reason into buf; false when one is unexpected. */
 static bool
 check_drops(const struct lb_lcore_stats *s0, const struct lb_lcore_stats *s1,
@@ -217,7 +189,8 @@ print_header(void)
 	       "  B/conn: lb_conn_bytes_per_conn(); heap B: heap taken by lb_conn_init / "
 	       "connections.max\n\n", EXPIRE_BUDGET);
 	printf("%-16s %8s %8s %7s %6s %4s %6s %3s %5s %9s %8s %4s %7s %6s %6s  %s\n",
-	       "scenario", "conns", "max", "cyc/pkt", "median", "clk", "fast", "%", "Mpps", "newconn/s", "fill c/s",
+	       "scenario", "conns", "max", "cyc/pkt", "median", "clk", "fast", "%",
+	       "Mpps", "newconn/s", "fill c/s",
 	       "cpu%",
 	       "expire", "B/conn", "heap B", "drops (timed region)");
 	fflush(stdout);
@@ -296,7 +269,11 @@ run_timed(const struct scenario *sc, struct job *j, struct result *r)
 	r->cyc = (double)j->cycles / sc->timed;
 	r->cpu = j->cpu_share;
 	if (rc == 0) {
-		rc = fast_bursts(bursts, clock, nb_bursts, r);
+		r->clock = bench_clock_low(clock, nb_bursts);
+		r->fast = bench_fast_median(bursts, clock, nb_bursts, (float)r->clock,
+					    &r->fast_share);
+		if (r->fast < 0)
+			rc = -ENOMEM;
 		qsort(bursts, nb_bursts, sizeof(*bursts), cmp_u32);
 		r->median = (double)bursts[nb_bursts / 2] / LB_BURST;
 	}
@@ -346,9 +323,10 @@ run(const struct scenario *sc)
 		snprintf(rate, sizeof(rate), "%.0f", tsc_hz / r.cyc);
 	else
 		snprintf(rate, sizeof(rate), "-");
-	printf("%-16s %8" PRIu64 " %8" PRIu64 " %7.1f %6.1f %4.2f %6.1f %3.0f %5.2f %9s %8.0f "
-	       "%4.0f %7" PRIu64 " %6zu %6.0f  %s\n", sc->name, r.created, sc->capacity, r.cyc,
-	       r.median, r.clock, r.fast, r.fast_share * 100, tsc_hz / r.cyc / 1e6, rate, r.fill, r.cpu * 100, r.expire,
+	printf("%-16s %8" PRIu64 " %8" PRIu64 " %7.1f %6.1f %4.2f %6.1f %3.0f %5.2f %9s "
+	       "%8.0f %4.0f %7" PRIu64 " %6zu %6.0f  %s\n", sc->name, r.created,
+	       sc->capacity, r.cyc, r.median, r.clock, r.fast, r.fast_share * 100,
+	       tsc_hz / r.cyc / 1e6, rate, r.fill, r.cpu * 100, r.expire,
 	       lb_conn_bytes_per_conn(), (double)heap / sc->capacity, drops);
 	if (fill[0] != '\0')
 		printf("%-16s   then SYNs up to connections.max and %u past it: drops %s\n", "",

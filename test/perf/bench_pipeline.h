@@ -143,15 +143,29 @@ void bench_timed_process(const struct bench_env *env, struct lb_lcore *lc,
 /*
  * TSC ticks an add of a chain of dependent adds (one a core cycle), now, on
  * the calling lcore: how fast the core runs. The lowest reading a box shows
- * is its quiet speed (this project's VM: 0.78-0.80 ticks); a higher one
- * marks a run the host slowed (up to 2.2 seen), whose cycles a packet are
- * inflated, though not in proportion (DR 1 K: 101 at 0.80, 159-173 at
- * 1.6-2.0). About 8 microseconds. Any lcore.
+ * is its quiet speed (this project's VM: 0.76 on 2026-11-26, 0.78 on its
+ * earlier host); a higher one marks a run the host slowed (up to 2.2
+ * seen), whose cycles a packet are inflated, though not in proportion (DR
+ * 1 K: a median of 101 at 0.80, 159-173 at 1.6-2.0). 8,192 adds: about 3
+ * microseconds, 7 on a slowed core. Any lcore.
  */
 double bench_core_clock(void);
 
 /* Bursts between two bench_core_clock() readings in a job. */
 #define BENCH_CLOCK_EVERY 64
+
+/* The lowest of n bench_core_clock() readings (struct job.burst_clock). */
+float bench_clock_low(const float *clock, uint64_t n);
+
+/*
+ * The bursts of a job that ran at the core's top speed: those whose clock
+ * reading, taken before them (so not swayed by their own time), was within
+ * 5 % of low (bench_clock_low of this job, or of several to compare them).
+ * Returns their median in TSC per packet (bursts of LB_BURST packets), 0
+ * when none was, or -1 when out of memory; *share: their share of the n.
+ */
+double bench_fast_median(const uint32_t *bursts, const float *clock, uint64_t n, float low,
+			 double *share);
 
 /* Free what waits in the calling worker's ring (net_ring; else nothing). */
 void bench_drain_sent(const struct bench_env *env, struct lb_lcore *lc);

@@ -735,13 +735,14 @@ test_ipip_encap(void)
 
 /*
  * The forwarding path's inline encapsulation: the MACs are left to send_to,
- * the type moves; padding is cut in one segment and in a chain.
+ * the type moves; padding is cut in one segment and in a chain; a longer
+ * link header is kept whole.
  */
 static void
 test_ipip_encap_checked(void)
 {
 	struct spec s = { .proto = IPPROTO_UDP, .payload = 1, .t = orig_t };
-	uint8_t buf[BUFSZ], *f;
+	uint8_t buf[BUFSZ], vlan[BUFSZ + 4], *f;
 	uint16_t len = build(buf, &s);
 	struct rte_mbuf *m, *tail;
 
@@ -765,9 +766,25 @@ test_ipip_encap_checked(void)
 	CU_ASSERT_EQUAL_FATAL(lb_rewrite_ipip_encap_checked(m, L3, len - L3, LIP, RIP, 1500), 0);
 	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), len + 20);
 	CU_ASSERT_EQUAL(rte_pktmbuf_data_len(m), len + 20);
+	CU_ASSERT(m->nb_segs == 1 && m->next == NULL);	/* no empty segment sent */
 	f = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(f, buf, 12);
 	check_outer(f, buf, len, false);
+	rte_pktmbuf_free(m);
+
+	/* an 18-byte link header (802.1Q): kept whole, the outer header behind it */
+	memcpy(vlan, buf, 12);
+	memcpy(vlan + 12, (const uint8_t[4]){ 0x81, 0x00, 0x00, 0x07 }, 4);
+	memcpy(vlan + 16, buf + 12, len - 12);
+	m = mbuf_of(vlan, len + 4);
+	CU_ASSERT_EQUAL_FATAL(lb_rewrite_ipip_encap_checked(m, L3 + 4, len - L3, LIP, RIP, 1500),
+			      0);
+	CU_ASSERT_EQUAL(rte_pktmbuf_data_len(m), len + 4 + 20);
+	f = rte_pktmbuf_mtod(m, uint8_t *);
+	CU_ASSERT(memcmp(f, vlan, L3 + 4) == 0);
+	CU_ASSERT_EQUAL(rte_raw_cksum(f + L3 + 4, 20), 0xffff);
+	CU_ASSERT_EQUAL(((const struct rte_ipv4_hdr *)(f + L3 + 4))->next_proto_id, IPPROTO_IPIP);
+	CU_ASSERT(memcmp(f + L3 + 4 + 20, buf + L3, len - L3) == 0);
 	rte_pktmbuf_free(m);
 }
 
