@@ -103,7 +103,7 @@ lb_rewrite_ipip_encap_checked(struct rte_mbuf *m, uint16_t l3_off, uint16_t tlen
 	}
 	m->data_off -= LB_IPIP_OVERHEAD;
 	m->data_len = (uint16_t)(l3_off + tlen + LB_IPIP_OVERHEAD);
-	m->pkt_len = l3_off + tlen + LB_IPIP_OVERHEAD;
+	m->pkt_len = m->data_len;
 	p = rte_pktmbuf_mtod(m, char *);
 	/* the MACs are the caller's to write (send_to): only the type moves */
 	if (likely(l3_off == RTE_ETHER_HDR_LEN))

@@ -136,8 +136,8 @@ bench_clock_low(const float *clock, uint64_t n)
 	return low;
 }
 
-static int
-cmp_u32(const void *a, const void *b)
+int
+bench_cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -158,7 +158,7 @@ bench_fast_median(const uint32_t *bursts, const float *clock, uint64_t n, float 
 	for (b = 0; b < n; b++)
 		if (clock[b] <= low * 1.05f)
 			fast[nb_fast++] = bursts[b];
-	qsort(fast, nb_fast, sizeof(*fast), cmp_u32);
+	qsort(fast, nb_fast, sizeof(*fast), bench_cmp_u32);
 	median = nb_fast ? (double)fast[nb_fast / 2] / LB_BURST : 0;
 	*share = n ? (double)nb_fast / n : 0;
 	free(fast);

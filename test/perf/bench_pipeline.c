@@ -110,14 +110,6 @@ learn_servers(const struct scenario *sc, uint8_t *rs_of)
 	return 0;
 }
 
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Drops of the scenario by reason into buf; false when one is unexpected. */
 static bool
 check_drops(const struct lb_lcore_stats *s0, const struct lb_lcore_stats *s1,
@@ -274,7 +266,7 @@ run_timed(const struct scenario *sc, struct job *j, struct result *r)
 					    &r->fast_share);
 		if (r->fast < 0)
 			rc = -ENOMEM;
-		qsort(bursts, nb_bursts, sizeof(*bursts), cmp_u32);
+		qsort(bursts, nb_bursts, sizeof(*bursts), bench_cmp_u32);
 		r->median = (double)bursts[nb_bursts / 2] / LB_BURST;
 	}
 	j->burst_cycles = NULL;

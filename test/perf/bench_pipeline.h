@@ -154,6 +154,9 @@ double bench_core_clock(void);
 /* Bursts between two bench_core_clock() readings in a job. */
 #define BENCH_CLOCK_EVERY 64
 
+/* qsort's comparison of two uint32_t, ascending (burst cycles). */
+int bench_cmp_u32(const void *a, const void *b);
+
 /* The lowest of n bench_core_clock() readings (struct job.burst_clock). */
 float bench_clock_low(const float *clock, uint64_t n);
 
